@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { TargetConnections } from './target-connections.js';
+import type { Database, EventStatus } from '../db/database.js';
+import { CircuitBreakers, DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from './circuit-breaker.js';
+import { deliverToTarget, type DeliverInput } from './deliver-to-target.js';
+import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInput } from './event-outcome.js';
+import { resolveRoutes, routeFor } from './resolve-routes.js';
+
+/** What activities need from the process that hosts them; nothing lives at module level. */
+export interface ActivityDependencies {
+  db: Kysely<Database>;
+  /** undici dispatcher (keep-alive connection pool) for HTTP targets. */
+  http: Dispatcher;
+  /** Pooled broker connections (Redis, NATS, AMQP, MQTT, Kafka); closed by the worker's owner. */
+  connections: TargetConnections;
+  logger: Logger;
+  /** Where `env:NAME` secrets are read from (the worker's environment). */
+  env?: NodeJS.ProcessEnv;
+  /** Circuit breaker and auto-disable settings; defaults when absent. */
+  breakerSettings?: BreakerSettings;
+}
+
+/**
+ * Builds the delivery activities around the worker's own pools.
+ *
+ * @example
+ * const worker = await Worker.create({ taskQueue, workflowBundle, activities: createActivities({ db, http, connections, logger }) });
+ */
+export function createActivities(deps: ActivityDependencies) {
+  const breakers = new CircuitBreakers(deps.db, deps.breakerSettings ?? DEFAULT_BREAKER_SETTINGS);
+  return {
+    /** Which subscriptions an event goes to (no secrets in the result). */
+    resolveRoutes: (input: { eventId: string }) => resolveRoutes(deps.db, input.eventId),
+    /** One subscription's current route, read again on retry. */
+    routeFor: (input: { eventId: string; subscriptionName: string }) => routeFor(deps.db, input),
+    /** One attempt at one target; Temporal retries it under the subscription's policy. */
+    deliver: (input: DeliverInput) => deliverToTarget({ ...deps, breakers, env: deps.env ?? process.env }, input),
+    /** Records a delivery that will not be retried automatically. */
+    recordDeadLetter: (input: DeadLetterInput) => recordDeadLetter(deps.db, input),
+    /** Closes a dead letter (retried, discarded or expired). */
+    resolveDeadLetter: (input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string }) =>
+      resolveDeadLetter(deps.db, input),
+    /** Sets the event row's status. */
+    setEventStatus: (input: { eventId: string; status: EventStatus }) => setEventStatus(deps.db, input),
+  };
+}
+
+export type DeliveryActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,200 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { formatDuration } from '../config/duration.js';
+import type { Database, EventRow, NewDeliveryRow, SubscriptionRow } from '../db/database.js';
+import { resolveSecret } from '../subscriptions/secret-reference.js';
+import type { Admission, CircuitBreakers } from './circuit-breaker.js';
+import { classifyTransportError, countsAgainstEndpoint, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
+import type { TargetConnections } from './target-connections.js';
+import type { TargetKind } from './target-kind.js';
+import { targetKindNamed } from './target-kinds.js';
+import { buildTargetMessage } from './target-message.js';
+
+/** Input of the `deliver` activity: ids only; the activity reads the event and target itself. */
+export interface DeliverInput {
+  eventId: string;
+  subscriptionId: string;
+  workflowId: string;
+  /**
+   * A pass an operator asked for (retry or replay): its first attempt goes through even if the
+   * endpoint's breaker is open (the operator says it is fixed) and acts as the probe.
+   */
+  operatorPass?: boolean;
+  /** The pass's backoff, so failing fast never retries sooner than the policy would. */
+  backoff?: { initialIntervalMs: number; backoffCoefficient: number; maximumIntervalMs: number };
+}
+
+export interface DeliverResult {
+  statusCode: number | null;
+  attempt: number;
+}
+
+export interface DeliveryDependencies {
+  db: Kysely<Database>;
+  http: Dispatcher;
+  connections: TargetConnections;
+  breakers: CircuitBreakers;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Parses stored target settings; a bad row fails for good, naming fields but never values. */
+function parseConfig(kind: TargetKind, name: string, stored: unknown): unknown {
+  const parsed = kind.configSchema.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  throw ApplicationFailure.nonRetryable(
+    `subscription ${name} has invalid target settings (${fields}); fix them, then retry`,
+    DeliveryFailureType.misconfigured,
+  );
+}
+
+/**
+ * One delivery attempt of one event to one subscription's target: reads both rows, sends
+ * through the subscription's target kind, records the attempt in outbox.deliveries, and throws
+ * an ApplicationFailure on failure so Temporal applies the subscription's retry policy.
+ */
+export async function deliverToTarget(deps: DeliveryDependencies, input: DeliverInput): Promise<DeliverResult> {
+  const context = Context.current();
+  const attempt = context.info.attempt;
+  const [event, subscription] = await Promise.all([
+    deps.db.selectFrom('outbox.events').selectAll().where('id', '=', input.eventId).executeTakeFirst(),
+    deps.db.selectFrom('outbox.subscriptions').selectAll().where('id', '=', input.subscriptionId).executeTakeFirst(),
+  ]);
+  if (!event) {
+    throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, DeliveryFailureType.eventGone);
+  }
+  if (!subscription) {
+    throw ApplicationFailure.nonRetryable(
+      `subscription ${input.subscriptionId} was removed after the event was routed; re-add it, then retry`,
+      DeliveryFailureType.subscriptionGone,
+    );
+  }
+  if (!subscription.enabled) {
+    const why = subscription.disabled_reason ? ` (${subscription.disabled_reason})` : '';
+    throw ApplicationFailure.nonRetryable(
+      `subscription ${subscription.name} is disabled${why}; re-enable it (outbox subscriptions enable ${subscription.name}), then retry`,
+      DeliveryFailureType.subscriptionGone,
+    );
+  }
+  const kind = targetKindNamed(subscription.target_kind);
+  if (!kind) {
+    throw ApplicationFailure.nonRetryable(
+      `subscription ${subscription.name} has target kind "${subscription.target_kind}", which this engine version cannot deliver to; upgrade the workers`,
+      DeliveryFailureType.misconfigured,
+    );
+  }
+  const config = parseConfig(kind, subscription.name, subscription.target_config);
+  const endpoint = kind.endpoint(config);
+  const message = buildTargetMessage(event);
+  const started = performance.now();
+  const timeoutMs = kind.timeoutMs(config);
+  const breakerKey = `${kind.kind}: ${endpoint}`;
+  const admission: Admission =
+    input.operatorPass && attempt === 1 ? { verdict: 'send', probe: true, hadFailures: true } : await deps.breakers.admit(breakerKey, timeoutMs + 10_000);
+  let statusCode: number | null = null;
+  let failure: DeliveryError | undefined;
+  if (admission.verdict === 'fail-fast') {
+    failure = new DeliveryError(
+      `circuit open for ${endpoint}: ${admission.failures} consecutive failures (last: ${admission.lastError ?? 'unknown'}); not attempted, next probe in ${Math.ceil(admission.retryInMs / 1000)}s`,
+      true,
+      undefined,
+      // Never sooner than the policy's own backoff: an open breaker must not use up attempts faster.
+      Math.max(admission.retryInMs, policyDelayMs(input.backoff, attempt)),
+      DeliveryFailureType.circuitOpen,
+    );
+  } else {
+    const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);
+    try {
+      const result = await kind.send({ http: deps.http, connections: deps.connections, signal, secret: (value) => resolveSecret(value, deps.env) }, config, message);
+      statusCode = result.statusCode ?? null;
+    } catch (error) {
+      failure = classifyTransportError(error);
+      statusCode = failure.statusCode ?? null;
+    }
+    if (failure && countsAgainstEndpoint(failure)) {
+      const streak = await deps.breakers.recordFailure(breakerKey, failure.message, admission.probe);
+      const limit = deps.breakers.settings.disableAfterMs;
+      if (limit > 0 && streak.failingForMs >= limit) failure = await disableSubscription(deps.db, subscription, endpoint, failure, streak);
+    } else if (!failure || (failure.statusCode !== undefined && failure.statusCode !== 429)) {
+      // It answered (2xx, or a refusal): the endpoint is reachable.
+      await deps.breakers.recordSuccess(breakerKey, admission);
+    }
+  }
+  const durationMs = performance.now() - started;
+
+  await recordAttempt(deps.db, kind, event, {
+    event_id: event.id,
+    subscription_id: subscription.id,
+    tenant_id: event.tenant_id,
+    target_kind: subscription.target_kind,
+    target: endpoint,
+    attempt,
+    outcome: failure ? (failure.retryable ? 'retryable_failure' : 'permanent_failure') : 'delivered',
+    status_code: statusCode,
+    duration_ms: durationMs,
+    error: failure?.message ?? null,
+    workflow_id: input.workflowId,
+  });
+
+  const fields = { eventId: event.id, workflowId: input.workflowId, subscription: subscription.name, target: endpoint, attempt, statusCode };
+  if (failure) {
+    deps.logger.warn({ ...fields, error: failure.message, retryable: failure.retryable }, 'delivery attempt failed');
+    throw toApplicationFailure(failure, attempt);
+  }
+  deps.logger.debug({ ...fields, durationMs: Math.round(durationMs) }, 'delivered');
+  return { statusCode, attempt };
+}
+
+/** The retry policy's delay after this attempt (what Temporal would wait without a breaker). */
+function policyDelayMs(backoff: DeliverInput['backoff'], attempt: number): number {
+  if (!backoff) return 0;
+  return Math.min(backoff.initialIntervalMs * backoff.backoffCoefficient ** (attempt - 1), backoff.maximumIntervalMs);
+}
+
+/**
+ * Turns a subscription off because its endpoint has failed continuously for longer than
+ * OUTBOX_ENDPOINT_DISABLE_AFTER, recording why; the delivery becomes a dead letter (never a
+ * silent drop) that `outbox subscriptions enable` + `outbox dlq retry` can redrive.
+ */
+async function disableSubscription(
+  db: Kysely<Database>,
+  subscription: SubscriptionRow,
+  endpoint: string,
+  failure: DeliveryError,
+  streak: { failingForMs: number; failures: number },
+): Promise<DeliveryError> {
+  const reason = `endpoint ${endpoint} failing for ${formatDuration(streak.failingForMs)} (${streak.failures} consecutive failures; last: ${failure.message})`;
+  await db
+    .updateTable('outbox.subscriptions')
+    .set({ enabled: false, disabled_reason: reason, disabled_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', subscription.id)
+    .where('enabled', '=', true)
+    .execute();
+  return new DeliveryError(
+    `subscription ${subscription.name} was disabled: ${reason}. Fix the endpoint, then: outbox subscriptions enable ${subscription.name} && outbox dlq retry --all`,
+    false,
+    failure.statusCode,
+    undefined,
+    DeliveryFailureType.subscriptionDisabled,
+  );
+}
+
+/**
+ * Writes the attempt to the delivery log. For kinds delivered by the log itself (realtime), rows
+ * of one tenant are written one at a time, so their ids follow commit order and a browser
+ * resuming "after id N" can never skip a row that committed late.
+ */
+async function recordAttempt(db: Kysely<Database>, kind: TargetKind, event: EventRow, row: NewDeliveryRow): Promise<void> {
+  if (!kind.deliveredByLog) {
+    await db.insertInto('outbox.deliveries').values(row).execute();
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`realtime:${event.tenant_id}`}, 0))`.execute(trx);
+    await trx.insertInto('outbox.deliveries').values(row).execute();
+  });
+}

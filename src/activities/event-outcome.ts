@@ -1,0 +1,113 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, EventStatus } from '../db/database.js';
+
+/** Input of the `recordDeadLetter` activity. */
+export interface DeadLetterInput {
+  eventId: string;
+  subscriptionId: string | null;
+  subscriptionName: string;
+  tenant: string;
+  attempts: number;
+  lastError: string;
+  lastStatusCode: number | null;
+  workflowId: string;
+  /**
+   * The failure said nothing about the attempts (a deadline passed between attempts): take the
+   * attempt count, status code and error from the last row of the delivery log.
+   */
+  completeFromDeliveryLog?: boolean;
+}
+
+/** The dead letter as recorded. */
+export interface RecordedDeadLetter {
+  id: string;
+  attempts: number;
+  lastError: string;
+  lastStatusCode: number | null;
+}
+
+/**
+ * Records a delivery that exhausted its retry policy or failed for good, and marks the event
+ * dead-lettered. Idempotent while the dead letter is open (same workflow and subscription), so
+ * an activity retry never writes two rows.
+ */
+export async function recordDeadLetter(db: Kysely<Database>, original: DeadLetterInput): Promise<RecordedDeadLetter> {
+  const input = original.completeFromDeliveryLog ? await withLastAttempt(db, original) : original;
+  return db.transaction().execute(async (trx) => {
+    // Serialise concurrent retries of this activity for the same event.
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`dead-letter:${input.eventId}`}, 0))`.execute(trx);
+    const existing = await trx
+      .selectFrom('outbox.dead_letters')
+      .select('id')
+      .where('event_id', '=', input.eventId)
+      .where('subscription_name', '=', input.subscriptionName)
+      .where('workflow_id', '=', input.workflowId)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst();
+    const recorded = { attempts: input.attempts, lastError: input.lastError, lastStatusCode: input.lastStatusCode };
+    if (existing) return { id: existing.id, ...recorded };
+    // In the same transaction, so a dead letter is never visible while its event looks in flight.
+    await trx.updateTable('outbox.events').set({ status: 'dead_lettered', finished_at: null }).where('id', '=', input.eventId).execute();
+    const row = await trx
+      .insertInto('outbox.dead_letters')
+      .values({
+        event_id: input.eventId,
+        subscription_id: input.subscriptionId,
+        subscription_name: input.subscriptionName,
+        tenant_id: input.tenant,
+        attempts: input.attempts,
+        last_error: input.lastError,
+        last_status_code: input.lastStatusCode,
+        workflow_id: input.workflowId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: row.id, ...recorded };
+  });
+}
+
+async function withLastAttempt(db: Kysely<Database>, input: DeadLetterInput): Promise<DeadLetterInput> {
+  const last = await db
+    .selectFrom('outbox.deliveries')
+    .select(['attempt', 'status_code', 'error'])
+    .where('event_id', '=', input.eventId)
+    .where('workflow_id', '=', input.workflowId)
+    .where('subscription_id', '=', input.subscriptionId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last) return { ...input, lastError: `${input.lastError}; no attempt was recorded` };
+  return { ...input, attempts: last.attempt, lastStatusCode: last.status_code, lastError: `${input.lastError}; last error: ${last.error ?? 'none'}` };
+}
+
+/** Closes a dead letter: the operator retried or discarded it, or its hold expired. */
+export async function resolveDeadLetter(
+  db: Kysely<Database>,
+  input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string },
+): Promise<void> {
+  await db
+    .updateTable('outbox.dead_letters')
+    .set({ resolved_at: sql`now()`, resolution: input.resolution, resolution_reason: input.reason ?? null })
+    .where('id', '=', input.deadLetterId)
+    .where('resolved_at', 'is', null)
+    .execute();
+}
+
+const FINAL: readonly EventStatus[] = ['delivered', 'discarded', 'expired'];
+
+/**
+ * Sets an event's status as its workflow sees it. If the relay that started the workflow has not
+ * committed its dispatch mark yet, this waits on the relay's row lock, so it always lands last.
+ */
+export async function setEventStatus(db: Kysely<Database>, input: { eventId: string; status: EventStatus }): Promise<void> {
+  const final = FINAL.includes(input.status);
+  await db
+    .updateTable('outbox.events')
+    .set({
+      status: input.status,
+      finished_at: final ? sql`clock_timestamp()` : null,
+      dispatched_at: sql`coalesce(dispatched_at, clock_timestamp())`,
+    })
+    .where('id', '=', input.eventId)
+    .execute();
+}

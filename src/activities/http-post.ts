@@ -1,0 +1,62 @@
+import { request, type Dispatcher } from 'undici';
+import { classifyHttpStatus, classifyTransportError } from './delivery-failure.js';
+
+const USER_AGENT = 'outbox-temporal/0.1';
+const BODY_SNIPPET_BYTES = 300;
+
+/**
+ * POSTs a body and resolves with the status on 2xx; throws a classified DeliveryError
+ * otherwise (connection failures, timeouts, non-2xx with a snippet of the answer). Redirects
+ * are never followed. Shared by every HTTP-based target kind.
+ */
+export async function postForDelivery(
+  http: Dispatcher,
+  url: string,
+  options: { headers: Record<string, string>; body: string; timeoutMs: number; signal: AbortSignal },
+): Promise<{ statusCode: number }> {
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(url, {
+      method: 'POST',
+      dispatcher: http,
+      signal: options.signal,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      headers: { 'user-agent': USER_AGENT, ...options.headers },
+      body: options.body,
+    });
+  } catch (error) {
+    throw classifyTransportError(error);
+  }
+  const { statusCode } = response;
+  if (statusCode >= 200 && statusCode < 300) {
+    // Drain the body so the keep-alive connection goes back to the pool.
+    await response.body.dump().catch(() => undefined);
+    return { statusCode };
+  }
+  const snippet = await readSnippet(response.body);
+  const retryAfter = response.headers['retry-after'];
+  throw classifyHttpStatus(statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, snippet) ?? new Error('unreachable');
+}
+
+/** Reads at most a few KB of an error body (for the delivery log), then drops the rest. */
+async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<string> {
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer);
+      total += (chunk as Buffer).length;
+      if (total >= 4096) break;
+    }
+    const oneLine = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim();
+    return oneLine.length > BODY_SNIPPET_BYTES ? `${oneLine.slice(0, BODY_SNIPPET_BYTES)}…` : oneLine;
+  } catch {
+    return '';
+  }
+}
+
+/** `http://` or `https://` URLs only. */
+export function isHttpUrl(value: string): boolean {
+  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+}

@@ -1,0 +1,114 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, FanoutStrategy, SubscriptionsTable } from '../db/database.js';
+import { storedRetryPolicySchema } from '../subscriptions/subscription-schema.js';
+import type { DeliveryRoute, RouteRole } from '../workflows/definitions.js';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The subscriptions an event goes to, and any explicit target that matched none. */
+export interface ResolvedRoutes {
+  routes: DeliveryRoute[];
+  /**
+   * Each route's role under the event's fan-out rule (missing targets are required). Optional:
+   * results recorded in histories before fan-out existed lack it, and mean "all required".
+   */
+  roles?: Record<string, RouteRole>;
+  strategy?: FanoutStrategy;
+  /** Names listed in the event's `targets` with no enabled subscription for its tenant. */
+  missingTargets: string[];
+  /** False when the event row is gone (deleted behind the engine's back). */
+  eventExists: boolean;
+}
+
+type RouteRow = Pick<Selectable<SubscriptionsTable>, 'id' | 'name' | 'target_kind' | 'retry_policy'> & { timeout_ms: number | null };
+
+function toRoute(row: RouteRow): DeliveryRoute {
+  return {
+    subscriptionId: row.id,
+    subscriptionName: row.name,
+    targetKind: row.target_kind,
+    timeoutMs: row.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+    retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
+  };
+}
+
+function routeColumns(db: Kysely<Database>) {
+  return db
+    .selectFrom('outbox.subscriptions')
+    .select(['id', 'name', 'target_kind', 'retry_policy', sql<number | null>`(target_config ->> 'timeoutMs')::integer`.as('timeout_ms')])
+    .where('enabled', '=', true);
+}
+
+/**
+ * Finds the enabled subscriptions an event goes to. Without explicit targets: every subscription
+ * of the event's tenant (or of all tenants, `*`) whose pattern matches the type. With explicit
+ * targets: exactly the named subscriptions of that tenant, whatever their pattern.
+ *
+ * @example
+ * const { routes } = await resolveRoutes(db, '42');
+ */
+export async function resolveRoutes(db: Kysely<Database>, eventId: string): Promise<ResolvedRoutes> {
+  const event = await db
+    .selectFrom('outbox.events')
+    .select(['id', 'tenant_id', 'event_type', 'targets'])
+    .where('id', '=', eventId)
+    .executeTakeFirst();
+  if (!event) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: false };
+
+  const rows = await routeColumns(db)
+    .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
+    .where((eb) =>
+      event.targets ? eb('name', 'in', event.targets) : eb(sql.val(event.event_type), 'like', eb.ref('event_like')),
+    )
+    .orderBy('id')
+    .execute();
+
+  const routes = rows.map(toRoute);
+  const found = new Set(routes.map((route) => route.subscriptionName));
+  const missingTargets = (event.targets ?? []).filter((name) => !found.has(name));
+  const rule = await fanoutRuleFor(db, event.tenant_id, event.event_type);
+  const names = routes.map((route) => route.subscriptionName);
+  const roles: Record<string, RouteRole> = {};
+  for (const name of names) {
+    if (rule.strategy === 'any') roles[name] = 'any_of';
+    else if (rule.strategy === 'primary' && rule.primary && names.includes(rule.primary)) roles[name] = name === rule.primary ? 'required' : 'best_effort';
+    // A primary rule whose primary is not among the routes protects nothing: all are required.
+    else roles[name] = 'required';
+  }
+  for (const name of missingTargets) roles[name] = 'required';
+  return { routes, roles, strategy: rule.strategy, missingTargets, eventExists: true };
+}
+
+/**
+ * The fan-out rule for an event: the tenant's own rule before one for every tenant, and the
+ * most specific pattern (most literal characters) first; 'all' when none matches.
+ */
+async function fanoutRuleFor(db: Kysely<Database>, tenant: string, eventType: string): Promise<{ strategy: FanoutStrategy; primary: string | null }> {
+  const rule = await db
+    .selectFrom('outbox.fanout_rules')
+    .select(['strategy', 'primary_subscription'])
+    .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', tenant)]))
+    .where((eb) => eb(sql.val(eventType), 'like', eb.ref('event_like')))
+    .orderBy(sql`(tenant_id <> '*')`, 'desc')
+    .orderBy(sql`length(replace(event_pattern, '*', ''))`, 'desc')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return rule ? { strategy: rule.strategy, primary: rule.primary_subscription } : { strategy: 'all', primary: null };
+}
+
+/**
+ * The current route for one subscription of an event, read again when an operator retries: a
+ * policy changed since the first pass applies to the retry. Looked up by name, so a target that
+ * was missing when the event was routed is found once it exists. Undefined when there is no
+ * enabled subscription of that name for the event's tenant.
+ */
+export async function routeFor(db: Kysely<Database>, input: { eventId: string; subscriptionName: string }): Promise<DeliveryRoute | undefined> {
+  const event = await db.selectFrom('outbox.events').select('tenant_id').where('id', '=', input.eventId).executeTakeFirst();
+  if (!event) return undefined;
+  const row = await routeColumns(db)
+    .where('name', '=', input.subscriptionName)
+    .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
+    .executeTakeFirst();
+  return row ? toRoute(row) : undefined;
+}

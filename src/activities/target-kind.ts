@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { Dispatcher } from 'undici';
+import type { TargetConnections } from './target-connections.js';
+import type { TargetMessage } from './target-message.js';
+
+/** What a target kind gets for one delivery attempt. */
+export interface SendContext {
+  /** Keep-alive HTTP pool for HTTP-based kinds. */
+  http: Dispatcher;
+  /** The worker's pooled broker connections. */
+  connections: TargetConnections;
+  /** Aborted at the attempt's timeout or when Temporal cancels the activity. */
+  signal: AbortSignal;
+  /** The value, or for `env:NAME` the worker's environment variable (throws when unset). */
+  secret(value: string): string;
+}
+
+/** What an attempt reports on success. */
+export interface SendResult {
+  /** HTTP status, for HTTP kinds. */
+  statusCode?: number | null;
+}
+
+/**
+ * The delivery contract every target kind implements (one file per kind). `send` resolves when
+ * the medium has accepted the message (2xx, publish ack, broker confirm) and throws a
+ * DeliveryError otherwise; whether that is retried is decided in delivery-failure.ts.
+ */
+export interface TargetKind<Config = unknown> {
+  readonly kind: string;
+  /** Validates stored settings; secrets may be `env:NAME` references. */
+  readonly configSchema: z.ZodType<Config>;
+  /** Where it goes, safe to print and log (no credentials); the circuit breaker's key too. */
+  endpoint(config: Config): string;
+  /** Per-attempt timeout. */
+  timeoutMs(config: Config): number;
+  send(context: SendContext, config: Config, message: TargetMessage): Promise<SendResult>;
+  /**
+   * True when the delivery log row itself is the delivery (the realtime stream reads it), so it
+   * must be written in commit order per tenant.
+   */
+  readonly deliveredByLog?: boolean;
+}
+
+/** Identity helper that keeps each kind's Config type while checking the contract. */
+export function defineTargetKind<Config>(kind: TargetKind<Config>): TargetKind<Config> {
+  return kind;
+}

@@ -1,0 +1,73 @@
+import type { EventRow } from '../db/database.js';
+
+/**
+ * The JSON body every target receives. Follows the Standard Webhooks payload shape (`type`,
+ * `timestamp`, `data`) and adds the outbox's own identifiers.
+ */
+export interface EventEnvelope {
+  type: string;
+  timestamp: string;
+  data: unknown;
+  id: string;
+  eventId: string;
+  tenant: string;
+  version: number;
+  aggregate?: { type: string | null; id: string | null };
+  correlationId?: string;
+  causationId?: string;
+}
+
+/** What every target kind sends: the dedupe id, the serialised event, and fields for routing. */
+export interface TargetMessage {
+  /** The event's idempotency key: `webhook-id`, `Nats-Msg-Id`, `message_id`, … per medium. */
+  id: string;
+  eventType: string;
+  /** JSON text of {@link EventEnvelope}. */
+  body: string;
+  envelope: EventEnvelope;
+}
+
+/**
+ * Builds the message for an event row, identical on every attempt and every target.
+ *
+ * @example
+ * const message = buildTargetMessage(eventRow); // message.body is the JSON envelope
+ */
+export function buildTargetMessage(event: EventRow): TargetMessage {
+  const envelope: EventEnvelope = {
+    type: event.event_type,
+    timestamp: event.created_at.toISOString(),
+    data: event.payload,
+    id: event.idempotency_key,
+    eventId: event.id,
+    tenant: event.tenant_id,
+    version: event.event_version,
+  };
+  if (event.aggregate_type !== null || event.aggregate_id !== null) {
+    envelope.aggregate = { type: event.aggregate_type, id: event.aggregate_id };
+  }
+  if (event.correlation_id !== null) envelope.correlationId = event.correlation_id;
+  if (event.causation_id !== null) envelope.causationId = event.causation_id;
+  return { id: event.idempotency_key, eventType: event.event_type, body: JSON.stringify(envelope), envelope };
+}
+
+/** Placeholders a topic, subject, stream or routing-key template may use. */
+export const TEMPLATE_PLACEHOLDERS = ['tenant', 'type', 'aggregate_type', 'aggregate_id', 'event_id'] as const;
+
+/**
+ * Fills `{tenant}`, `{type}`, `{aggregate_type}`, `{aggregate_id}` and `{event_id}` in a
+ * destination name (missing aggregate parts become `none`).
+ *
+ * @example
+ * renderDestination('outbox/{tenant}/{type}', message); // 'outbox/acme/order.created'
+ */
+export function renderDestination(template: string, message: TargetMessage): string {
+  const values: Record<(typeof TEMPLATE_PLACEHOLDERS)[number], string> = {
+    tenant: message.envelope.tenant,
+    type: message.eventType,
+    aggregate_type: message.envelope.aggregate?.type ?? 'none',
+    aggregate_id: message.envelope.aggregate?.id ?? 'none',
+    event_id: message.envelope.eventId,
+  };
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name as keyof typeof values] ?? whole);
+}

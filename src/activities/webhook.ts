@@ -1,0 +1,68 @@
+import { Webhook } from 'standardwebhooks';
+import { z } from 'zod';
+import { displayUrl } from '../subscriptions/display-url.js';
+import { secretOr } from '../subscriptions/secret-reference.js';
+import { isHttpUrl, postForDelivery } from './http-post.js';
+import { defineTargetKind } from './target-kind.js';
+
+/** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes. */
+export const webhookSecretSchema = z.string().refine(
+  (secret) => {
+    if (!secret.startsWith('whsec_')) return false;
+    const body = secret.slice('whsec_'.length);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
+    const bytes = Buffer.from(body, 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  },
+  // The value itself is never echoed: it is a secret.
+  { error: 'must be whsec_ followed by base64 of 24 to 64 bytes, or env:NAME (omit it to have one generated)' },
+);
+
+export const httpUrlSchema = z.string().refine(isHttpUrl, { error: 'must be an http:// or https:// URL' });
+export const timeoutSchema = z.number().int().min(1).max(10 * 60_000).default(10_000);
+
+/** Extra static request headers; values may be `env:NAME`. */
+export const extraHeadersSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' }), z.string().max(4000))
+  .optional();
+
+export const webhookConfigSchema = z
+  .object({
+    url: httpUrlSchema,
+    secret: secretOr(webhookSecretSchema),
+    timeoutMs: timeoutSchema,
+    headers: extraHeadersSchema,
+  })
+  .strict();
+
+export type WebhookConfig = z.output<typeof webhookConfigSchema>;
+
+/**
+ * A webhook signed per the Standard Webhooks spec: `webhook-id` is the event's idempotency key
+ * (the consumer's dedupe key), `webhook-timestamp` the attempt time, `webhook-signature` the v1
+ * HMAC-SHA256 with the subscription's secret.
+ */
+export const webhookTarget = defineTargetKind<WebhookConfig>({
+  kind: 'webhook',
+  configSchema: webhookConfigSchema,
+  endpoint: (config) => displayUrl(config.url),
+  timeoutMs: (config) => config.timeoutMs,
+  send: async (context, config, message) => {
+    // The signature covers the timestamp header, so both come from the same instant.
+    const now = new Date();
+    const signature = new Webhook(context.secret(config.secret)).sign(message.id, now, message.body);
+    const extra = Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)]));
+    return postForDelivery(context.http, config.url, {
+      headers: {
+        ...extra,
+        'content-type': 'application/json',
+        'webhook-id': message.id,
+        'webhook-timestamp': Math.floor(now.getTime() / 1000).toString(),
+        'webhook-signature': signature,
+      },
+      body: message.body,
+      timeoutMs: config.timeoutMs,
+      signal: context.signal,
+    });
+  },
+});

@@ -1,0 +1,129 @@
+import { loadConfig } from '../../config/load-config.js';
+import type { TargetKindName } from '../../activities/target-kinds.js';
+import { printTable } from '../print-table.js';
+import { flagForField, targetFromFlags, type TargetFlags } from '../target-flags.js';
+import { formatDuration } from '../../config/duration.js';
+import { createDatabase } from '../../db/create-database.js';
+import {
+  addSubscription,
+  InvalidSubscriptionError,
+  listSubscriptions,
+  removeSubscription,
+  setSubscriptionEnabled,
+  type SubscriptionSummary,
+} from '../../subscriptions/subscription-store.js';
+
+export interface AddSubscriptionFlags extends TargetFlags {
+  name?: string;
+  tenant: string;
+  events: string;
+  maxAttempts?: number;
+  initialInterval?: number;
+  backoff?: number;
+  maxInterval?: number;
+  deadline?: number;
+  nonRetryable?: string[];
+  disabled?: boolean;
+  json?: boolean;
+}
+
+async function withDatabase<T>(action: (db: ReturnType<typeof createDatabase>['db']) => Promise<T>): Promise<T> {
+  const database = createDatabase({ connectionString: loadConfig().databaseUrl, max: 1 });
+  try {
+    return await action(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+/** `outbox subscriptions add`: validates every flag, stores the subscription, prints it. */
+export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promise<void> {
+  const target = targetFromFlags(flags);
+  const retryPolicy = {
+    ...(flags.initialInterval !== undefined && { initialInterval: flags.initialInterval }),
+    ...(flags.backoff !== undefined && { backoffCoefficient: flags.backoff }),
+    ...(flags.maxInterval !== undefined && { maximumInterval: flags.maxInterval }),
+    ...(flags.maxAttempts !== undefined && { maximumAttempts: flags.maxAttempts }),
+    ...(flags.deadline !== undefined && { deadline: flags.deadline }),
+    ...(flags.nonRetryable !== undefined && { nonRetryableErrorTypes: flags.nonRetryable }),
+  };
+  const summary = await withDatabase((db) =>
+    addSubscription(db, {
+      name: flags.name,
+      tenant: flags.tenant,
+      events: flags.events,
+      target: { kind: target.kind, config: target.config },
+      retryPolicy,
+      enabled: !flags.disabled,
+    }).catch((error: unknown) => {
+      throw error instanceof InvalidSubscriptionError && error.issues.length > 0 ? withFlagNames(error, target.kind) : error;
+    }),
+  );
+  if (flags.json) {
+    console.log(JSON.stringify({ ...summary, ...(target.generatedSecret && { secret: target.generatedSecret }) }, null, 2));
+    return;
+  }
+  console.log(`added subscription ${summary.name} (id ${summary.id}): ${summary.events} of tenant ${summary.tenant} → ${summary.target}`);
+  console.log(`retry policy: ${describePolicy(summary)}`);
+  if (target.generatedSecret) {
+    // Printed once, here only: it is not shown by `list` and never logged.
+    console.log(`signing secret (generated; give it to the receiver to verify webhook-signature): ${target.generatedSecret}`);
+  }
+}
+
+function withFlagNames(error: InvalidSubscriptionError, kind: TargetKindName): InvalidSubscriptionError {
+  const text = error.issues.map((issue) => `${flagForField(issue.field, kind)} ${issue.message}`).join('; ');
+  return new InvalidSubscriptionError(`invalid subscription: ${text}. Nothing was saved.`, error.issues);
+}
+
+function describePolicy(summary: SubscriptionSummary): string {
+  const policy = summary.retryPolicy;
+  const deadline = policy.deadlineMs === undefined ? '' : `, give up after ${formatDuration(policy.deadlineMs)}`;
+  return `${policy.maximumAttempts} attempts, first retry after ${formatDuration(policy.initialIntervalMs)}, ×${policy.backoffCoefficient} up to ${formatDuration(policy.maximumIntervalMs)}${deadline}`;
+}
+
+/** `outbox subscriptions list` */
+export async function listSubscriptionsCommand(flags: { json?: boolean }): Promise<void> {
+  const subscriptions = await withDatabase((db) => listSubscriptions(db));
+  if (flags.json) {
+    console.log(JSON.stringify(subscriptions, null, 2));
+    return;
+  }
+  if (subscriptions.length === 0) {
+    console.log("no subscriptions yet; add one with: outbox subscriptions add --events 'order.*' --webhook https://…");
+    return;
+  }
+  printTable(
+    ['ID', 'NAME', 'TENANT', 'EVENTS', 'TARGET', 'RETRY', 'ENABLED'],
+    subscriptions.map((s) => [s.id, s.name, s.tenant, s.events, `${s.targetKind} ${s.target}`, describePolicy(s), s.enabled ? 'yes' : 'no']),
+  );
+  for (const disabled of subscriptions.filter((s) => !s.enabled && s.disabledReason)) {
+    console.log(`\n${disabled.name} is disabled: ${disabled.disabledReason}\n  re-enable: outbox subscriptions enable ${disabled.name}`);
+  }
+}
+
+/** `outbox subscriptions enable|disable <id|name>` */
+export async function setEnabledCommand(idOrName: string, enabled: boolean, reason?: string): Promise<boolean> {
+  const subscription = await withDatabase((db) => setSubscriptionEnabled(db, idOrName, enabled, reason));
+  if (!subscription) {
+    console.error(`error: no subscription with id or name "${idOrName}"; see \`outbox subscriptions list\``);
+    return false;
+  }
+  console.log(
+    enabled
+      ? `enabled subscription ${subscription.name}; dead letters it holds are retried with: outbox dlq retry --all`
+      : `disabled subscription ${subscription.name}: ${subscription.disabledReason}`,
+  );
+  return true;
+}
+
+/** `outbox subscriptions remove <id|name>` */
+export async function removeSubscriptionCommand(idOrName: string): Promise<boolean> {
+  const removed = await withDatabase((db) => removeSubscription(db, idOrName));
+  if (!removed) {
+    console.error(`error: no subscription with id or name "${idOrName}"; see \`outbox subscriptions list\``);
+    return false;
+  }
+  console.log(`removed subscription ${removed.name} (id ${removed.id})`);
+  return true;
+}

@@ -1,0 +1,238 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { RunEngineOptions } from './commands/run-engine.js';
+import type { ReplayFlags } from './commands/replay-command.js';
+import type { AddSubscriptionFlags } from './commands/subscriptions-command.js';
+import { describeError } from './describe-error.js';
+import { coefficient, collect, duration, isoDate, pointInTime, positiveInteger } from './option-parsers.js';
+
+// Commands are imported when run, so `outbox status` does not pay for loading the Temporal worker.
+const migrateCommand = async () => (await import('./commands/migrate-command.js')).migrateCommand();
+const runEngine = async (options: RunEngineOptions) => (await import('./commands/run-engine.js')).runEngine(options);
+const statusCommand = async (flags: { json?: boolean }) => (await import('./commands/status-command.js')).statusCommand(flags);
+const subscriptionCommands = () => import('./commands/subscriptions-command.js');
+const temporalCommand = async (args: string[]) => (await import('./commands/temporal-command.js')).temporalCommand(args);
+const dlqCommands = () => import('./commands/dlq-command.js');
+const replayCommand = async (flags: ReplayFlags) => (await import('./commands/replay-command.js')).replayCommand(flags);
+const verifyCommand = async (flags: { since: Date; pendingGrace: number; json?: boolean }) =>
+  (await import('./commands/verify-command.js')).verifyCommand(flags);
+
+/** Commands that report partial failure set the exit code rather than throwing. */
+function exitWith(ok: boolean): void {
+  if (!ok) process.exitCode = 1;
+}
+
+/** Builds the `outbox` command line; exported so tests can parse argv without a process. */
+export function buildProgram(): Command {
+  const program = new Command('outbox')
+    .description('Transactional outbox delivery engine on Temporal.\nConfiguration comes from environment variables (DATABASE_URL, TEMPORAL_ADDRESS, …); see the README.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('migrate')
+    .description('create or upgrade the outbox schema (safe to run twice, or from several processes at once)')
+    .action(() => migrateCommand());
+
+  const roles = (command: Command) =>
+    command
+      .option('--no-relay', 'do not run the relay (outbox rows → workflows)')
+      .option('--no-worker', 'do not run the Temporal worker (workflows → targets)')
+      .option('--no-http', 'do not serve /healthz and /readyz');
+
+  roles(program.command('start'))
+    .description('run relay, worker and HTTP server against TEMPORAL_ADDRESS (or an embedded dev server when unset)')
+    .action((flags: { relay: boolean; worker: boolean; http: boolean }) =>
+      runEngine({ dev: false, roles: { relay: flags.relay, worker: flags.worker, http: flags.http } }),
+    );
+
+  roles(program.command('dev'))
+    .description('migrate, then run the engine on an embedded Temporal dev server with its Web UI')
+    .action((flags: { relay: boolean; worker: boolean; http: boolean }) =>
+      runEngine({ dev: true, roles: { relay: flags.relay, worker: flags.worker, http: flags.http } }),
+    );
+
+  const subscriptions = program.command('subscriptions').description('manage where events go');
+  subscriptions
+    .command('add')
+    .description('route events matching a pattern to a target (exactly one target flag)')
+    .requiredOption('--events <pattern>', "event types to deliver; * matches anything, e.g. 'order.*'")
+    .option('--tenant <id>', "only this tenant's events ('*' for all)", '*')
+    .option('--name <name>', 'unique name (generated when omitted); events can target it explicitly')
+    .optionsGroup('Targets (one):')
+    .option('--webhook <url>', 'POST Standard Webhooks-signed JSON to this http(s) URL')
+    .option('--slack <url>', 'Slack incoming-webhook URL (or env:NAME; the URL is a credential)')
+    .option('--n8n <url>', 'n8n Webhook node URL')
+    .option('--redis <url>', 'Redis server for a stream (redis://…; with --stream)')
+    .option('--nats <url>', 'NATS server for a JetStream publish (nats://…; with --subject)')
+    .option('--amqp <url>', 'RabbitMQ server (amqp://…; with --exchange / --routing-key)')
+    .option('--mqtt <url>', 'MQTT broker (mqtt://…; with --topic), QoS 1')
+    .option('--kafka <brokers>', 'Kafka brokers host:port[,host:port] (with --topic)')
+    .option('--realtime', 'stream to browsers over server-sent events (/v1/stream)')
+    .option('--secret <whsec>', 'webhook: Standard Webhooks secret whsec_… or env:NAME; generated and printed once when omitted')
+    .addOption(new Option('--header <header>', 'webhook: extra header "Name: value" (repeatable; value may be env:NAME)').argParser(collect))
+    .option('--template <text>', 'slack: message text with {{type}}, {{tenant}}, {{id}}, {{data.field}}')
+    .option('--auth-basic <user:password>', 'n8n: basic auth (password may be env:NAME)')
+    .option('--auth-header <header>', 'n8n: header auth "Name: value" (value may be env:NAME)')
+    .option('--stream <key>', 'redis: stream key; may use {tenant}, {type}, {aggregate_type}, {aggregate_id}, {event_id}')
+    .addOption(new Option('--maxlen <n>', 'redis: trim the stream to about this many entries').argParser(positiveInteger))
+    .option('--subject <subject>', 'nats: subject (a JetStream stream must capture it); placeholders as for --stream')
+    .option('--exchange <name>', "amqp: exchange (default '' = the default exchange)")
+    .option('--routing-key <key>', 'amqp: routing key (default {type})')
+    .option('--topic <topic>', 'mqtt, kafka: topic; placeholders as for --stream')
+    .option('--username <user>', 'nats, mqtt: user name')
+    .option('--password <password>', 'nats, mqtt: password (or env:NAME)')
+    .option('--token <token>', 'nats: token (or env:NAME)')
+    .option('--channel <name>', 'realtime: channel browsers subscribe to (default "default")')
+    .option('--config <json>', 'more target settings as JSON, merged in (see README)')
+    .addOption(new Option('--timeout <duration>', 'per-attempt timeout, e.g. 10s').argParser(duration))
+    .optionsGroup('Retry policy:')
+    .addOption(new Option('--max-attempts <n>', 'attempts before dead-lettering (default 20)').argParser(positiveInteger))
+    .addOption(new Option('--initial-interval <duration>', 'delay before the first retry (default 1s)').argParser(duration))
+    .addOption(new Option('--backoff <coefficient>', 'multiplier between retries (default 2)').argParser(coefficient))
+    .addOption(new Option('--max-interval <duration>', 'longest delay between retries (default 10m)').argParser(duration))
+    .addOption(new Option('--deadline <duration>', 'give up (dead-letter) after this long in all, e.g. 24h (default: none)').argParser(duration))
+    .addOption(new Option('--non-retryable <type>', 'failure type never retried (repeatable)').argParser(collect))
+    .option('--disabled', 'add it disabled')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: AddSubscriptionFlags) => (await subscriptionCommands()).addSubscriptionCommand(flags));
+  subscriptions
+    .command('list')
+    .description('list subscriptions (secrets are never shown)')
+    .option('--json', 'print as JSON')
+    .action(async (flags: { json?: boolean }) => (await subscriptionCommands()).listSubscriptionsCommand(flags));
+  subscriptions
+    .command('enable')
+    .description('turn a subscription back on (e.g. after the engine disabled it for a failing endpoint)')
+    .argument('<id-or-name>')
+    .action(async (idOrName: string) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, true)));
+  subscriptions
+    .command('disable')
+    .description('stop routing new events to a subscription; in-flight deliveries are dead-lettered')
+    .argument('<id-or-name>')
+    .option('--reason <text>', 'why; shown by `subscriptions list`')
+    .action(async (idOrName: string, flags: { reason?: string }) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, false, flags.reason)));
+  subscriptions
+    .command('remove')
+    .description('remove a subscription by id or name')
+    .argument('<id-or-name>')
+    .action(async (idOrName: string) => {
+      if (!(await (await subscriptionCommands()).removeSubscriptionCommand(idOrName))) process.exitCode = 1;
+    });
+
+  const fanout = program.command('fanout').description('which of an event\'s deliveries must succeed (all, any, primary)');
+  const fanoutCommands = () => import('./commands/fanout-command.js');
+  fanout
+    .command('set')
+    .description('set the strategy for events matching a pattern (replaces the rule for the same tenant and pattern)')
+    .requiredOption('--events <pattern>', "event types, e.g. 'payment.*'")
+    .addOption(new Option('--strategy <strategy>', 'all | any | primary').choices(['all', 'any', 'primary']).makeOptionMandatory())
+    .option('--primary <subscription>', 'with --strategy primary: the subscription that must succeed')
+    .option('--tenant <id>', "only this tenant's events ('*' for all)", '*')
+    .action(async (flags: { tenant: string; events: string; strategy: 'all' | 'any' | 'primary'; primary?: string }) => (await fanoutCommands()).fanoutSetCommand(flags));
+  fanout
+    .command('list')
+    .description('list fan-out rules')
+    .option('--json', 'print as JSON')
+    .action(async (flags: { json?: boolean }) => (await fanoutCommands()).fanoutListCommand(flags));
+  fanout
+    .command('remove')
+    .description('remove a fan-out rule by id')
+    .argument('<id>')
+    .action(async (id: string) => exitWith(await (await fanoutCommands()).fanoutRemoveCommand(id)));
+
+  const dlq = program.command('dlq').description('dead letters: deliveries waiting for an operator');
+  dlq
+    .command('list')
+    .description('list open dead letters')
+    .option('--tenant <id>', "only this tenant's")
+    .option('--events <pattern>', "only these event types, e.g. 'order.*'")
+    .option('--json', 'print as JSON')
+    .action(async (flags: { tenant?: string; events?: string; json?: boolean }) => (await dlqCommands()).dlqListCommand(flags));
+  dlq
+    .command('retry')
+    .description('deliver dead letters again with a fresh retry policy (signals `retry` to their workflows)')
+    .argument('[ids...]', 'dead-letter ids from `outbox dlq list`')
+    .option('--all', 'every open dead letter (narrow with --tenant/--events)')
+    .option('--tenant <id>', 'with --all: only this tenant')
+    .option('--events <pattern>', "with --all: only these event types, e.g. 'order.*'")
+    .action(async (ids: string[], flags: { all?: boolean; tenant?: string; events?: string }) =>
+      exitWith(await (await dlqCommands()).dlqActionCommand('retry', ids, flags)),
+    );
+  dlq
+    .command('discard')
+    .description('give up on dead letters, recording why (signals `discard` to their workflows)')
+    .argument('[ids...]', 'dead-letter ids from `outbox dlq list`')
+    .requiredOption('--reason <text>', 'why; recorded on the dead letter')
+    .option('--all', 'every open dead letter (narrow with --tenant/--events)')
+    .option('--tenant <id>', 'with --all: only this tenant')
+    .option('--events <pattern>', "with --all: only these event types, e.g. 'order.*'")
+    .action(async (ids: string[], flags: { all?: boolean; tenant?: string; events?: string; reason: string }) =>
+      exitWith(await (await dlqCommands()).dlqActionCommand('discard', ids, flags)),
+    );
+
+  program
+    .command('replay')
+    .description('deliver matching events again (same webhook-id), by signal-with-start on their workflows')
+    .requiredOption('--tenant <id>', "the tenant ('*' for every tenant)")
+    .requiredOption('--since <date>', 'events created at or after this ISO date/time', isoDate)
+    .option('--until <date>', 'events created before this ISO date/time (default: now)', isoDate)
+    .option('--events <pattern>', "event types, e.g. 'order.*'", '*')
+    .option('--correlation-id <id>', 'only events with this correlation id')
+    .addOption(new Option('--subscription <name>', 'only to this subscription (repeatable)').argParser(collect))
+    .option('--dry-run', 'list what would be replayed; send nothing')
+    .option('--yes', `do not ask for confirmation above 100 events`)
+    .action(async (flags: ReplayFlags) => exitWith(await replayCommand(flags)));
+
+  program
+    .command('verify')
+    .description('check that every committed event is delivered, discarded, expired, or in flight with a live workflow')
+    .addOption(new Option('--since <when>', 'check events created since: a duration ago (24h, 7d) or an ISO date').argParser(pointInTime).default(undefined, '24h'))
+    .addOption(new Option('--pending-grace <duration>', 'how long an event may stay pending before it counts as a problem').argParser(duration).default(5 * 60_000, '5m'))
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: { since?: Date; pendingGrace: number; json?: boolean }) =>
+      exitWith(await verifyCommand({ ...flags, since: flags.since ?? new Date(Date.now() - 24 * 60 * 60_000) })),
+    );
+
+  program
+    .command('realtime')
+    .description('the realtime (server-sent events) stream')
+    .command('token')
+    .description('print a stream token for a tenant (signed with OUTBOX_REALTIME_SECRET)')
+    .requiredOption('--tenant <id>', 'the tenant the browser may read')
+    .addOption(new Option('--ttl <duration>', 'how long the token is valid').argParser(duration).default(60 * 60_000, '1h'))
+    .action(async (flags: { tenant: string; ttl: number }) => (await import('./commands/realtime-command.js')).realtimeTokenCommand(flags));
+
+  program
+    .command('status')
+    .description('backlog, lag and events by status')
+    .option('--json', 'print as JSON')
+    .action((flags: { json?: boolean }) => statusCommand(flags));
+
+  program
+    .command('temporal')
+    .description('run the Temporal CLI against the same server: outbox temporal -- workflow list')
+    .argument('[args...]', 'arguments for the temporal CLI (put them after --)')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (args: string[]) => {
+      process.exitCode = await temporalCommand(args);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message (unknown option, missing argument, --help…).
+      return error.exitCode;
+    }
+    process.stderr.write(`error: ${describeError(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,144 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { durationMs } from './duration.js';
+
+/** Default task queue shared by the relay (which starts workflows) and the worker (which runs them). */
+export const DEFAULT_TASK_QUEUE = 'outbox-delivery';
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected an integer between ${min} and ${max}` })
+    .int({ error: `expected an integer between ${min} and ${max}` })
+    .min(min, { error: `expected an integer between ${min} and ${max}` })
+    .max(max, { error: `expected an integer between ${min} and ${max}` });
+
+const hostPort = z
+  .string()
+  .regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, {
+    error: 'expected host:port, e.g. 127.0.0.1:7233',
+  });
+
+const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
+  error: 'expected a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/postgres',
+});
+
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'outbox');
+}
+
+/** Every environment variable the engine reads, with its default. The README's table mirrors this. */
+const environmentSchema = z.object({
+  DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  OUTBOX_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  OUTBOX_HTTP_PORT: integer(0, 65535).default(8080),
+  OUTBOX_RELAY_BATCH_SIZE: integer(1, 5000).default(200),
+  OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
+  OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
+  OUTBOX_DEAD_LETTER_HOLD: durationMs.default(30 * 24 * 60 * 60_000),
+  OUTBOX_DEV_TEMPORAL_PORT: integer(1, 65535).default(7233),
+  OUTBOX_DEV_TEMPORAL_UI_PORT: integer(1, 65535).default(8233),
+  OUTBOX_DEV_TEMPORAL_DB: z.string().min(1).optional(),
+  OUTBOX_BREAKER_FAILURE_THRESHOLD: integer(1, 10_000).default(10),
+  OUTBOX_BREAKER_COOLDOWN: durationMs.default(30_000),
+  OUTBOX_ENDPOINT_DISABLE_AFTER: durationMs.default(5 * 24 * 60 * 60_000),
+  OUTBOX_REALTIME_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. openssl rand -base64 32)' }).optional(),
+  OUTBOX_REALTIME_ALLOWED_ORIGINS: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Variables whose values are never echoed in errors. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OUTBOX_REALTIME_SECRET']);
+
+/** Names of every environment variable the engine reads. */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
+/** The engine's configuration, parsed from the environment. */
+export interface EngineConfig {
+  databaseUrl: string;
+  /** Absent: `dev`/`start` run an embedded Temporal dev server. */
+  temporalAddress: string | undefined;
+  temporalNamespace: string;
+  taskQueue: string;
+  http: { host: string; port: number };
+  relay: { batchSize: number; concurrency: number; pollIntervalMs: number };
+  /** How long a dead-lettered delivery waits for an operator's retry or discard. */
+  deadLetterHoldMs: number;
+  realtime: { secret: string | undefined; allowedOrigins: string[] };
+  /** Circuit breakers per endpoint, and auto-disable of endpoints failing for days (0: never). */
+  breaker: { failureThreshold: number; cooldownMs: number; disableAfterMs: number };
+  devServer: { port: number; uiPort: number; dbFile: string | undefined };
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+}
+
+/** A configuration value is missing or malformed; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly variable: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads and validates the engine's environment variables. A bad value throws a
+ * {@link ConfigError} whose one-line message names the variable and what was expected.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ * console.log(config.databaseUrl);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  // An empty variable (FOO=) is treated as unset, as shells and compose files often produce them.
+  const present = Object.fromEntries(
+    Object.keys(environmentSchema.shape).flatMap((key) => {
+      const value = env[key];
+      return value === undefined || value === '' ? [] : [[key, value]];
+    }),
+  );
+  const result = environmentSchema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const shown = SECRET_VARIABLES.has(variable) ? '(value hidden: it is a secret)' : JSON.stringify(present[variable]);
+    throw new ConfigError(
+      `Invalid environment variable ${variable}=${shown}: ${issue?.message ?? 'invalid value'}. Fix it or unset it to use the default.`,
+      variable,
+    );
+  }
+  const values = result.data;
+  const devDb = values.OUTBOX_DEV_TEMPORAL_DB ?? join(defaultDataDir(env), 'temporal-dev.db');
+  return {
+    databaseUrl: values.DATABASE_URL,
+    temporalAddress: values.TEMPORAL_ADDRESS,
+    temporalNamespace: values.TEMPORAL_NAMESPACE,
+    taskQueue: values.TEMPORAL_TASK_QUEUE,
+    http: { host: values.OUTBOX_HTTP_HOST, port: values.OUTBOX_HTTP_PORT },
+    relay: {
+      batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
+      concurrency: values.OUTBOX_RELAY_CONCURRENCY,
+      pollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL,
+    },
+    deadLetterHoldMs: values.OUTBOX_DEAD_LETTER_HOLD,
+    breaker: {
+      failureThreshold: values.OUTBOX_BREAKER_FAILURE_THRESHOLD,
+      cooldownMs: values.OUTBOX_BREAKER_COOLDOWN,
+      disableAfterMs: values.OUTBOX_ENDPOINT_DISABLE_AFTER,
+    },
+    realtime: {
+      secret: values.OUTBOX_REALTIME_SECRET,
+      allowedOrigins: (values.OUTBOX_REALTIME_ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    },
+    devServer: {
+      port: values.OUTBOX_DEV_TEMPORAL_PORT,
+      uiPort: values.OUTBOX_DEV_TEMPORAL_UI_PORT,
+      dbFile: devDb === 'memory' ? undefined : devDb,
+    },
+    logLevel: values.LOG_LEVEL,
+  };
+}

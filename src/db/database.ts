@@ -1,0 +1,137 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The outbox schema as Kysely sees it. `bigint` ids are strings: node-postgres returns int8 as
+ * text so ids above 2^53 survive.
+ *
+ * @example
+ * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+ * const pending = await db.selectFrom('outbox.events').where('status', '=', 'pending').selectAll().execute();
+ */
+export interface Database {
+  'outbox.events': EventsTable;
+  'outbox.subscriptions': SubscriptionsTable;
+  'outbox.deliveries': DeliveriesTable;
+  'outbox.dead_letters': DeadLettersTable;
+  'outbox.migrations': MigrationsTable;
+  'outbox.circuit_breakers': CircuitBreakersTable;
+  'outbox.fanout_rules': FanoutRulesTable;
+}
+
+/** How many of an event's deliveries must succeed (see the README's "Fan-out"). */
+export type FanoutStrategy = 'all' | 'any' | 'primary';
+
+export interface FanoutRulesTable {
+  id: ColumnType<string, never, never>;
+  tenant_id: Generated<string>;
+  event_pattern: string;
+  event_like: ColumnType<string, never, never>;
+  strategy: FanoutStrategy;
+  primary_subscription: string | null;
+  created_at: Generated<Date>;
+}
+
+/** Lifecycle of an event row; see the README's "Event states". */
+export type EventStatus = 'pending' | 'dispatched' | 'delivered' | 'dead_lettered' | 'discarded' | 'expired';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type GeneratedId = ColumnType<string, never, never>;
+
+export interface EventsTable {
+  id: GeneratedId;
+  tenant_id: string;
+  idempotency_key: string;
+  event_type: string;
+  event_version: Generated<number>;
+  payload: ColumnType<unknown, string, string>;
+  aggregate_type: string | null;
+  aggregate_id: string | null;
+  correlation_id: string | null;
+  causation_id: string | null;
+  targets: string[] | null;
+  status: Generated<EventStatus>;
+  created_at: Generated<Date>;
+  dispatched_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  workflow_id: ColumnType<string, never, never>;
+}
+
+export interface SubscriptionsTable {
+  id: GeneratedId;
+  name: string;
+  tenant_id: Generated<string>;
+  event_pattern: string;
+  event_like: ColumnType<string, never, never>;
+  target_kind: string;
+  target_config: ColumnType<unknown, string, string>;
+  retry_policy: ColumnType<unknown, string | undefined, string>;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  disabled_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half_open';
+
+export interface CircuitBreakersTable {
+  endpoint: string;
+  state: Generated<CircuitState>;
+  consecutive_failures: Generated<number>;
+  failing_since: Timestamp | null;
+  opened_at: Timestamp | null;
+  next_probe_at: Timestamp | null;
+  probe_started_at: Timestamp | null;
+  last_error: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface DeliveriesTable {
+  id: GeneratedId;
+  event_id: string;
+  subscription_id: string | null;
+  tenant_id: string;
+  target_kind: string;
+  target: string;
+  attempt: number;
+  outcome: 'delivered' | 'retryable_failure' | 'permanent_failure';
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  workflow_id: string;
+  attempted_at: Generated<Date>;
+}
+
+export interface DeadLettersTable {
+  id: GeneratedId;
+  event_id: string;
+  subscription_id: string | null;
+  subscription_name: string;
+  tenant_id: string;
+  attempts: number;
+  last_error: string;
+  last_status_code: number | null;
+  workflow_id: string;
+  created_at: Generated<Date>;
+  resolved_at: Timestamp | null;
+  resolution: 'retried' | 'discarded' | 'expired' | 'superseded' | null;
+  resolution_reason: string | null;
+}
+
+export interface MigrationsTable {
+  id: number;
+  name: string;
+  checksum: string;
+  applied_at: Generated<Date>;
+}
+
+export type EventRow = Selectable<EventsTable>;
+export type NewEventRow = Insertable<EventsTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type NewSubscriptionRow = Insertable<SubscriptionsTable>;
+export type SubscriptionUpdate = Updateable<SubscriptionsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type NewDeliveryRow = Insertable<DeliveriesTable>;
+export type DeadLetterRow = Selectable<DeadLettersTable>;
+export type CircuitBreakerRow = Selectable<CircuitBreakersTable>;
+export type NewDeadLetterRow = Insertable<DeadLettersTable>;

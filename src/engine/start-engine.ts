@@ -1,0 +1,200 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { Agent } from 'undici';
+import type { EngineConfig } from '../config/load-config.js';
+import { createDatabase } from '../db/create-database.js';
+import { pendingMigrations } from '../db/migrate.js';
+import { TargetConnections } from '../activities/target-connections.js';
+import { Relay } from '../outbox/relay.js';
+import { RealtimeStream } from '../realtime/realtime-stream.js';
+import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
+import { installTemporalRuntime } from '../temporal/install-runtime.js';
+import { createDeliveryWorker } from '../worker/create-delivery-worker.js';
+import { loadWorkflowBundle } from '../worker/bundle-workflows.js';
+import { startHttpServer, type EngineHttpServer, type ReadinessCheck } from './http-server.js';
+
+/** Which parts this process runs; all three by default. Split them to scale relays and workers apart. */
+export interface EngineRoles {
+  relay: boolean;
+  worker: boolean;
+  http: boolean;
+}
+
+export interface StartEngineOptions {
+  config: EngineConfig;
+  /** host:port of the Temporal frontend (the embedded dev server's, or TEMPORAL_ADDRESS). */
+  temporalAddress: string;
+  roles?: Partial<EngineRoles>;
+  logger: Logger;
+  /** A prebuilt workflow bundle; loaded from dist/ or bundled on the spot when absent. */
+  workflowBundle?: { code: string };
+}
+
+export interface RunningEngine {
+  relay: Relay | undefined;
+  worker: Worker | undefined;
+  http: EngineHttpServer | undefined;
+  /** Settles when the engine has stopped; rejects if a part failed fatally. */
+  done: Promise<void>;
+  /** Graceful shutdown: the relay finishes its batch, the worker drains its activities. */
+  stop(): Promise<void>;
+}
+
+/** The database is not ready for the engine. */
+export class NotMigratedError extends Error {
+  override readonly name = 'NotMigratedError';
+}
+
+/**
+ * Starts the relay, the Temporal worker and the HTTP server (each optional) in this process.
+ *
+ * @example
+ * const engine = await startEngine({ config: loadConfig(), temporalAddress: '127.0.0.1:7233', logger });
+ * process.once('SIGTERM', () => void engine.stop());
+ * await engine.done;
+ */
+export async function startEngine(options: StartEngineOptions): Promise<RunningEngine> {
+  const { config, logger } = options;
+  const roles: EngineRoles = { relay: true, worker: true, http: true, ...options.roles };
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await step().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+
+  try {
+    const database = createDatabase({ connectionString: config.databaseUrl, max: 20, logger, applicationName: 'outbox-engine' });
+    cleanups.push(() => database.close());
+    const pending = await pendingMigrations(database.pool);
+    if (pending.length > 0) {
+      throw new NotMigratedError(
+        `The outbox schema is not up to date (${pending.length} pending migration(s), first ${pending[0]}). Run \`outbox migrate\` first.`,
+      );
+    }
+
+    const connection = await Connection.connect({ address: options.temporalAddress });
+    cleanups.push(() => connection.close());
+    const added = await ensureSearchAttributes(connection, config.temporalNamespace).catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not check or register the Outbox* search attributes; register them by hand (see README)');
+      return [];
+    });
+    if (added.length > 0) logger.info({ added }, 'registered search attributes');
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+
+    let worker: Worker | undefined;
+    let workerRun: Promise<void> = Promise.resolve();
+    if (roles.worker) {
+      installTemporalRuntime(logger);
+      const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
+      cleanups.push(() => nativeConnection.close());
+      const http = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+      cleanups.push(() => http.close());
+      const connections = new TargetConnections(logger);
+      cleanups.push(() => connections.close());
+      worker = await createDeliveryWorker({
+        connection: nativeConnection,
+        namespace: config.temporalNamespace,
+        taskQueue: config.taskQueue,
+        workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle()),
+        db: database.db,
+        http,
+        connections,
+        breakerSettings: config.breaker,
+        logger,
+      });
+      workerRun = worker.run();
+    }
+
+    let relay: Relay | undefined;
+    if (roles.relay) {
+      relay = new Relay({
+        pool: database.pool,
+        connectionString: config.databaseUrl,
+        client,
+        taskQueue: config.taskQueue,
+        batchSize: config.relay.batchSize,
+        concurrency: config.relay.concurrency,
+        pollIntervalMs: config.relay.pollIntervalMs,
+        deadLetterHoldMs: config.deadLetterHoldMs,
+        logger,
+      });
+      relay.start();
+    }
+
+    let httpServer: EngineHttpServer | undefined;
+    if (roles.http) {
+      const checks: ReadinessCheck[] = [
+        { name: 'postgres', probe: async () => void (await sql`SELECT 1`.execute(database.db)) },
+        { name: 'temporal', probe: async () => void (await connection.workflowService.getSystemInfo({})) },
+      ];
+      const activeRelay = relay;
+      if (activeRelay) {
+        const staleAfter = Math.max(3 * config.relay.pollIntervalMs, 15_000);
+        checks.push({
+          name: 'relay',
+          probe: () => {
+            const age = Date.now() - activeRelay.stats.lastLoopAt;
+            if (age > staleAfter) throw new Error(`relay loop last ran ${Math.round(age / 1000)}s ago`);
+          },
+        });
+      }
+      const activeWorker = worker;
+      if (activeWorker) {
+        checks.push({
+          name: 'worker',
+          probe: () => {
+            if (activeWorker.getState() !== 'RUNNING') throw new Error(`worker is ${activeWorker.getState()}`);
+          },
+        });
+      }
+      const realtime = new RealtimeStream({
+        db: database.db,
+        connectionString: config.databaseUrl,
+        secret: config.realtime.secret,
+        allowedOrigins: config.realtime.allowedOrigins,
+        logger,
+      });
+      await realtime.start();
+      cleanups.push(() => realtime.stop());
+      httpServer = await startHttpServer({
+        host: config.http.host,
+        port: config.http.port,
+        checks,
+        routes: { '/v1/stream': (request, response, url) => realtime.handle(request, response, url) },
+      });
+      cleanups.push(() => httpServer?.close() ?? Promise.resolve());
+      logger.info({ url: `http://${config.http.host}:${httpServer.address.port}` }, 'HTTP server listening (/healthz, /readyz, /v1/stream)');
+    }
+
+    let stopping: Promise<void> | undefined;
+    let markStopped: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+    const stop = () => {
+      stopping ??= (async () => {
+        await relay?.stop();
+        if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun.catch(() => undefined);
+        await cleanup();
+        markStopped();
+      })();
+      return stopping;
+    };
+    // A worker that dies on its own (fatal error, lost server beyond its retries) stops the engine.
+    const done = roles.worker
+      ? workerRun.then(
+          () => stop(),
+          async (error: unknown) => {
+            logger.error({ err: error }, 'Temporal worker failed; stopping the engine');
+            await stop();
+            throw error;
+          },
+        )
+      : stopped;
+    logger.info({ roles, taskQueue: config.taskQueue, namespace: config.temporalNamespace, temporal: options.temporalAddress }, 'outbox engine started');
+    return { relay, worker, http: httpServer, done, stop };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

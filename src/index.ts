@@ -1,0 +1,13 @@
+// Public API for applications and workflow authors.
+export { defineEvent, type EventDefinition, type EventInput } from './outbox/define-event.js';
+export { enqueue, enqueueMany, type OutboxExecutor, type PgQueryable } from './outbox/enqueue.js';
+export type { OutboxEvent } from './outbox/event-formats.js';
+export { InvalidEventError } from './outbox/invalid-event-error.js';
+export { migrate, pendingMigrations, MigrationError, MIGRATIONS_DIR } from './db/migrate.js';
+export type { Database, EventRow, EventStatus, SubscriptionRow, DeliveryRow, DeadLetterRow } from './db/database.js';
+export { createDatabase, type OutboxDatabase } from './db/create-database.js';
+export { addSubscription, listSubscriptions, removeSubscription, generateWebhookSecret, InvalidSubscriptionError } from './subscriptions/subscription-store.js';
+export { loadConfig, ConfigError, type EngineConfig } from './config/load-config.js';
+export { startEngine, type RunningEngine, type EngineRoles } from './engine/start-engine.js';
+export { workflowIdFor, DELIVER_EVENT_WORKFLOW, searchAttributeKeys } from './workflows/definitions.js';
+export { readOutboxStatus, type OutboxStatus } from './outbox/read-status.js';

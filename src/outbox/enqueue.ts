@@ -1,0 +1,109 @@
+import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
+import { z } from 'zod';
+import { outboxEventSchema, type OutboxEvent } from './event-formats.js';
+import { InvalidEventError } from './invalid-event-error.js';
+
+/** Something that can run a query: a pg `Pool`/`Client`/`PoolClient`. */
+export interface PgQueryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Where to write: a Kysely `Transaction` (the usual case: same transaction as your business
+ * rows), a `Kysely` instance, or a node-postgres pool or client (inside your `BEGIN … COMMIT`).
+ */
+export type OutboxExecutor = QueryExecutorProvider | PgQueryable;
+
+interface EnqueueRow {
+  tenant: string;
+  type: string;
+  payload: string;
+  key: string | null;
+  options: string;
+}
+
+function toRow(event: OutboxEvent, position?: number): EnqueueRow {
+  const where = position === undefined ? 'event' : `event #${position}`;
+  const result = outboxEventSchema.safeParse(event);
+  if (!result.success) throw new InvalidEventError(where, result.error);
+  const valid = result.data;
+  let payload: string;
+  try {
+    payload = JSON.stringify(valid.payload);
+  } catch (error) {
+    throw new InvalidEventError(
+      where,
+      new z.ZodError([{ code: 'custom', path: ['payload'], message: `is not JSON-serialisable (${(error as Error).message})`, input: undefined }]),
+    );
+  }
+  // Keys are the SQL function's option names (snake_case), so SQL callers and this helper agree.
+  const options = {
+    aggregate_type: valid.aggregateType,
+    aggregate_id: valid.aggregateId,
+    correlation_id: valid.correlationId,
+    causation_id: valid.causationId,
+    event_version: valid.eventVersion,
+    targets: valid.targets,
+  };
+  return { tenant: valid.tenant, type: valid.type, payload, key: valid.idempotencyKey ?? null, options: JSON.stringify(options) };
+}
+
+function isKysely(executor: OutboxExecutor): executor is QueryExecutorProvider {
+  return typeof (executor as QueryExecutorProvider).getExecutor === 'function';
+}
+
+/** Runs one parameterised statement on either kind of executor; the SQL text is the same for both. */
+async function runQuery<Row>(executor: OutboxExecutor, text: string, values: unknown[]): Promise<Row[]> {
+  if (isKysely(executor)) {
+    const result = await executor.getExecutor().executeQuery<Row>(CompiledQuery.raw(text, values));
+    return [...result.rows];
+  }
+  return (await executor.query(text, values)).rows as Row[];
+}
+
+/**
+ * Enqueues one event through `outbox.enqueue(...)`, inside whatever transaction `executor` is
+ * in. Returns the event id (a string: ids are bigint). Enqueueing the same tenant and
+ * idempotency key again returns the first event's id and writes nothing. A malformed event
+ * throws {@link InvalidEventError} before any SQL runs.
+ *
+ * @example
+ * await db.transaction().execute(async (trx) => {
+ *   await trx.insertInto('orders').values(order).execute();
+ *   const eventId = await enqueue(trx, OrderCreated.create({ tenant: 'acme', idempotencyKey: `order-${order.id}`, payload: order }));
+ * });
+ */
+export async function enqueue(executor: OutboxExecutor, event: OutboxEvent): Promise<string> {
+  const row = toRow(event);
+  const text = 'SELECT outbox.enqueue($1, $2, $3::jsonb, $4, $5::jsonb)::text AS id';
+  const values = [row.tenant, row.type, row.payload, row.key, row.options];
+  const rows = await runQuery<{ id: string }>(executor, text, values);
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('outbox.enqueue returned no row; is the outbox schema migrated? Run `outbox migrate`.');
+  return id;
+}
+
+/**
+ * Enqueues several events in one round trip (one statement), in order. Returns their ids in
+ * the same order. Every event is validated first: one bad event throws and writes nothing.
+ *
+ * @example
+ * const ids = await enqueueMany(trx, lines.map((line) => LineAdded.create({ tenant, payload: line })));
+ */
+export async function enqueueMany(executor: OutboxExecutor, events: readonly OutboxEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((event, index) => toRow(event, index));
+  const columns = [
+    rows.map((row) => row.tenant),
+    rows.map((row) => row.type),
+    rows.map((row) => row.payload),
+    rows.map((row) => row.key),
+    rows.map((row) => row.options),
+  ];
+  const text = `SELECT outbox.enqueue(e.tenant, e.type, e.payload, e.key, e.options)::text AS id
+    FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::jsonb[]) WITH ORDINALITY
+      AS e(tenant, type, payload, key, options, position)
+    ORDER BY e.position`;
+  const result = await runQuery<{ id: string }>(executor, text, columns);
+  return result.map((row) => row.id);
+}

@@ -1,0 +1,214 @@
+import type { Client } from '@temporalio/client';
+import pLimit from 'p-limit';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { claimPendingEvents } from './claim-pending-events.js';
+import { markEventsDispatched } from './mark-events-dispatched.js';
+import { startDeliveryWorkflow } from './start-delivery-workflow.js';
+
+/** The PostgreSQL channel the events trigger notifies on commit. */
+export const OUTBOX_CHANNEL = 'outbox_events';
+
+export interface RelayOptions {
+  /** Pool for claim transactions (one connection per batch in flight). */
+  pool: pg.Pool;
+  /** Connection string for the dedicated LISTEN connection. */
+  connectionString: string;
+  client: Client;
+  taskQueue: string;
+  batchSize: number;
+  /** Workflow starts in flight at once within a batch. */
+  concurrency: number;
+  /** Fallback poll when no notification arrives (notifications can be missed while reconnecting). */
+  pollIntervalMs: number;
+  /** How long dead-lettered deliveries of the workflows it starts wait for an operator. */
+  deadLetterHoldMs: number;
+  logger: Logger;
+}
+
+/** Counters since the relay started; read by tests, `/readyz` and (later) metrics. */
+export interface RelayStats {
+  batches: number;
+  claimed: number;
+  started: number;
+  alreadyStarted: number;
+  startFailures: number;
+  dispatched: number;
+  /** When the loop last completed an iteration (ms since epoch); 0 before the first. */
+  lastLoopAt: number;
+}
+
+/**
+ * The relay: claims committed pending events, starts one deliverEvent workflow per event and
+ * marks them dispatched, in one transaction per batch. Wakes on NOTIFY, polls as a fallback.
+ *
+ * @example
+ * const relay = new Relay({ pool, connectionString, client, taskQueue, batchSize: 200, concurrency: 64, pollIntervalMs: 1000, deadLetterHoldMs, logger });
+ * relay.start();
+ * // ... on SIGTERM:
+ * await relay.stop();
+ */
+export class Relay {
+  readonly stats: RelayStats = { batches: 0, claimed: 0, started: 0, alreadyStarted: 0, startFailures: 0, dispatched: 0, lastLoopAt: 0 };
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private notified = false;
+  private listener: pg.Client | undefined;
+  private readonly limit: ReturnType<typeof pLimit>;
+
+  constructor(private readonly options: RelayOptions) {
+    this.limit = pLimit(options.concurrency);
+  }
+
+  /** Starts listening and looping; returns at once. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in hand, then stops. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /**
+   * Dispatches one batch: claim, start workflows, mark dispatched, commit. Returns how many
+   * events were claimed. Starts that fail leave their rows pending for the next batch.
+   */
+  async dispatchBatch(): Promise<{ claimed: number; failed: number }> {
+    const client = await this.options.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const events = await claimPendingEvents(client, this.options.batchSize);
+      const started: string[] = [];
+      let failed = 0;
+      let firstError: unknown;
+      await Promise.all(
+        events.map((event) =>
+          this.limit(async () => {
+            try {
+              const outcome = await startDeliveryWorkflow(this.options.client, event, {
+                taskQueue: this.options.taskQueue,
+                deadLetterHoldMs: this.options.deadLetterHoldMs,
+              });
+              if (outcome === 'already_started') this.stats.alreadyStarted += 1;
+              else this.stats.started += 1;
+              started.push(event.id);
+            } catch (error) {
+              failed += 1;
+              firstError ??= error;
+            }
+          }),
+        ),
+      );
+      await markEventsDispatched(client, started);
+      await client.query('COMMIT');
+      this.stats.batches += 1;
+      this.stats.claimed += events.length;
+      this.stats.dispatched += started.length;
+      this.stats.startFailures += failed;
+      if (failed > 0) {
+        this.options.logger.warn(
+          { failed, dispatched: started.length, err: errorSummary(firstError) },
+          'could not start some delivery workflows; their events stay pending and will be retried. Is Temporal reachable?',
+        );
+      } else if (events.length > 0) {
+        this.options.logger.debug({ dispatched: started.length }, 'dispatched batch');
+      }
+      return { claimed: events.length, failed };
+    } catch (error) {
+      broken = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction may be unusable: drop it rather than reuse it.
+      client.release(broken);
+    }
+  }
+
+  private async run(): Promise<void> {
+    let consecutiveErrors = 0;
+    while (!this.stopping) {
+      let fullBatch = false;
+      let backoffMs = 0;
+      try {
+        this.notified = false;
+        const { claimed, failed } = await this.dispatchBatch();
+        fullBatch = claimed === this.options.batchSize && failed === 0;
+        consecutiveErrors = failed > 0 ? consecutiveErrors + 1 : 0;
+      } catch (error) {
+        consecutiveErrors += 1;
+        this.options.logger.error({ err: errorSummary(error) }, 'relay batch failed; retrying. Is PostgreSQL reachable?');
+      }
+      this.stats.lastLoopAt = Date.now();
+      if (consecutiveErrors > 0) backoffMs = Math.min(200 * 2 ** (consecutiveErrors - 1), 10_000);
+      if (this.stopping) break;
+      if (backoffMs > 0) await this.sleep(backoffMs, false);
+      else if (!fullBatch) await this.sleep(this.options.pollIntervalMs, true);
+    }
+  }
+
+  /** Sleeps until the timeout, stop(), or (when `wakeOnNotify`) a NOTIFY that arrived meanwhile. */
+  private async sleep(ms: number, wakeOnNotify: boolean): Promise<void> {
+    if (wakeOnNotify && this.notified) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        if (wakeOnNotify || this.stopping) done();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  /** Keeps one LISTEN connection open, reconnecting with backoff; polling covers any gap. */
+  private async listen(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopping) {
+      const listener = new pg.Client({ connectionString: this.options.connectionString, application_name: 'outbox-relay-listen' });
+      try {
+        const closed = new Promise<void>((resolve) => {
+          // `on`, not `once`: pg can emit several errors, and an unhandled one would crash the process.
+          listener.on('error', () => resolve());
+          listener.once('end', () => resolve());
+        });
+        await listener.connect();
+        listener.on('notification', () => {
+          this.notified = true;
+          this.wake?.();
+        });
+        await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        this.listener = listener;
+        attempt = 0;
+        // Wake once: events committed while we were not listening are found by this batch.
+        this.notified = true;
+        this.wake?.();
+        await closed;
+      } catch (error) {
+        this.options.logger.warn({ err: errorSummary(error) }, 'relay LISTEN connection failed; polling until it reconnects');
+      }
+      await listener.end().catch(() => undefined);
+      if (this.stopping) return;
+      attempt += 1;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 15_000)).unref());
+    }
+  }
+}
+
+function errorSummary(error: unknown): { message: string; name?: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { message: String(error) };
+}

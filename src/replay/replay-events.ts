@@ -1,0 +1,56 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import pLimit from 'p-limit';
+import { deliveryWorkflowOptions, type DeliverableEvent } from '../outbox/start-delivery-workflow.js';
+import { DELIVER_EVENT_WORKFLOW, replaySignal } from '../workflows/definitions.js';
+
+export interface ReplayOptions {
+  taskQueue: string;
+  deadLetterHoldMs: number;
+  /** Only these subscriptions; every routed one when absent. */
+  subscriptions?: string[];
+  concurrency?: number;
+  /** Called after each event, successful or not. */
+  onProgress?: (done: number) => void;
+}
+
+export interface ReplayOutcome {
+  replayed: number;
+  failed: { event: DeliverableEvent; error: string }[];
+}
+
+/**
+ * Re-delivers events by signal-with-start on their own workflow ids: a running workflow gets a
+ * `replay` signal, a closed one gets a new run. Either way the consumer sees the same
+ * `webhook-id` (the idempotency key) as the first time.
+ *
+ * @example
+ * const outcome = await replayEvents(client, events, { taskQueue: 'outbox-delivery', deadLetterHoldMs });
+ */
+export async function replayEvents(client: Client, events: readonly DeliverableEvent[], options: ReplayOptions): Promise<ReplayOutcome> {
+  const limit = pLimit(options.concurrency ?? 16);
+  const outcome: ReplayOutcome = { replayed: 0, failed: [] };
+  const subscriptions = options.subscriptions?.length ? options.subscriptions : undefined;
+  let done = 0;
+  await Promise.all(
+    events.map((event) =>
+      limit(async () => {
+        try {
+          await client.workflow.signalWithStart(DELIVER_EVENT_WORKFLOW, {
+            ...deliveryWorkflowOptions(event, { taskQueue: options.taskQueue, deadLetterHoldMs: options.deadLetterHoldMs, replay: { subscriptions } }),
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+            signal: replaySignal,
+            signalArgs: [subscriptions ? { subscriptions } : {}],
+          });
+          outcome.replayed += 1;
+        } catch (error) {
+          outcome.failed.push({ event, error: (error as Error).message });
+        } finally {
+          done += 1;
+          options.onProgress?.(done);
+        }
+      }),
+    ),
+  );
+  return outcome;
+}

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { type z } from 'zod';
+import type { Database, SubscriptionRow } from '../db/database.js';
+import { targetKindNamed } from '../activities/target-kinds.js';
+import { newSubscriptionSchema, storedRetryPolicySchema, type NewSubscription, type RetryPolicy } from './subscription-schema.js';
+
+/** A subscription as listed to operators: no secrets, URL redacted. */
+export interface SubscriptionSummary {
+  id: string;
+  name: string;
+  tenant: string;
+  events: string;
+  targetKind: string;
+  target: string;
+  retryPolicy: RetryPolicy;
+  enabled: boolean;
+  /** Why it is disabled (by an operator, or by the engine after its endpoint failed for days). */
+  disabledReason: string | null;
+  createdAt: Date;
+}
+
+/** Adding a subscription was refused; the message says which field and why. */
+export class InvalidSubscriptionError extends Error {
+  override readonly name = 'InvalidSubscriptionError';
+  constructor(
+    message: string,
+    /** Each bad field by path (`url`, `retryPolicy.maximumAttempts`, …) and what is wrong with it. */
+    readonly issues: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Generates a Standard Webhooks signing secret (32 random bytes). */
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/** Where a subscription delivers, safe to show (the kind's own endpoint description). */
+function describeTarget(row: SubscriptionRow): string {
+  const kind = targetKindNamed(row.target_kind);
+  const parsed = kind?.configSchema.safeParse(row.target_config);
+  return kind && parsed?.success ? kind.endpoint(parsed.data) : '(invalid settings)';
+}
+
+function summarise(row: SubscriptionRow): SubscriptionSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    tenant: row.tenant_id,
+    events: row.event_pattern,
+    targetKind: row.target_kind,
+    target: describeTarget(row),
+    retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
+    enabled: row.enabled,
+    disabledReason: row.enabled ? null : row.disabled_reason,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * Validates and stores a subscription. Throws {@link InvalidSubscriptionError} naming the bad
+ * field; nothing is written then.
+ *
+ * @example
+ * await addSubscription(db, {
+ *   name: 'orders-to-erp', tenant: '*', events: 'order.*',
+ *   target: { kind: 'webhook', config: { url: 'https://erp.example.com/hooks', secret: generateWebhookSecret() } },
+ *   retryPolicy: { maximumAttempts: 5, initialInterval: '1s' },
+ * });
+ */
+export async function addSubscription(db: Kysely<Database>, input: Omit<NewSubscription, 'name'> & { name?: string }): Promise<SubscriptionSummary> {
+  const parsed = newSubscriptionSchema.safeParse({ ...input, name: input.name ?? `${input.target.kind}-${randomBytes(4).toString('hex')}` });
+  if (!parsed.success) {
+    const issues = fieldIssues(parsed.error);
+    const text = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    throw new InvalidSubscriptionError(`Invalid subscription: ${text}. Nothing was saved.`, issues);
+  }
+  const subscription = parsed.data;
+  try {
+    const row = await db
+      .insertInto('outbox.subscriptions')
+      .values({
+        name: subscription.name,
+        tenant_id: subscription.tenant,
+        event_pattern: subscription.events,
+        target_kind: subscription.target.kind,
+        target_config: JSON.stringify(subscription.target.config),
+        retry_policy: JSON.stringify(subscription.retryPolicy),
+        enabled: subscription.enabled,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return summarise(row);
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw new InvalidSubscriptionError(
+        `A subscription named "${subscription.name}" already exists. Choose another name, or remove the old one first.`,
+      );
+    }
+    throw error;
+  }
+}
+
+function fieldIssues(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.join('.').replace(/^target\.config\./, '') || 'value',
+    message: issue.message,
+  }));
+}
+
+/**
+ * Lists subscriptions, oldest first, without secrets.
+ *
+ * @example
+ * for (const s of await listSubscriptions(db)) console.log(s.name, s.events, s.target);
+ */
+export async function listSubscriptions(db: Kysely<Database>): Promise<SubscriptionSummary[]> {
+  const rows = await db.selectFrom('outbox.subscriptions').selectAll().orderBy('id').execute();
+  return rows.map(summarise);
+}
+
+/**
+ * Enables or disables a subscription by id or name, recording a reason when disabling; returns
+ * it, or undefined when none matched. Disabled subscriptions route no new events; deliveries
+ * already routed to them are dead-lettered (never dropped) and can be retried once re-enabled.
+ *
+ * @example
+ * await setSubscriptionEnabled(db, 'erp', true);
+ */
+export async function setSubscriptionEnabled(
+  db: Kysely<Database>,
+  idOrName: string,
+  enabled: boolean,
+  reason?: string,
+): Promise<SubscriptionSummary | undefined> {
+  const row = await db
+    .updateTable('outbox.subscriptions')
+    .set({
+      enabled,
+      disabled_reason: enabled ? null : (reason ?? 'disabled by an operator'),
+      disabled_at: enabled ? null : sql`now()`,
+      updated_at: sql`now()`,
+    })
+    .where((eb) => (/^\d+$/.test(idOrName) ? eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]) : eb('name', '=', idOrName)))
+    .returningAll()
+    .executeTakeFirst();
+  return row ? summarise(row) : undefined;
+}
+
+/**
+ * Removes a subscription by id or name; returns it, or undefined when none matched. Events
+ * already routed to it fail their next attempt with "subscription was removed".
+ *
+ * @example
+ * await removeSubscription(db, 'orders-to-erp');
+ */
+export async function removeSubscription(db: Kysely<Database>, idOrName: string): Promise<SubscriptionSummary | undefined> {
+  const row = await db
+    .deleteFrom('outbox.subscriptions')
+    .where((eb) => (/^\d+$/.test(idOrName) ? eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]) : eb('name', '=', idOrName)))
+    .returningAll()
+    .executeTakeFirst();
+  return row ? summarise(row) : undefined;
+}

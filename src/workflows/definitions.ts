@@ -1,0 +1,140 @@
+// Names shared by the relay (which starts workflows), the worker (which runs them) and the CLI.
+// Workflow code imports this file too, so it must stay free of Node built-ins.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** Workflow type name of the per-event delivery workflow. */
+export const DELIVER_EVENT_WORKFLOW = 'deliverEvent';
+
+/**
+ * Search attributes on every deliverEvent workflow, so operators can filter in the Temporal UI
+ * and with `temporal workflow list --query 'OutboxTenant = "acme"'`.
+ */
+export const searchAttributeKeys = {
+  tenant: defineSearchAttributeKey('OutboxTenant', SearchAttributeType.KEYWORD),
+  eventType: defineSearchAttributeKey('OutboxEventType', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('OutboxStatus', SearchAttributeType.KEYWORD),
+  targets: defineSearchAttributeKey('OutboxTargets', SearchAttributeType.KEYWORD_LIST),
+} as const;
+
+/** The same keys as `temporal server start-dev --search-attribute NAME=Type` arguments. */
+export const SEARCH_ATTRIBUTE_DECLARATIONS: Record<string, 'Keyword' | 'KeywordList'> = {
+  OutboxTenant: 'Keyword',
+  OutboxEventType: 'Keyword',
+  OutboxStatus: 'Keyword',
+  OutboxTargets: 'KeywordList',
+};
+
+/** Values of the OutboxStatus search attribute. */
+export type OutboxWorkflowStatus = 'Dispatched' | 'Delivering' | 'DeadLettered' | 'Delivered' | 'Discarded' | 'Expired';
+
+/** How long a dead-lettered delivery waits for an operator before it expires (default). */
+export const DEFAULT_DEAD_LETTER_HOLD_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * What the relay passes to deliverEvent: identifiers only. The payload and target secrets stay
+ * in PostgreSQL and are read by activities, so they never enter Temporal's history.
+ */
+export interface DeliverEventInput {
+  eventId: string;
+  tenant: string;
+  eventType: string;
+  idempotencyKey: string;
+  /** How long a dead-lettered delivery waits for `retry`/`discard` before expiring. */
+  deadLetterHoldMs?: number;
+  /** Only these subscriptions (a replay that names some); all routed ones when absent. */
+  subscriptions?: string[];
+  /** Started by `outbox replay` rather than the relay: the row's status must be set again. */
+  replay?: boolean;
+}
+
+/**
+ * What a route's success means for the event (from its fan-out strategy): `required` must
+ * succeed (failures are dead-lettered); `best_effort` may fail (logged, never dead-lettered);
+ * `any_of`: one of the event's any_of routes must succeed.
+ */
+export type RouteRole = 'required' | 'best_effort' | 'any_of';
+
+/** One subscription an event goes to, as the workflow sees it (no target settings, no secrets). */
+export interface DeliveryRoute {
+  subscriptionId: string;
+  subscriptionName: string;
+  targetKind: string;
+  timeoutMs: number;
+  retryPolicy: {
+    initialIntervalMs: number;
+    backoffCoefficient: number;
+    maximumIntervalMs: number;
+    maximumAttempts: number;
+    /** Overall time for all attempts of one pass; none when absent. */
+    deadlineMs?: number;
+    nonRetryableErrorTypes: string[];
+  };
+}
+
+/**
+ * Where one subscription's delivery of this event stands. `failed`: a delivery that was not
+ * required (best effort, or another `any` route succeeded) gave up; never dead-lettered.
+ */
+export type RouteState = 'delivering' | 'delivered' | 'dead_lettered' | 'discarded' | 'expired' | 'failed';
+
+export interface RouteStatus {
+  subscriptionName: string;
+  state: RouteState;
+  role: RouteRole;
+  /** Attempts in the latest pass (a retry or replay starts a new pass). */
+  attempts: number;
+  /** Delivery passes so far: 1, plus one per retry or replay. */
+  passes: number;
+  lastError?: string;
+  lastStatusCode?: number | null;
+  /** The open (or last) outbox.dead_letters row of this route. */
+  deadLetterId?: string;
+  discardReason?: string;
+}
+
+/** The `status` query's answer, and the workflow's result. */
+export interface EventDeliveryStatus {
+  eventId: string;
+  tenant: string;
+  eventType: string;
+  status: OutboxWorkflowStatus;
+  routes: RouteStatus[];
+}
+
+/** deliverEvent's result (its final status). */
+export type DeliverEventResult = EventDeliveryStatus;
+
+/** `retry`: deliver dead-lettered routes again with a fresh policy (all, or the named subscriptions). */
+export interface RetrySignalArgs {
+  subscriptions?: string[];
+}
+
+/** `discard`: give up on dead-lettered routes (all, or the named subscriptions), with a reason. */
+export interface DiscardSignalArgs {
+  reason?: string;
+  subscriptions?: string[];
+}
+
+/** `replay`: deliver again, delivered routes included (all, or the named subscriptions). */
+export interface ReplaySignalArgs {
+  subscriptions?: string[];
+}
+
+// The Temporal UI's "Signal" button and `temporal workflow signal --name retry` send these too;
+// every argument is optional so an empty input means "all routes".
+export const retrySignal = defineSignal<[RetrySignalArgs?]>('retry');
+export const discardSignal = defineSignal<[DiscardSignalArgs?]>('discard');
+export const replaySignal = defineSignal<[ReplaySignalArgs?]>('replay');
+export const statusQuery = defineQuery<EventDeliveryStatus>('status');
+
+/**
+ * The workflow id for an event: derived from tenant and idempotency key, so starting it twice is
+ * refused by Temporal, and the same as the `workflow_id` column of outbox.events.
+ *
+ * @example
+ * workflowIdFor('acme', 'order-42-created'); // 'outbox:acme:order-42-created'
+ */
+export function workflowIdFor(tenant: string, idempotencyKey: string): string {
+  return `outbox:${tenant}:${idempotencyKey}`;
+}

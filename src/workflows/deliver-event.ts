@@ -1,0 +1,117 @@
+import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { EventStatus } from '../db/database.js';
+import {
+  DEFAULT_DEAD_LETTER_HOLD_MS,
+  discardSignal,
+  replaySignal,
+  retrySignal,
+  searchAttributeKeys,
+  statusQuery,
+  type DeliverEventInput,
+  type DeliverEventResult,
+  type DeliveryRoute,
+  type EventDeliveryStatus,
+  type OutboxWorkflowStatus,
+} from './definitions.js';
+import { eventStatusFor, overallStatus } from './event-status.js';
+import { bookkeeping, deliverRoute, type RouteRun } from './route-delivery.js';
+
+/**
+ * Delivers one outbox event to every subscription it routes to, each under that subscription's
+ * retry policy, in parallel. A delivery that exhausts its policy (or is refused for good) is
+ * recorded in outbox.dead_letters and waits, for the dead-letter hold, for an operator's `retry`
+ * or `discard` signal; the other routes are not held back. `replay` delivers again.
+ */
+export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEventResult> {
+  const { workflowId } = workflowInfo();
+  const holdMs = input.deadLetterHoldMs ?? DEFAULT_DEAD_LETTER_HOLD_MS;
+  const runs = new Map<string, RouteRun>();
+  const failures: unknown[] = [];
+  let routed = false;
+  let shownStatus: OutboxWorkflowStatus = 'Dispatched';
+  // The relay marked the row dispatched; a replay's new run must say so itself.
+  let writtenStatus: EventStatus | undefined = input.replay ? undefined : 'dispatched';
+  let statusWrites: Promise<void> = Promise.resolve();
+
+  const snapshot = (): EventDeliveryStatus => ({
+    eventId: input.eventId,
+    tenant: input.tenant,
+    eventType: input.eventType,
+    status: shownStatus,
+    routes: [...runs.values()].map((run) => ({ ...run.status })),
+  });
+  const selected = (names?: string[]) => [...runs.values()].filter((run) => !names?.length || names.includes(run.status.subscriptionName));
+
+  /** Shows the aggregate status in the UI now, and writes it to the row in order. */
+  const syncStatus = (): Promise<void> => {
+    const current = overallStatus([...runs.values()].map((run) => run.status));
+    if (current !== shownStatus) {
+      shownStatus = current;
+      upsertSearchAttributes([{ key: searchAttributeKeys.status, value: current }]);
+    }
+    // Chained, and reading the state when it runs: concurrent routes never write out of order.
+    statusWrites = statusWrites.then(async () => {
+      const wanted = eventStatusFor(overallStatus([...runs.values()].map((run) => run.status)));
+      if (wanted === writtenStatus) return;
+      await bookkeeping.setEventStatus({ eventId: input.eventId, status: wanted });
+      writtenStatus = wanted;
+    });
+    return statusWrites;
+  };
+
+  const start = (run: RouteRun): void => {
+    run.running = true;
+    run.status.passes += 1;
+    const siblings = () => [...runs.values()].filter((other) => other !== run && other.status.role === 'any_of');
+    void deliverRoute(run, { input, workflowId, holdMs, syncStatus, anyOfSiblings: siblings })
+      .catch((error: unknown) => failures.push(error))
+      .finally(() => {
+        run.running = false;
+      });
+  };
+
+  setHandler(statusQuery, snapshot);
+  setHandler(retrySignal, (args) => {
+    for (const run of selected(args?.subscriptions)) if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
+  });
+  setHandler(discardSignal, (args) => {
+    const reason = args?.reason?.trim() || 'discarded by an operator (no reason given)';
+    for (const run of selected(args?.subscriptions)) if (run.status.state === 'dead_lettered') run.command = { kind: 'discard', reason };
+  });
+  setHandler(replaySignal, (args) => {
+    // Before routing, the first pass is still to come: it is the replay (signal-with-start).
+    if (!routed) return;
+    for (const run of selected(args?.subscriptions)) {
+      if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
+      else if (run.running) run.replayAfter = true;
+      else start(run);
+    }
+  });
+
+  const resolved = await bookkeeping.resolveRoutes({ eventId: input.eventId });
+  if (!resolved.eventExists) {
+    throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, 'EventGone');
+  }
+  const wanted = (name: string) => !input.subscriptions?.length || input.subscriptions.includes(name);
+  const newRun = (name: string, route: DeliveryRoute | undefined): RouteRun => ({
+    status: { subscriptionName: name, state: 'delivering', role: resolved.roles?.[name] ?? 'required', attempts: 0, passes: 0 },
+    route,
+    running: false,
+    replayAfter: false,
+    awaitingSiblings: false,
+  });
+  for (const route of resolved.routes) if (wanted(route.subscriptionName)) runs.set(route.subscriptionName, newRun(route.subscriptionName, route));
+  for (const name of resolved.missingTargets) if (wanted(name)) runs.set(name, newRun(name, undefined));
+  routed = true;
+  upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }]);
+  if (runs.size > 0) void syncStatus();
+  for (const run of runs.values()) start(run);
+
+  // Done when no route is being worked on; a replay signal during the final write starts more.
+  for (;;) {
+    await condition(() => failures.length > 0 || [...runs.values()].every((run) => !run.running));
+    if (failures.length > 0) throw failures[0];
+    await syncStatus();
+    if ([...runs.values()].every((run) => !run.running)) return snapshot();
+  }
+}

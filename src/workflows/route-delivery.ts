@@ -1,0 +1,180 @@
+// One route of a deliverEvent workflow: deliver, and on failure act by the route's role (dead
+// letter and wait for an operator, or give up quietly when the route was not needed).
+import { ActivityFailure, condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { createActivities } from '../activities/create-activities.js';
+import type { DeliverEventInput, DeliveryRoute, RouteStatus } from './definitions.js';
+import { summariseFailure } from './failure-summary.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * Bookkeeping against PostgreSQL, as local activities (short statements, no extra round trip
+ * through the server), retried until the database answers: giving up would leave the outbox's
+ * record of the event wrong. Each statement is idempotent, so a re-run after a crash is harmless.
+ */
+export const bookkeeping = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/** Margin on top of the target's own timeout for the activity's database reads and writes. */
+const ACTIVITY_OVERHEAD_MS = 10_000;
+
+/** A route and what the workflow is doing with it. */
+export interface RouteRun {
+  status: RouteStatus;
+  /** Undefined while no enabled subscription of this name exists (a missing explicit target). */
+  route: DeliveryRoute | undefined;
+  running: boolean;
+  /** An operator's answer to a dead letter, set by a signal handler. */
+  command?: { kind: 'retry' } | { kind: 'discard'; reason: string };
+  /** A replay that arrived while this route was being delivered: deliver once more after. */
+  replayAfter: boolean;
+  /** An `any_of` route that failed and waits to see whether another one succeeds. */
+  awaitingSiblings: boolean;
+}
+
+export interface RouteContext {
+  input: DeliverEventInput;
+  workflowId: string;
+  holdMs: number;
+  syncStatus: () => Promise<void>;
+  /** The event's other `any_of` routes. */
+  anyOfSiblings: () => RouteRun[];
+}
+
+interface Failure {
+  message: string;
+  attempts: number;
+  statusCode: number | null;
+  fromLog?: boolean;
+}
+
+/** One route until it is delivered, failed, discarded or expired (and any replay asked meanwhile is done). */
+export async function deliverRoute(run: RouteRun, context: RouteContext): Promise<void> {
+  const status = run.status;
+  for (;;) {
+    status.state = 'delivering';
+    status.attempts = 0;
+    const failure = await attempt(run, context);
+    if (failure) {
+      const outcome = await afterFailure(run, context, failure);
+      if (outcome === 'retry') {
+        status.passes += 1;
+        continue;
+      }
+    }
+    if (!run.replayAfter) {
+      await context.syncStatus();
+      return;
+    }
+    run.replayAfter = false;
+    status.passes += 1;
+  }
+}
+
+/** One delivery pass; resolves with the failure, or undefined when delivered. */
+async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | undefined> {
+  const status = run.status;
+  if (!run.route) {
+    return { message: `no enabled subscription named "${status.subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null };
+  }
+  void context.syncStatus();
+  try {
+    // Every pass after the first was asked for by an operator (retry, replay).
+    const result = await deliverOnce(context.input, run.route, context.workflowId, status.passes > 1);
+    Object.assign(status, { state: 'delivered', attempts: result.attempt, lastStatusCode: result.statusCode });
+    delete status.lastError;
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    const summary = summariseFailure(error);
+    return {
+      message: summary.message,
+      attempts: summary.attempts ?? run.route.retryPolicy.maximumAttempts,
+      statusCode: summary.statusCode,
+      fromLog: summary.completeFromDeliveryLog,
+    };
+  }
+}
+
+/**
+ * A failed pass, by role: best effort gives up quietly; `any_of` waits for its siblings and gives
+ * up quietly if one succeeded; otherwise the failure is dead-lettered and waits for `retry`,
+ * `discard`, the hold to expire, or (any_of) a sibling's success.
+ */
+async function afterFailure(run: RouteRun, context: RouteContext, failure: Failure): Promise<'retry' | 'done'> {
+  const status = run.status;
+  const giveUpQuietly = () => Object.assign(status, { state: 'failed', attempts: failure.attempts, lastError: failure.message, lastStatusCode: failure.statusCode });
+  const siblingDelivered = () => context.anyOfSiblings().some((sibling) => sibling.status.state === 'delivered');
+  if (status.role === 'best_effort') {
+    giveUpQuietly();
+    return 'done';
+  }
+  if (status.role === 'any_of') {
+    run.awaitingSiblings = true;
+    await condition(() => siblingDelivered() || context.anyOfSiblings().every((sibling) => sibling.status.state !== 'delivering' || sibling.awaitingSiblings));
+    run.awaitingSiblings = false;
+    if (siblingDelivered()) {
+      giveUpQuietly();
+      return 'done';
+    }
+  }
+
+  const recorded = await bookkeeping.recordDeadLetter({
+    eventId: context.input.eventId,
+    subscriptionId: run.route?.subscriptionId ?? null,
+    subscriptionName: status.subscriptionName,
+    tenant: context.input.tenant,
+    attempts: failure.attempts,
+    lastError: failure.message,
+    lastStatusCode: failure.statusCode,
+    workflowId: context.workflowId,
+    completeFromDeliveryLog: failure.fromLog,
+  });
+  Object.assign(status, { state: 'dead_lettered', deadLetterId: recorded.id, attempts: recorded.attempts, lastError: recorded.lastError, lastStatusCode: recorded.lastStatusCode });
+  await context.syncStatus();
+  const superseded = () => status.role === 'any_of' && siblingDelivered();
+  const answered = await condition(() => run.command !== undefined || superseded(), context.holdMs);
+  const command = run.command;
+  run.command = undefined;
+  if (superseded() && !command) {
+    await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'superseded', reason: 'another delivery of this event succeeded (fan-out any)' });
+    status.state = 'failed';
+  } else if (!answered || !command) {
+    await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'expired', reason: 'no operator action within the dead-letter hold' });
+    status.state = 'expired';
+  } else if (command.kind === 'discard') {
+    await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'discarded', reason: command.reason });
+    Object.assign(status, { state: 'discarded', discardReason: command.reason });
+  } else {
+    await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'retried' });
+    // A fresh pass under the subscription's policy as it is now.
+    run.route = await bookkeeping.routeFor({ eventId: context.input.eventId, subscriptionName: status.subscriptionName });
+    return 'retry';
+  }
+  return 'done';
+}
+
+/** One delivery pass: the deliver activity under the route's retry policy. */
+function deliverOnce(input: DeliverEventInput, route: DeliveryRoute, workflowId: string, operatorPass: boolean) {
+  const policy = route.retryPolicy;
+  const { deliver } = proxyActivities<Activities>({
+    startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS,
+    ...(policy.deadlineMs !== undefined && { scheduleToCloseTimeout: policy.deadlineMs }),
+    retry: {
+      initialInterval: policy.initialIntervalMs,
+      backoffCoefficient: policy.backoffCoefficient,
+      maximumInterval: policy.maximumIntervalMs,
+      maximumAttempts: policy.maximumAttempts,
+      nonRetryableErrorTypes: policy.nonRetryableErrorTypes,
+    },
+  });
+  return deliver({
+    eventId: input.eventId,
+    subscriptionId: route.subscriptionId,
+    workflowId,
+    ...(operatorPass && { operatorPass }),
+    backoff: { initialIntervalMs: policy.initialIntervalMs, backoffCoefficient: policy.backoffCoefficient, maximumIntervalMs: policy.maximumIntervalMs },
+  });
+}

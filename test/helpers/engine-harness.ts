@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { pino, type Logger } from 'pino';
+import { Agent } from 'undici';
+import { inject } from 'vitest';
+import type { BreakerSettings } from '../../src/activities/circuit-breaker.js';
+import { TargetConnections } from '../../src/activities/target-connections.js';
+import { Relay } from '../../src/outbox/relay.js';
+import { createDeliveryWorker } from '../../src/worker/create-delivery-worker.js';
+import type { TestDatabase } from './test-database.js';
+
+let runtimeInstalled = false;
+
+/** Quiet SDK logs in tests (warnings and errors still show). */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // already installed in this process
+  }
+}
+
+export const testLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** A unique task queue per test, so workers of different files never take each other's workflows. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+export interface TemporalHandles {
+  address: string;
+  connection: Connection;
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** A client connection to the run's dev server. */
+export async function connectTemporal(): Promise<TemporalHandles> {
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  return { address, connection, client: new Client({ connection }), close: () => connection.close() };
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** Starts a delivery worker on `taskQueue` against the test database, with the run's workflow bundle. */
+export async function startTestWorker(database: TestDatabase, taskQueue: string, options: { breakerSettings?: BreakerSettings } = {}): Promise<RunningWorker> {
+  installQuietRuntime();
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const http = new Agent({ keepAliveTimeout: 10_000 });
+  const connections = new TargetConnections(testLogger);
+  const worker = await createDeliveryWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { code: await readFile(inject('workflowBundlePath'), 'utf8') },
+    db: database.db,
+    http,
+    connections,
+    logger: testLogger,
+    ...(options.breakerSettings && { breakerSettings: options.breakerSettings }),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connections.close();
+      await http.close();
+      await connection.close();
+    },
+  };
+}
+
+/** A relay in this process against the test database. */
+export function createTestRelay(
+  database: TestDatabase,
+  client: Client,
+  taskQueue: string,
+  overrides: Partial<{ batchSize: number; concurrency: number; pollIntervalMs: number; deadLetterHoldMs: number }> = {},
+): Relay {
+  return new Relay({
+    pool: database.pool,
+    connectionString: database.url,
+    client,
+    taskQueue,
+    batchSize: overrides.batchSize ?? 100,
+    concurrency: overrides.concurrency ?? 32,
+    pollIntervalMs: overrides.pollIntervalMs ?? 500,
+    deadLetterHoldMs: overrides.deadLetterHoldMs ?? 30 * 24 * 60 * 60_000,
+    logger: testLogger,
+  });
+}
+
+export interface TestEngine {
+  database: TestDatabase;
+  temporal: TemporalHandles;
+  worker: RunningWorker;
+  relay: Relay;
+  taskQueue: string;
+  /** Workflow handle of an event by tenant and idempotency key. */
+  handle(tenant: string, key: string): ReturnType<Client['workflow']['getHandle']>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A whole engine for one test file: a fresh database, a worker and a relay on their own task
+ * queue, and a client, all against the run's Temporal dev server.
+ */
+export async function startTestEngine(
+  createDatabase: () => Promise<TestDatabase>,
+  options: { prefix: string; relay?: Parameters<typeof createTestRelay>[3]; breakerSettings?: BreakerSettings },
+): Promise<TestEngine> {
+  const taskQueue = uniqueTaskQueue(options.prefix);
+  const [database, temporal] = await Promise.all([createDatabase(), connectTemporal()]);
+  const worker = await startTestWorker(database, taskQueue, { ...(options.breakerSettings && { breakerSettings: options.breakerSettings }) });
+  const relay = createTestRelay(database, temporal.client, taskQueue, options.relay);
+  relay.start();
+  return {
+    database,
+    temporal,
+    worker,
+    relay,
+    taskQueue,
+    handle: (tenant, key) => temporal.client.workflow.getHandle(`outbox:${tenant}:${key}`),
+    stop: async () => {
+      await relay.stop();
+      await worker.stop();
+      await temporal.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDatabase, type OutboxDatabase } from '../../src/db/create-database.js';
+import { ADMIN_DATABASE_URL, databaseUrl, TEST_DATABASE_PREFIX } from './database-urls.js';
+
+export interface TestDatabase extends OutboxDatabase {
+  name: string;
+  url: string;
+  /** Closes the pool and drops the database. */
+  drop(): Promise<void>;
+}
+
+async function admin<T>(action: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    return await action(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh database for one test file. `migrated: true` (default) clones the run's migrated
+ * template, which takes milliseconds; `false` gives an empty database for migration tests.
+ */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const name = `${TEST_DATABASE_PREFIX}${inject('runId')}_${randomBytes(4).toString('hex')}`;
+  const template = options.migrated === false ? 'template0' : inject('templateDatabase');
+  await admin(async (client) => {
+    // Two files cloning the template at the same instant can collide; a short retry settles it.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        return;
+      } catch (error) {
+        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  });
+  const url = databaseUrl(name);
+  const database = createDatabase({ connectionString: url, max: 20 });
+  return {
+    ...database,
+    name,
+    url,
+    drop: async () => {
+      await database.close();
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The Temporal worker is a native (Rust) addon: it needs real child processes, not threads.
+    pool: 'forks',
+    // One Temporal dev server, one workflow bundle and one migrated template database per run.
+    globalSetup: ['test/global-setup.ts'],
+    // End-to-end tests drive hundreds of workflows; they wait on conditions with their own deadlines.
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
