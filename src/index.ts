@@ -11,3 +11,9 @@ export { loadConfig, ConfigError, type EngineConfig } from './config/load-config
 export { startEngine, type RunningEngine, type EngineRoles } from './engine/start-engine.js';
 export { workflowIdFor, DELIVER_EVENT_WORKFLOW, searchAttributeKeys } from './workflows/definitions.js';
 export { readOutboxStatus, type OutboxStatus } from './outbox/read-status.js';
+export { defineSaga, InvalidSagaError, type SagaDefinition, type SagaDefinitionInput, type SagaStep } from './sagas/define-saga.js';
+export { saveSaga, listSagas, removeSaga, type StoredSaga } from './sagas/saga-store.js';
+export { setFanoutRule, listFanoutRules, removeFanoutRule, type FanoutRule } from './subscriptions/fanout-rules.js';
+export { signStreamToken } from './realtime/stream-token.js';
+export type { EventDeliveryStatus, SagaStatus, SagaStepStatus, SagaStepState } from './workflows/definitions.js';
+// Workflow-sandbox helpers (compensations) live in `outbox-temporal/workflow`.

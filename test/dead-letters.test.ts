@@ -86,7 +86,7 @@ describe('dead letters and operator signals', () => {
     const signalled = await runCli(['temporal', '--', 'workflow', 'signal', '--workflow-id', workflowId, '--name', 'retry'], env);
     expect(signalled.code).toBe(0);
 
-    const result = (await engine.handle('dl1', 'dl1-a').result()) as DeliverEventResult;
+    const result = await engine.result<DeliverEventResult>('dl1', 'dl1-a');
     expect(result.status).toBe('Delivered');
     expect(result.routes).toEqual([expect.objectContaining({ subscriptionName: 'down', state: 'delivered', attempts: 1, passes: 2 })]);
     expect(sink.countsById().get('dl1-a')).toBe(1);
@@ -208,7 +208,7 @@ describe('dead letters and operator signals', () => {
     await addSubscription(engine.database.db, { name: 'later', tenant: 'dl5', events: 'never', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
     const retried = await runCli(['dlq', 'retry', '--all', '--tenant', 'dl5'], operatorEnv(engine.database, engine.taskQueue));
     expect(retried.code).toBe(0);
-    expect(((await engine.handle('dl5', 'later-1').result()) as DeliverEventResult).status).toBe('Delivered');
+    expect((await engine.result<DeliverEventResult>('dl5', 'later-1')).status).toBe('Delivered');
     expect(sink.countsById().get('later-1')).toBe(1);
   });
 });
@@ -224,7 +224,7 @@ describe('dead-letter hold', () => {
         retryPolicy: { maximumAttempts: 1 },
       });
       const eventId = await enqueue(engine.database.pool, { tenant: 'hold', type: 'x.y', payload: {}, idempotencyKey: 'hold-1' });
-      const result = (await waitFor(async () => (await engine.handle('hold', 'hold-1').result()) as DeliverEventResult, { what: 'the hold to expire' }));
+      const result = (await waitFor(async () => await engine.result<DeliverEventResult>('hold', 'hold-1'), { what: 'the hold to expire' }));
       expect(result.status).toBe('Expired');
       expect(result.routes[0]?.state).toBe('expired');
       const deadLetter = await engine.database.db.selectFrom('outbox.dead_letters').select(['resolution', 'resolution_reason']).where('event_id', '=', eventId).executeTakeFirstOrThrow();

@@ -62,7 +62,7 @@ describe('fan-out strategies', () => {
     await subscribe('any-dead', 'fo-any', (await deadUrl()).url);
     expect(await setRule(['--tenant', 'fo-any', '--events', '*', '--strategy', 'any'])).toContain('one success is enough');
     const eventId = await enqueue(engine.database.pool, { tenant: 'fo-any', type: 'x.y', payload: {}, idempotencyKey: 'any-1' });
-    const result = (await engine.handle('fo-any', 'any-1').result()) as DeliverEventResult;
+    const result = await engine.result<DeliverEventResult>('fo-any', 'any-1');
     expect(result.status).toBe('Delivered');
     expect(result.routes.map(({ subscriptionName, state, role }) => ({ subscriptionName, state, role }))).toEqual([
       { subscriptionName: 'any-ok', state: 'delivered', role: 'any_of' },
@@ -82,7 +82,7 @@ describe('fan-out strategies', () => {
 
     await first.revive();
     await engine.handle('fo-any2', 'any2-1').signal('retry', { subscriptions: ['any2-a'] });
-    const result = (await engine.handle('fo-any2', 'any2-1').result()) as DeliverEventResult;
+    const result = await engine.result<DeliverEventResult>('fo-any2', 'any2-1');
     expect(result.status).toBe('Delivered');
     expect(result.routes.map((route) => route.state)).toEqual(['delivered', 'failed']);
     expect(await deadLettersOf(eventId)).toEqual([
@@ -97,7 +97,7 @@ describe('fan-out strategies', () => {
     expect(await setRule(['--tenant', 'fo-pri', '--events', '*', '--strategy', 'primary', '--primary', 'pri-main'])).toContain('the primary must succeed');
     const eventId = await enqueue(engine.database.pool, { tenant: 'fo-pri', type: 'x.y', payload: {}, idempotencyKey: 'pri-1' });
     await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'fo-pri' })).delivered === 1, { what: 'the event delivered via its primary' });
-    const result = (await engine.handle('fo-pri', 'pri-1').result()) as DeliverEventResult;
+    const result = await engine.result<DeliverEventResult>('fo-pri', 'pri-1');
     expect(result.routes.map(({ subscriptionName, state, role }) => ({ subscriptionName, state, role }))).toEqual([
       { subscriptionName: 'pri-main', state: 'delivered', role: 'required' },
       { subscriptionName: 'pri-extra', state: 'failed', role: 'best_effort' },

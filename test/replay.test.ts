@@ -89,7 +89,7 @@ describe('outbox replay', () => {
     try {
       const replayed = await runCli(['replay', '--tenant', 'rp', '--events', 'rp.running', '--since', since.toISOString()], env);
       expect(replayed.code).toBe(0);
-      const result = (await engine.handle('rp', 'run-1').result()) as DeliverEventResult;
+      const result = await engine.result<DeliverEventResult>('rp', 'run-1');
       expect(result.status).toBe('Delivered');
       expect((await engine.handle('rp', 'run-1').describe()).runId).toBe(before.runId);
       const history = JSON.stringify(await engine.handle('rp', 'run-1').fetchHistory());
@@ -111,7 +111,7 @@ describe('outbox replay', () => {
       const replayed = await runCli(['replay', '--tenant', 'rp', '--events', 'rp.sub', '--since', since.toISOString(), '--subscription', 'second'], env);
       expect(replayed.code).toBe(0);
       await waitFor(() => second.countsById().get('sub-1') === 2, { what: 'the replay to reach the named subscription' });
-      const result = (await engine.handle('rp', 'sub-1').result()) as DeliverEventResult;
+      const result = await engine.result<DeliverEventResult>('rp', 'sub-1');
       expect(result.routes.map((route) => route.subscriptionName)).toEqual(['second']);
       expect(sink.countsById().get('sub-1')).toBe(1);
     } finally {

@@ -11,6 +11,7 @@ import { classifyTransportError, countsAgainstEndpoint, DeliveryError, DeliveryF
 import type { TargetConnections } from './target-connections.js';
 import type { TargetKind } from './target-kind.js';
 import { targetKindNamed } from './target-kinds.js';
+import { buildSagaMessage, recordStepResult, sagaStepLabel, type SagaStepRef } from './saga-message.js';
 import { buildTargetMessage } from './target-message.js';
 
 /** Input of the `deliver` activity: ids only; the activity reads the event and target itself. */
@@ -25,6 +26,8 @@ export interface DeliverInput {
   operatorPass?: boolean;
   /** The pass's backoff, so failing fast never retries sooner than the policy would. */
   backoff?: { initialIntervalMs: number; backoffCoefficient: number; maximumIntervalMs: number };
+  /** A saga step or compensation: its own message id, the saga's results, the step's answer kept. */
+  sagaStep?: SagaStepRef;
 }
 
 export interface DeliverResult {
@@ -89,7 +92,8 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
   }
   const config = parseConfig(kind, subscription.name, subscription.target_config);
   const endpoint = kind.endpoint(config);
-  const message = buildTargetMessage(event);
+  const message = input.sagaStep ? await buildSagaMessage(deps.db, event, input.sagaStep) : buildTargetMessage(event);
+  const keepsAnswer = input.sagaStep !== undefined && !input.sagaStep.compensation;
   const started = performance.now();
   const timeoutMs = kind.timeoutMs(config);
   const breakerKey = `${kind.kind}: ${endpoint}`;
@@ -109,8 +113,13 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
   } else {
     const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);
     try {
-      const result = await kind.send({ http: deps.http, connections: deps.connections, signal, secret: (value) => resolveSecret(value, deps.env) }, config, message);
+      const result = await kind.send(
+        { http: deps.http, connections: deps.connections, signal, secret: (value) => resolveSecret(value, deps.env), captureResponse: keepsAnswer },
+        config,
+        message,
+      );
       statusCode = result.statusCode ?? null;
+      if (keepsAnswer && input.sagaStep) await recordStepResult(deps.db, event.id, input.sagaStep.step, result.response);
     } catch (error) {
       failure = classifyTransportError(error);
       statusCode = failure.statusCode ?? null;
@@ -138,6 +147,7 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     duration_ms: durationMs,
     error: failure?.message ?? null,
     workflow_id: input.workflowId,
+    ...(input.sagaStep && { saga_step: sagaStepLabel(input.sagaStep) }),
   });
 
   const fields = { eventId: event.id, workflowId: input.workflowId, subscription: subscription.name, target: endpoint, attempt, statusCode };

@@ -16,6 +16,8 @@ export interface DeadLetterInput {
    * attempt count, status code and error from the last row of the delivery log.
    */
   completeFromDeliveryLog?: boolean;
+  /** A saga compensation: the step label (`charge:compensate`). */
+  sagaStep?: string;
 }
 
 /** The dead letter as recorded. */
@@ -42,6 +44,7 @@ export async function recordDeadLetter(db: Kysely<Database>, original: DeadLette
       .where('event_id', '=', input.eventId)
       .where('subscription_name', '=', input.subscriptionName)
       .where('workflow_id', '=', input.workflowId)
+      .where(sql<boolean>`saga_step IS NOT DISTINCT FROM ${input.sagaStep ?? null}`)
       .where('resolved_at', 'is', null)
       .executeTakeFirst();
     const recorded = { attempts: input.attempts, lastError: input.lastError, lastStatusCode: input.lastStatusCode };
@@ -59,6 +62,7 @@ export async function recordDeadLetter(db: Kysely<Database>, original: DeadLette
         last_error: input.lastError,
         last_status_code: input.lastStatusCode,
         workflow_id: input.workflowId,
+        saga_step: input.sagaStep ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -93,7 +97,7 @@ export async function resolveDeadLetter(
     .execute();
 }
 
-const FINAL: readonly EventStatus[] = ['delivered', 'discarded', 'expired'];
+const FINAL: readonly EventStatus[] = ['delivered', 'discarded', 'expired', 'compensated'];
 
 /**
  * Sets an event's status as its workflow sees it. If the relay that started the workflow has not

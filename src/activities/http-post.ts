@@ -3,6 +3,8 @@ import { classifyHttpStatus, classifyTransportError } from './delivery-failure.j
 
 const USER_AGENT = 'outbox-temporal/0.1';
 const BODY_SNIPPET_BYTES = 300;
+/** The most of a 2xx answer kept as a saga step's result. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * POSTs a body and resolves with the status on 2xx; throws a classified DeliveryError
@@ -12,8 +14,8 @@ const BODY_SNIPPET_BYTES = 300;
 export async function postForDelivery(
   http: Dispatcher,
   url: string,
-  options: { headers: Record<string, string>; body: string; timeoutMs: number; signal: AbortSignal },
-): Promise<{ statusCode: number }> {
+  options: { headers: Record<string, string>; body: string; timeoutMs: number; signal: AbortSignal; captureResponse?: boolean },
+): Promise<{ statusCode: number; response?: string }> {
   let response: Dispatcher.ResponseData;
   try {
     response = await request(url, {
@@ -30,6 +32,7 @@ export async function postForDelivery(
   }
   const { statusCode } = response;
   if (statusCode >= 200 && statusCode < 300) {
+    if (options.captureResponse) return { statusCode, response: await readUpTo(response.body, MAX_RESPONSE_BYTES) };
     // Drain the body so the keep-alive connection goes back to the pool.
     await response.body.dump().catch(() => undefined);
     return { statusCode };
@@ -37,6 +40,21 @@ export async function postForDelivery(
   const snippet = await readSnippet(response.body);
   const retryAfter = response.headers['retry-after'];
   throw classifyHttpStatus(statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, snippet) ?? new Error('unreachable');
+}
+
+/** The answer's text, at most `limit` bytes (a longer answer is cut, and the rest dropped). */
+async function readUpTo(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    total += (chunk as Buffer).length;
+    if (total >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
 /** Reads at most a few KB of an error body (for the delivery log), then drops the rest. */

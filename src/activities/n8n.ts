@@ -41,6 +41,6 @@ export const n8nTarget = defineTargetKind<N8nConfig>({
     } else if (config.auth?.type === 'header') {
       headers[config.auth.name.toLowerCase()] = context.secret(config.auth.value);
     }
-    return postForDelivery(context.http, config.url, { headers, body: message.body, timeoutMs: config.timeoutMs, signal: context.signal });
+    return postForDelivery(context.http, config.url, { headers, body: message.body, timeoutMs: config.timeoutMs, signal: context.signal, captureResponse: context.captureResponse });
   },
 });

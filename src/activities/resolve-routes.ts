@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, FanoutStrategy, SubscriptionsTable } from '../db/database.js';
 import { storedRetryPolicySchema } from '../subscriptions/subscription-schema.js';
-import type { DeliveryRoute, RouteRole } from '../workflows/definitions.js';
+import type { DeliveryRoute, RouteRole, SagaPlan } from '../workflows/definitions.js';
+import { sagaPlanFor } from './resolve-saga.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -18,11 +19,13 @@ export interface ResolvedRoutes {
   missingTargets: string[];
   /** False when the event row is gone (deleted behind the engine's back). */
   eventExists: boolean;
+  /** The event goes through this saga route instead of `routes` (absent in older histories). */
+  saga?: SagaPlan;
 }
 
-type RouteRow = Pick<Selectable<SubscriptionsTable>, 'id' | 'name' | 'target_kind' | 'retry_policy'> & { timeout_ms: number | null };
+export type RouteRow = Pick<Selectable<SubscriptionsTable>, 'id' | 'name' | 'target_kind' | 'retry_policy'> & { timeout_ms: number | null };
 
-function toRoute(row: RouteRow): DeliveryRoute {
+export function toRoute(row: RouteRow): DeliveryRoute {
   return {
     subscriptionId: row.id,
     subscriptionName: row.name,
@@ -32,7 +35,7 @@ function toRoute(row: RouteRow): DeliveryRoute {
   };
 }
 
-function routeColumns(db: Kysely<Database>) {
+export function routeColumns(db: Kysely<Database>) {
   return db
     .selectFrom('outbox.subscriptions')
     .select(['id', 'name', 'target_kind', 'retry_policy', sql<number | null>`(target_config ->> 'timeoutMs')::integer`.as('timeout_ms')])
@@ -54,6 +57,9 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string): Prom
     .where('id', '=', eventId)
     .executeTakeFirst();
   if (!event) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: false };
+  // Explicit targets name plain subscriptions; otherwise a matching saga route takes the event.
+  const saga = event.targets ? undefined : await sagaPlanFor(db, event);
+  if (saga) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: true, saga };
 
   const rows = await routeColumns(db)
     .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))

@@ -13,12 +13,16 @@ export interface SendContext {
   signal: AbortSignal;
   /** The value, or for `env:NAME` the worker's environment variable (throws when unset). */
   secret(value: string): string;
+  /** A saga step: HTTP kinds return the 2xx answer's body as `response` (its result). */
+  captureResponse?: boolean;
 }
 
 /** What an attempt reports on success. */
 export interface SendResult {
   /** HTTP status, for HTTP kinds. */
   statusCode?: number | null;
+  /** The answer's body, when `captureResponse` asked for it. */
+  response?: string;
 }
 
 /**

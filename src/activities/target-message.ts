@@ -15,6 +15,18 @@ export interface EventEnvelope {
   aggregate?: { type: string | null; id: string | null };
   correlationId?: string;
   causationId?: string;
+  /** Present on saga steps and compensations (see src/activities/saga-message.ts). */
+  saga?: SagaEnvelope;
+}
+
+/** What a saga step's target learns about the saga. */
+export interface SagaEnvelope {
+  name: string;
+  step: string;
+  /** `step` runs the step, `compensation` undoes it. */
+  phase: 'step' | 'compensation';
+  /** The answers of the steps completed so far, by step name (JSON, text, or null). */
+  results: Record<string, unknown>;
 }
 
 /** What every target kind sends: the dedupe id, the serialised event, and fields for routing. */

@@ -63,6 +63,7 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
       body: message.body,
       timeoutMs: config.timeoutMs,
       signal: context.signal,
+      captureResponse: context.captureResponse,
     });
   },
 });

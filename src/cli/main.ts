@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { RunEngineOptions } from './commands/run-engine.js';
 import type { ReplayFlags } from './commands/replay-command.js';
+import type { AddSagaFlags } from './commands/sagas-command.js';
 import type { AddSubscriptionFlags } from './commands/subscriptions-command.js';
 import { describeError } from './describe-error.js';
 import { coefficient, collect, duration, isoDate, pointInTime, positiveInteger } from './option-parsers.js';
@@ -139,6 +140,32 @@ export function buildProgram(): Command {
     .description('remove a fan-out rule by id')
     .argument('<id>')
     .action(async (id: string) => exitWith(await (await fanoutCommands()).fanoutRemoveCommand(id)));
+
+  const sagas = program.command('sagas').description('saga routes: ordered steps, compensated in reverse when one fails');
+  const sagaCommands = () => import('./commands/sagas-command.js');
+  sagas
+    .command('add')
+    .description('deliver matching events as ordered steps (replaces the saga of the same name)')
+    .requiredOption('--name <name>', 'unique saga name')
+    .requiredOption('--events <pattern>', "event types, e.g. 'payment.requested'")
+    .option('--tenant <id>', "only this tenant's events ('*' for all)", '*')
+    .addOption(
+      new Option('--step <name=subscription[/compensation]>', 'a step, in order (repeatable): its subscription, and the one that undoes it, e.g. charge=psp-charge/psp-refund')
+        .argParser(collect)
+        .makeOptionMandatory(),
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: AddSagaFlags) => (await sagaCommands()).addSagaCommand(flags));
+  sagas
+    .command('list')
+    .description('list saga routes and their steps')
+    .option('--json', 'print as JSON')
+    .action(async (flags: { json?: boolean }) => (await sagaCommands()).listSagasCommand(flags));
+  sagas
+    .command('remove')
+    .description('remove a saga route by name')
+    .argument('<name>')
+    .action(async (name: string) => exitWith(await (await sagaCommands()).removeSagaCommand(name)));
 
   const dlq = program.command('dlq').description('dead letters: deliveries waiting for an operator');
   dlq

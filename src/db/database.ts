@@ -16,6 +16,27 @@ export interface Database {
   'outbox.migrations': MigrationsTable;
   'outbox.circuit_breakers': CircuitBreakersTable;
   'outbox.fanout_rules': FanoutRulesTable;
+  'outbox.sagas': SagasTable;
+  'outbox.saga_step_results': SagaStepResultsTable;
+}
+
+export interface SagasTable {
+  id: ColumnType<string, never, never>;
+  name: string;
+  tenant_id: Generated<string>;
+  event_pattern: string;
+  event_like: ColumnType<string, never, never>;
+  /** Validated with sagaStepsSchema (src/sagas/define-saga.ts) before it is written. */
+  steps: ColumnType<unknown, string, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SagaStepResultsTable {
+  event_id: string;
+  step: string;
+  result: ColumnType<unknown, string | null, string | null>;
+  recorded_at: Generated<Date>;
 }
 
 /** How many of an event's deliveries must succeed (see the README's "Fan-out"). */
@@ -32,7 +53,7 @@ export interface FanoutRulesTable {
 }
 
 /** Lifecycle of an event row; see the README's "Event states". */
-export type EventStatus = 'pending' | 'dispatched' | 'delivered' | 'dead_lettered' | 'discarded' | 'expired';
+export type EventStatus = 'pending' | 'dispatched' | 'delivered' | 'dead_lettered' | 'discarded' | 'expired' | 'compensated';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type GeneratedId = ColumnType<string, never, never>;
@@ -99,6 +120,8 @@ export interface DeliveriesTable {
   duration_ms: number;
   error: string | null;
   workflow_id: string;
+  /** The saga step (`charge`, or `charge:compensate`) this attempt belongs to. */
+  saga_step?: string | null;
   attempted_at: Generated<Date>;
 }
 
@@ -116,6 +139,8 @@ export interface DeadLettersTable {
   resolved_at: Timestamp | null;
   resolution: 'retried' | 'discarded' | 'expired' | 'superseded' | null;
   resolution_reason: string | null;
+  /** The saga step whose compensation this dead letter is. */
+  saga_step?: string | null;
 }
 
 export interface MigrationsTable {

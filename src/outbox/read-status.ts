@@ -50,7 +50,7 @@ export async function readOutboxStatus(db: Kysely<Database>): Promise<OutboxStat
       .execute(),
     db.selectFrom('outbox.subscriptions').select(['name', 'disabled_reason']).where('enabled', '=', false).orderBy('name').execute(),
   ]);
-  const byStatus: Record<EventStatus, number> = { pending: 0, dispatched: 0, delivered: 0, dead_lettered: 0, discarded: 0, expired: 0 };
+  const byStatus: Record<EventStatus, number> = { pending: 0, dispatched: 0, delivered: 0, dead_lettered: 0, discarded: 0, expired: 0, compensated: 0 };
   for (const row of counts) byStatus[row.status] = Number(row.count);
   return {
     pending: byStatus.pending,

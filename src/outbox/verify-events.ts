@@ -22,8 +22,8 @@ export interface VerifyReport {
 }
 
 /**
- * Checks that every event committed since `since` is accounted for: delivered, discarded or
- * expired; or in flight (dispatched or dead-lettered) with a running workflow; or pending for
+ * Checks that every event committed since `since` is accounted for: delivered, discarded,
+ * expired or compensated (a saga undone); or in flight (dispatched or dead-lettered) with a running workflow; or pending for
  * less than `pendingGraceMs` (the relay has not reached it yet). Everything else is a problem.
  *
  * @example
@@ -35,7 +35,7 @@ export async function verifyEvents(
   client: Client,
   options: { since: Date; pendingGraceMs?: number; concurrency?: number },
 ): Promise<VerifyReport> {
-  const counts: Record<EventStatus, number> = { pending: 0, dispatched: 0, delivered: 0, dead_lettered: 0, discarded: 0, expired: 0 };
+  const counts: Record<EventStatus, number> = { pending: 0, dispatched: 0, delivered: 0, dead_lettered: 0, discarded: 0, expired: 0, compensated: 0 };
   const totals = await db
     .selectFrom('outbox.events')
     .select(['status', sql<string>`count(*)`.as('n')])

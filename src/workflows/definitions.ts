@@ -26,7 +26,18 @@ export const SEARCH_ATTRIBUTE_DECLARATIONS: Record<string, 'Keyword' | 'KeywordL
 };
 
 /** Values of the OutboxStatus search attribute. */
-export type OutboxWorkflowStatus = 'Dispatched' | 'Delivering' | 'DeadLettered' | 'Delivered' | 'Discarded' | 'Expired';
+export type OutboxWorkflowStatus =
+  | 'Dispatched'
+  | 'Delivering'
+  | 'DeadLettered'
+  | 'Delivered'
+  | 'Discarded'
+  | 'Expired'
+  // Saga routes: a step failed for good and the completed steps are being undone, were undone,
+  // or a compensation is dead-lettered and waits for an operator.
+  | 'Compensating'
+  | 'Compensated'
+  | 'CompensationFailed';
 
 /** How long a dead-lettered delivery waits for an operator before it expires (default). */
 export const DEFAULT_DEAD_LETTER_HOLD_MS = 30 * 24 * 60 * 60_000;
@@ -93,13 +104,71 @@ export interface RouteStatus {
   discardReason?: string;
 }
 
+/** One step of a saga route as resolved for an event: subscriptions by name, routes when enabled. */
+export interface SagaPlanStep {
+  name: string;
+  target: string;
+  /** Undefined when no enabled subscription of that name exists for the tenant. */
+  route?: DeliveryRoute;
+  compensation?: { name: string; route?: DeliveryRoute };
+}
+
+/** A saga route for one event (no target settings, no secrets). */
+export interface SagaPlan {
+  name: string;
+  steps: SagaPlanStep[];
+}
+
+/**
+ * Where one saga step stands. A step is `completed` when its target accepted it; after a later
+ * step `failed`, completed steps with a compensation go `compensating` → `compensated` (or
+ * `compensation_dead_lettered`, waiting for an operator → `compensation_discarded`,
+ * `compensation_expired`). Steps after the failed one stay `skipped`.
+ */
+export type SagaStepState =
+  | 'pending'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'skipped'
+  | 'compensating'
+  | 'compensated'
+  | 'compensation_dead_lettered'
+  | 'compensation_discarded'
+  | 'compensation_expired';
+
+export interface SagaStepStatus {
+  name: string;
+  target: string;
+  compensation?: string;
+  state: SagaStepState;
+  /** Attempts of the step, then (once compensating) of its compensation's latest pass. */
+  attempts: number;
+  lastError?: string;
+  lastStatusCode?: number | null;
+  /** Passes of the compensation: 1, plus one per operator retry. */
+  compensationPasses?: number;
+  deadLetterId?: string;
+  discardReason?: string;
+}
+
+export interface SagaStatus {
+  name: string;
+  /** The step whose failure started the compensations. */
+  failedStep?: string;
+  steps: SagaStepStatus[];
+}
+
 /** The `status` query's answer, and the workflow's result. */
 export interface EventDeliveryStatus {
   eventId: string;
   tenant: string;
   eventType: string;
   status: OutboxWorkflowStatus;
+  /** Plain subscriptions; empty for a saga route. */
   routes: RouteStatus[];
+  /** Present when the event is delivered by a saga route. */
+  saga?: SagaStatus;
 }
 
 /** deliverEvent's result (its final status). */

@@ -15,12 +15,14 @@ import {
 } from './definitions.js';
 import { eventStatusFor, overallStatus } from './event-status.js';
 import { bookkeeping, deliverRoute, type RouteRun } from './route-delivery.js';
+import { runSagaRoute } from './saga-route.js';
 
 /**
  * Delivers one outbox event to every subscription it routes to, each under that subscription's
  * retry policy, in parallel. A delivery that exhausts its policy (or is refused for good) is
  * recorded in outbox.dead_letters and waits, for the dead-letter hold, for an operator's `retry`
- * or `discard` signal; the other routes are not held back. `replay` delivers again.
+ * or `discard` signal; the other routes are not held back. `replay` delivers again. An event
+ * type with a saga route runs its steps in order instead, compensating on failure.
  */
 export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEventResult> {
   const { workflowId } = workflowInfo();
@@ -92,6 +94,8 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   if (!resolved.eventExists) {
     throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, 'EventGone');
   }
+  // A saga route replaces the plain fan-out (its handlers replace the ones above).
+  if (resolved.saga) return runSagaRoute(resolved.saga, { input, workflowId, holdMs });
   const wanted = (name: string) => !input.subscriptions?.length || input.subscriptions.includes(name);
   const newRun = (name: string, route: DeliveryRoute | undefined): RouteRun => ({
     status: { subscriptionName: name, state: 'delivering', role: resolved.roles?.[name] ?? 'required', attempts: 0, passes: 0 },

@@ -33,5 +33,11 @@ export function eventStatusFor(status: OutboxWorkflowStatus): EventStatus {
       return 'discarded';
     case 'Expired':
       return 'expired';
+    case 'Compensating':
+      return 'dispatched';
+    case 'Compensated':
+      return 'compensated';
+    case 'CompensationFailed':
+      return 'dead_lettered';
   }
 }

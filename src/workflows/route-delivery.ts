@@ -43,7 +43,7 @@ export interface RouteContext {
   anyOfSiblings: () => RouteRun[];
 }
 
-interface Failure {
+export interface Failure {
   message: string;
   attempts: number;
   statusCode: number | null;
@@ -156,8 +156,17 @@ async function afterFailure(run: RouteRun, context: RouteContext, failure: Failu
   return 'done';
 }
 
-/** One delivery pass: the deliver activity under the route's retry policy. */
-function deliverOnce(input: DeliverEventInput, route: DeliveryRoute, workflowId: string, operatorPass: boolean) {
+/**
+ * One delivery pass: the deliver activity under the route's retry policy (for a saga step or
+ * compensation when `sagaStep` is given).
+ */
+export function deliverOnce(
+  input: DeliverEventInput,
+  route: DeliveryRoute,
+  workflowId: string,
+  operatorPass: boolean,
+  sagaStep?: { saga: string; step: string; compensation: boolean },
+) {
   const policy = route.retryPolicy;
   const { deliver } = proxyActivities<Activities>({
     startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS,
@@ -175,6 +184,7 @@ function deliverOnce(input: DeliverEventInput, route: DeliveryRoute, workflowId:
     subscriptionId: route.subscriptionId,
     workflowId,
     ...(operatorPass && { operatorPass }),
+    ...(sagaStep && { sagaStep }),
     backoff: { initialIntervalMs: policy.initialIntervalMs, backoffCoefficient: policy.backoffCoefficient, maximumIntervalMs: policy.maximumIntervalMs },
   });
 }

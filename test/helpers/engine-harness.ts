@@ -10,6 +10,7 @@ import { TargetConnections } from '../../src/activities/target-connections.js';
 import { Relay } from '../../src/outbox/relay.js';
 import { createDeliveryWorker } from '../../src/worker/create-delivery-worker.js';
 import type { TestDatabase } from './test-database.js';
+import { waitFor } from './wait-for.js';
 
 let runtimeInstalled = false;
 
@@ -108,6 +109,8 @@ export interface TestEngine {
   taskQueue: string;
   /** Workflow handle of an event by tenant and idempotency key. */
   handle(tenant: string, key: string): ReturnType<Client['workflow']['getHandle']>;
+  /** The workflow's result, once the relay has started it (enqueue returns before that). */
+  result<T = unknown>(tenant: string, key: string): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -131,6 +134,11 @@ export async function startTestEngine(
     relay,
     taskQueue,
     handle: (tenant, key) => temporal.client.workflow.getHandle(`outbox:${tenant}:${key}`),
+    result: async <T,>(tenant: string, key: string) => {
+      const handle = temporal.client.workflow.getHandle(`outbox:${tenant}:${key}`);
+      await waitFor(() => handle.describe(), { what: `the relay to start workflow ${handle.workflowId}` });
+      return (await handle.result()) as T;
+    },
     stop: async () => {
       await relay.stop();
       await worker.stop();

@@ -1,17 +1,7 @@
-import { loadConfig } from '../../config/load-config.js';
-import { createDatabase } from '../../db/create-database.js';
 import type { FanoutStrategy } from '../../db/database.js';
 import { listFanoutRules, removeFanoutRule, setFanoutRule } from '../../subscriptions/fanout-rules.js';
 import { printTable } from '../print-table.js';
-
-async function withDatabase<T>(action: (db: ReturnType<typeof createDatabase>['db']) => Promise<T>): Promise<T> {
-  const database = createDatabase({ connectionString: loadConfig().databaseUrl, max: 1 });
-  try {
-    return await action(database.db);
-  } finally {
-    await database.close();
-  }
-}
+import { withDatabase } from '../with-database.js';
 
 const MEANING: Record<FanoutStrategy, string> = {
   all: 'every subscription must succeed; each failure is dead-lettered',

@@ -22,6 +22,7 @@ export async function statusCommand(options: { json?: boolean }): Promise<void> 
       ['dead-lettered', String(status.byStatus.dead_lettered)],
       ['discarded', String(status.byStatus.discarded)],
       ['expired', String(status.byStatus.expired)],
+      ['compensated (sagas)', String(status.byStatus.compensated)],
       ['open dead letters', String(status.openDeadLetters)],
       ['oldest dead letter', status.oldestDeadLetterAgeSeconds === null ? '-' : formatDuration(status.oldestDeadLetterAgeSeconds * 1000)],
     ];

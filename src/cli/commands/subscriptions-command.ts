@@ -1,9 +1,8 @@
-import { loadConfig } from '../../config/load-config.js';
 import type { TargetKindName } from '../../activities/target-kinds.js';
 import { printTable } from '../print-table.js';
+import { withDatabase } from '../with-database.js';
 import { flagForField, targetFromFlags, type TargetFlags } from '../target-flags.js';
 import { formatDuration } from '../../config/duration.js';
-import { createDatabase } from '../../db/create-database.js';
 import {
   addSubscription,
   InvalidSubscriptionError,
@@ -25,15 +24,6 @@ export interface AddSubscriptionFlags extends TargetFlags {
   nonRetryable?: string[];
   disabled?: boolean;
   json?: boolean;
-}
-
-async function withDatabase<T>(action: (db: ReturnType<typeof createDatabase>['db']) => Promise<T>): Promise<T> {
-  const database = createDatabase({ connectionString: loadConfig().databaseUrl, max: 1 });
-  try {
-    return await action(database.db);
-  } finally {
-    await database.close();
-  }
 }
 
 /** `outbox subscriptions add`: validates every flag, stores the subscription, prints it. */

@@ -1,0 +1,43 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { sagaStepsSchema } from '../sagas/define-saga.js';
+import type { DeliveryRoute, SagaPlan } from '../workflows/definitions.js';
+import { routeColumns, toRoute } from './resolve-routes.js';
+
+/**
+ * The saga route an event goes through, if any: the tenant's own saga before one for every
+ * tenant, the most specific pattern first. Steps name subscriptions; each is resolved to its
+ * route (policy, timeout) now, so the workflow carries no settings and no secrets.
+ *
+ * @example
+ * const plan = await sagaPlanFor(db, { id: '42', tenant_id: 'acme', event_type: 'payment.requested' });
+ */
+export async function sagaPlanFor(db: Kysely<Database>, event: { tenant_id: string; event_type: string }): Promise<SagaPlan | undefined> {
+  const saga = await db
+    .selectFrom('outbox.sagas')
+    .select(['name', 'steps'])
+    .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
+    .where((eb) => eb(sql.val(event.event_type), 'like', eb.ref('event_like')))
+    .orderBy(sql`(tenant_id <> '*')`, 'desc')
+    .orderBy(sql`length(replace(event_pattern, '*', ''))`, 'desc')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!saga) return undefined;
+  const steps = sagaStepsSchema.parse(saga.steps);
+  const names = [...new Set(steps.flatMap((step) => [step.target, ...(step.compensation ? [step.compensation] : [])]))];
+  const rows = await routeColumns(db)
+    .where('name', 'in', names)
+    .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
+    .execute();
+  const routes = new Map<string, DeliveryRoute>(rows.map((row) => [row.name, toRoute(row)]));
+  return {
+    name: saga.name,
+    steps: steps.map((step) => ({
+      name: step.name,
+      target: step.target,
+      ...(routes.has(step.target) && { route: routes.get(step.target) }),
+      ...(step.compensation && { compensation: { name: step.compensation, ...(routes.has(step.compensation) && { route: routes.get(step.compensation) }) } }),
+    })),
+  };
+}
