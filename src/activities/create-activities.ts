@@ -7,6 +7,7 @@ import { CircuitBreakers, DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from 
 import { deliverToTarget, type DeliverInput } from './deliver-to-target.js';
 import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInput } from './event-outcome.js';
 import { resolveRoutes, routeFor } from './resolve-routes.js';
+import { EngineMetrics } from '../metrics/engine-metrics.js';
 
 /** What activities need from the process that hosts them; nothing lives at module level. */
 export interface ActivityDependencies {
@@ -20,6 +21,8 @@ export interface ActivityDependencies {
   env?: NodeJS.ProcessEnv;
   /** Circuit breaker and auto-disable settings; defaults when absent. */
   breakerSettings?: BreakerSettings;
+  /** Where delivery counts and latencies go; a private registry when absent. */
+  metrics?: EngineMetrics;
 }
 
 /**
@@ -30,20 +33,22 @@ export interface ActivityDependencies {
  */
 export function createActivities(deps: ActivityDependencies) {
   const breakers = new CircuitBreakers(deps.db, deps.breakerSettings ?? DEFAULT_BREAKER_SETTINGS);
+  const metrics = deps.metrics ?? new EngineMetrics();
+  const outcomes = { db: deps.db, metrics, logger: deps.logger };
   return {
     /** Which subscriptions an event goes to (no secrets in the result). */
     resolveRoutes: (input: { eventId: string }) => resolveRoutes(deps.db, input.eventId),
     /** One subscription's current route, read again on retry. */
     routeFor: (input: { eventId: string; subscriptionName: string }) => routeFor(deps.db, input),
     /** One attempt at one target; Temporal retries it under the subscription's policy. */
-    deliver: (input: DeliverInput) => deliverToTarget({ ...deps, breakers, env: deps.env ?? process.env }, input),
+    deliver: (input: DeliverInput) => deliverToTarget({ ...deps, breakers, metrics, env: deps.env ?? process.env }, input),
     /** Records a delivery that will not be retried automatically. */
-    recordDeadLetter: (input: DeadLetterInput) => recordDeadLetter(deps.db, input),
+    recordDeadLetter: (input: DeadLetterInput) => recordDeadLetter(outcomes, input),
     /** Closes a dead letter (retried, discarded or expired). */
     resolveDeadLetter: (input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string }) =>
-      resolveDeadLetter(deps.db, input),
+      resolveDeadLetter(outcomes, input),
     /** Sets the event row's status. */
-    setEventStatus: (input: { eventId: string; status: EventStatus }) => setEventStatus(deps.db, input),
+    setEventStatus: (input: { eventId: string; status: EventStatus }) => setEventStatus(outcomes, input),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { formatDuration } from '../config/duration.js';
 import type { Database, EventRow, NewDeliveryRow, SubscriptionRow } from '../db/database.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import { resolveSecret } from '../subscriptions/secret-reference.js';
 import type { Admission, CircuitBreakers } from './circuit-breaker.js';
 import { classifyTransportError, countsAgainstEndpoint, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
@@ -40,6 +41,7 @@ export interface DeliveryDependencies {
   http: Dispatcher;
   connections: TargetConnections;
   breakers: CircuitBreakers;
+  metrics: EngineMetrics;
   logger: Logger;
   env: NodeJS.ProcessEnv;
 }
@@ -134,6 +136,7 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     }
   }
   const durationMs = performance.now() - started;
+  const outcome = failure ? (failure.retryable ? 'retryable_failure' : 'permanent_failure') : 'delivered';
 
   await recordAttempt(deps.db, kind, event, {
     event_id: event.id,
@@ -142,7 +145,7 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     target_kind: subscription.target_kind,
     target: endpoint,
     attempt,
-    outcome: failure ? (failure.retryable ? 'retryable_failure' : 'permanent_failure') : 'delivered',
+    outcome,
     status_code: statusCode,
     duration_ms: durationMs,
     error: failure?.message ?? null,
@@ -150,12 +153,16 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     ...(input.sagaStep && { saga_step: sagaStepLabel(input.sagaStep) }),
   });
 
-  const fields = { eventId: event.id, workflowId: input.workflowId, subscription: subscription.name, target: endpoint, attempt, statusCode };
+  deps.metrics.deliveryAttempts.inc({ event_type: event.event_type, target_kind: subscription.target_kind, subscription: subscription.name, outcome });
+  deps.metrics.deliveryAttemptDuration.observe({ target_kind: subscription.target_kind, outcome }, durationMs / 1000);
+  if (!failure) deps.metrics.endToEndLatency.observe({ event_type: event.event_type, target_kind: subscription.target_kind }, (Date.now() - event.created_at.getTime()) / 1000);
+
+  const fields = { eventId: event.id, workflowId: input.workflowId, subscription: subscription.name, target: endpoint, attempt, statusCode, ...(input.sagaStep && { sagaStep: sagaStepLabel(input.sagaStep) }) };
   if (failure) {
     deps.logger.warn({ ...fields, error: failure.message, retryable: failure.retryable }, 'delivery attempt failed');
     throw toApplicationFailure(failure, attempt);
   }
-  deps.logger.debug({ ...fields, durationMs: Math.round(durationMs) }, 'delivered');
+  deps.logger.info({ ...fields, durationMs: Math.round(durationMs) }, 'delivered');
   return { statusCode, attempt };
 }
 

@@ -1,5 +1,24 @@
+import { Context } from '@temporalio/activity';
 import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { Database, EventStatus } from '../db/database.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
+
+/** What the bookkeeping activities write to: the database, metrics, and the state-change log. */
+export interface OutcomeDependencies {
+  db: Kysely<Database>;
+  metrics: EngineMetrics;
+  logger: Logger;
+}
+
+/** The calling activity's workflow id, for log lines (none outside an activity). */
+function currentWorkflowId(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Input of the `recordDeadLetter` activity. */
 export interface DeadLetterInput {
@@ -33,9 +52,10 @@ export interface RecordedDeadLetter {
  * dead-lettered. Idempotent while the dead letter is open (same workflow and subscription), so
  * an activity retry never writes two rows.
  */
-export async function recordDeadLetter(db: Kysely<Database>, original: DeadLetterInput): Promise<RecordedDeadLetter> {
+export async function recordDeadLetter(deps: OutcomeDependencies, original: DeadLetterInput): Promise<RecordedDeadLetter> {
+  const { db } = deps;
   const input = original.completeFromDeliveryLog ? await withLastAttempt(db, original) : original;
-  return db.transaction().execute(async (trx) => {
+  const outcome = await db.transaction().execute(async (trx) => {
     // Serialise concurrent retries of this activity for the same event.
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`dead-letter:${input.eventId}`}, 0))`.execute(trx);
     const existing = await trx
@@ -48,9 +68,16 @@ export async function recordDeadLetter(db: Kysely<Database>, original: DeadLette
       .where('resolved_at', 'is', null)
       .executeTakeFirst();
     const recorded = { attempts: input.attempts, lastError: input.lastError, lastStatusCode: input.lastStatusCode };
-    if (existing) return { id: existing.id, ...recorded };
+    if (existing) return { recorded: { id: existing.id, ...recorded } };
     // In the same transaction, so a dead letter is never visible while its event looks in flight.
-    await trx.updateTable('outbox.events').set({ status: 'dead_lettered', finished_at: null }).where('id', '=', input.eventId).execute();
+    const changed = await trx
+      .updateTable('outbox.events')
+      .set({ status: 'dead_lettered', finished_at: null })
+      .where('id', '=', input.eventId)
+      .where('status', '<>', 'dead_lettered')
+      .returning('event_type')
+      .executeTakeFirst();
+    const event = changed ?? (await trx.selectFrom('outbox.events').select('event_type').where('id', '=', input.eventId).executeTakeFirst());
     const row = await trx
       .insertInto('outbox.dead_letters')
       .values({
@@ -66,8 +93,17 @@ export async function recordDeadLetter(db: Kysely<Database>, original: DeadLette
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { id: row.id, ...recorded };
+    return { recorded: { id: row.id, ...recorded }, eventType: event?.event_type ?? 'unknown', statusChanged: changed !== undefined };
   });
+  if (outcome.eventType !== undefined) {
+    deps.metrics.deadLetters.inc({ event_type: outcome.eventType, subscription: input.subscriptionName });
+    if (outcome.statusChanged) deps.metrics.eventsFinished.inc({ event_type: outcome.eventType, status: 'dead_lettered' });
+    deps.logger.warn(
+      { eventId: input.eventId, workflowId: input.workflowId, subscription: input.subscriptionName, deadLetterId: outcome.recorded.id, attempts: input.attempts, error: input.lastError, ...(input.sagaStep && { sagaStep: input.sagaStep }) },
+      'delivery dead-lettered; waiting for an operator (outbox dlq list)',
+    );
+  }
+  return outcome.recorded;
 }
 
 async function withLastAttempt(db: Kysely<Database>, input: DeadLetterInput): Promise<DeadLetterInput> {
@@ -86,15 +122,22 @@ async function withLastAttempt(db: Kysely<Database>, input: DeadLetterInput): Pr
 
 /** Closes a dead letter: the operator retried or discarded it, or its hold expired. */
 export async function resolveDeadLetter(
-  db: Kysely<Database>,
+  deps: OutcomeDependencies,
   input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string },
 ): Promise<void> {
-  await db
+  const resolved = await deps.db
     .updateTable('outbox.dead_letters')
     .set({ resolved_at: sql`now()`, resolution: input.resolution, resolution_reason: input.reason ?? null })
     .where('id', '=', input.deadLetterId)
     .where('resolved_at', 'is', null)
-    .execute();
+    .returning(['event_id', 'subscription_name'])
+    .executeTakeFirst();
+  if (resolved) {
+    deps.logger.info(
+      { eventId: resolved.event_id, workflowId: currentWorkflowId(), subscription: resolved.subscription_name, deadLetterId: input.deadLetterId, resolution: input.resolution, ...(input.reason && { reason: input.reason }) },
+      `dead letter ${input.resolution}`,
+    );
+  }
 }
 
 const FINAL: readonly EventStatus[] = ['delivered', 'discarded', 'expired', 'compensated'];
@@ -103,9 +146,10 @@ const FINAL: readonly EventStatus[] = ['delivered', 'discarded', 'expired', 'com
  * Sets an event's status as its workflow sees it. If the relay that started the workflow has not
  * committed its dispatch mark yet, this waits on the relay's row lock, so it always lands last.
  */
-export async function setEventStatus(db: Kysely<Database>, input: { eventId: string; status: EventStatus }): Promise<void> {
+export async function setEventStatus(deps: OutcomeDependencies, input: { eventId: string; status: EventStatus }): Promise<void> {
   const final = FINAL.includes(input.status);
-  await db
+  // Only a real change is written (and counted, and logged): a retried activity changes nothing.
+  const changed = await deps.db
     .updateTable('outbox.events')
     .set({
       status: input.status,
@@ -113,5 +157,10 @@ export async function setEventStatus(db: Kysely<Database>, input: { eventId: str
       dispatched_at: sql`coalesce(dispatched_at, clock_timestamp())`,
     })
     .where('id', '=', input.eventId)
-    .execute();
+    .where('status', '<>', input.status)
+    .returning('event_type')
+    .executeTakeFirst();
+  if (!changed) return;
+  if (input.status !== 'dispatched') deps.metrics.eventsFinished.inc({ event_type: changed.event_type, status: input.status });
+  deps.logger.info({ eventId: input.eventId, workflowId: currentWorkflowId(), status: input.status }, 'event status changed');
 }

@@ -73,7 +73,7 @@ export async function startHttpServer(options: {
       });
       return;
     }
-    send(404, { error: `no route ${path}; try /healthz, /readyz or /v1/stream` });
+    send(404, { error: `no route ${path}; try /healthz, /readyz, /metrics or /v1/stream` });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

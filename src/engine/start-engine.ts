@@ -7,7 +7,9 @@ import type { EngineConfig } from '../config/load-config.js';
 import { createDatabase } from '../db/create-database.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { TargetConnections } from '../activities/target-connections.js';
+import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { Relay } from '../outbox/relay.js';
+import { freePort } from '../temporal/dev-server.js';
 import { RealtimeStream } from '../realtime/realtime-stream.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
 import { installTemporalRuntime } from '../temporal/install-runtime.js';
@@ -84,6 +86,13 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
 
     let worker: Worker | undefined;
     let workerRun: Promise<void> = Promise.resolve();
+    // The SDK serves its worker metrics on a private loopback port; /metrics appends them.
+    let temporalMetricsUrl: string | undefined;
+    if (roles.worker && roles.http) {
+      const metricsAddress = `127.0.0.1:${await freePort()}`;
+      if (installTemporalRuntime(logger, { metricsAddress })) temporalMetricsUrl = `http://${metricsAddress}/metrics`;
+    }
+    const metrics = new EngineMetrics({ ...(roles.http && { db: database.db }), processMetrics: true, ...(temporalMetricsUrl && { temporalMetricsUrl }) });
     if (roles.worker) {
       installTemporalRuntime(logger);
       const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
@@ -101,9 +110,12 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         http,
         connections,
         breakerSettings: config.breaker,
+        metrics,
         logger,
       });
       workerRun = worker.run();
+      const running = worker;
+      metrics.watchWorker(() => running.getState());
     }
 
     let relay: Relay | undefined;
@@ -117,6 +129,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         concurrency: config.relay.concurrency,
         pollIntervalMs: config.relay.pollIntervalMs,
         deadLetterHoldMs: config.deadLetterHoldMs,
+        metrics,
         logger,
       });
       relay.start();
@@ -161,10 +174,17 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         host: config.http.host,
         port: config.http.port,
         checks,
-        routes: { '/v1/stream': (request, response, url) => realtime.handle(request, response, url) },
+        routes: {
+          '/v1/stream': (request, response, url) => realtime.handle(request, response, url),
+          '/metrics': async (_request, response) => {
+            const text = await metrics.render();
+            response.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+            response.end(text);
+          },
+        },
       });
       cleanups.push(() => httpServer?.close() ?? Promise.resolve());
-      logger.info({ url: `http://${config.http.host}:${httpServer.address.port}` }, 'HTTP server listening (/healthz, /readyz, /v1/stream)');
+      logger.info({ url: `http://${config.http.host}:${httpServer.address.port}` }, 'HTTP server listening (/healthz, /readyz, /metrics, /v1/stream)');
     }
 
     let stopping: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { claimPendingEvents } from './claim-pending-events.js';
 import { markEventsDispatched } from './mark-events-dispatched.js';
 import { startDeliveryWorkflow } from './start-delivery-workflow.js';
@@ -24,6 +25,8 @@ export interface RelayOptions {
   /** How long dead-lettered deliveries of the workflows it starts wait for an operator. */
   deadLetterHoldMs: number;
   logger: Logger;
+  /** Where batch counts and durations go; a private registry when absent. */
+  metrics?: EngineMetrics;
 }
 
 /** Counters since the relay started; read by tests, `/readyz` and (later) metrics. */
@@ -56,9 +59,11 @@ export class Relay {
   private notified = false;
   private listener: pg.Client | undefined;
   private readonly limit: ReturnType<typeof pLimit>;
+  private readonly metrics: EngineMetrics;
 
   constructor(private readonly options: RelayOptions) {
     this.limit = pLimit(options.concurrency);
+    this.metrics = options.metrics ?? new EngineMetrics();
   }
 
   /** Starts listening and looping; returns at once. */
@@ -85,6 +90,7 @@ export class Relay {
    * events were claimed. Starts that fail leave their rows pending for the next batch.
    */
   async dispatchBatch(): Promise<{ claimed: number; failed: number }> {
+    const timer = this.metrics.relayLoopDuration.startTimer();
     const client = await this.options.pool.connect();
     let broken = false;
     try {
@@ -117,6 +123,11 @@ export class Relay {
       this.stats.claimed += events.length;
       this.stats.dispatched += started.length;
       this.stats.startFailures += failed;
+      const typeOf = new Map(events.map((event) => [event.id, event.event_type]));
+      for (const id of started) this.metrics.eventsDispatched.inc({ event_type: typeOf.get(id) ?? 'unknown' });
+      if (failed > 0) this.metrics.workflowStartFailures.inc(failed);
+      this.metrics.relayBatchSize.observe(events.length);
+      timer();
       if (failed > 0) {
         this.options.logger.warn(
           { failed, dispatched: started.length, err: errorSummary(firstError) },
@@ -151,6 +162,7 @@ export class Relay {
         this.options.logger.error({ err: errorSummary(error) }, 'relay batch failed; retrying. Is PostgreSQL reachable?');
       }
       this.stats.lastLoopAt = Date.now();
+      this.metrics.relayLastLoop.set(this.stats.lastLoopAt / 1000);
       if (consecutiveErrors > 0) backoffMs = Math.min(200 * 2 ** (consecutiveErrors - 1), 10_000);
       if (this.stopping) break;
       if (backoffMs > 0) await this.sleep(backoffMs, false);

@@ -13,15 +13,17 @@ let installed = false;
 
 /**
  * Routes the Temporal SDK's own logs (worker state, core warnings) into the engine's pino
- * logger, so the process writes one log format. Call before the first NativeConnection; later
- * calls do nothing (the SDK's runtime is one per process).
+ * logger, so the process writes one log format, and (with `metricsAddress`) serves the SDK's
+ * worker metrics in Prometheus format on that loopback address, for the engine's /metrics to
+ * include. Call before the first NativeConnection; later calls do nothing (the SDK's runtime is
+ * one per process). Returns whether this call installed it.
  *
  * @example
- * installTemporalRuntime(logger);
+ * installTemporalRuntime(logger, { metricsAddress: '127.0.0.1:9464' });
  * const connection = await NativeConnection.connect({ address });
  */
-export function installTemporalRuntime(logger: Logger): void {
-  if (installed) return;
+export function installTemporalRuntime(logger: Logger, options: { metricsAddress?: string } = {}): boolean {
+  if (installed) return false;
   installed = true;
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
   const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
@@ -39,8 +41,17 @@ export function installTemporalRuntime(logger: Logger): void {
     error: (message, meta) => log('ERROR', message, meta),
   };
   try {
-    Runtime.install({ logger: adapter });
+    Runtime.install({
+      logger: adapter,
+      ...(options.metricsAddress && {
+        telemetryOptions: {
+          metrics: { prometheus: { bindAddress: options.metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true } },
+        },
+      }),
+    });
+    return true;
   } catch {
     // Already installed by someone else in this process (e.g. a test harness): keep theirs.
+    return false;
   }
 }

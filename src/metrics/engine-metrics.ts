@@ -1,0 +1,181 @@
+import { sql, type Kysely } from 'kysely';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from '../db/database.js';
+
+// Labels are event types, target kinds, subscription names and outcomes: bounded by what the
+// operator configures. Tenant ids and idempotency keys are never labels (unbounded).
+
+/** Seconds buckets from 5 ms to 10 min: delivery attempts and end-to-end latency. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
+
+export interface EngineMetricsOptions {
+  /** Reads backlog, lag, dead letters and breaker states on each scrape; none when absent. */
+  db?: Kysely<Database>;
+  /** The Temporal SDK's own Prometheus endpoint, appended to this one's output. */
+  temporalMetricsUrl?: string;
+  /** Node process metrics (CPU, memory, event loop); on for the engine, off for tests. */
+  processMetrics?: boolean;
+}
+
+/**
+ * The engine's Prometheus metrics, one registry per process: counters and histograms updated by
+ * the relay and the activities, gauges read from PostgreSQL at scrape time, and the Temporal
+ * worker's metrics appended. Served at `/metrics`.
+ *
+ * @example
+ * const metrics = new EngineMetrics({ db, processMetrics: true });
+ * metrics.deliveryAttempts.inc({ event_type: 'order.created', target_kind: 'webhook', subscription: 'erp', outcome: 'delivered' });
+ * const text = await metrics.render();
+ */
+export class EngineMetrics {
+  readonly registry = new Registry();
+
+  readonly eventsDispatched = new Counter({
+    name: 'outbox_events_dispatched_total',
+    help: 'Committed events handed to Temporal by the relay (each event once): the enqueue rate as the engine sees it.',
+    labelNames: ['event_type'] as const,
+    registers: [this.registry],
+  });
+  readonly workflowStartFailures = new Counter({
+    name: 'outbox_workflow_start_failures_total',
+    help: 'Workflow starts that failed (the event stays pending and is retried).',
+    registers: [this.registry],
+  });
+  readonly relayLoopDuration = new Histogram({
+    name: 'outbox_relay_batch_duration_seconds',
+    help: 'Time to claim a batch, start its workflows and mark it dispatched.',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly relayBatchSize = new Histogram({
+    name: 'outbox_relay_batch_size',
+    help: 'Events claimed per relay batch.',
+    buckets: [0, 1, 5, 10, 25, 50, 100, 200, 500, 1000, 5000],
+    registers: [this.registry],
+  });
+  readonly relayLastLoop = new Gauge({
+    name: 'outbox_relay_last_loop_timestamp_seconds',
+    help: 'When the relay loop last completed an iteration (Unix seconds); stalls show as a growing age.',
+    registers: [this.registry],
+  });
+  readonly deliveryAttempts = new Counter({
+    name: 'outbox_delivery_attempts_total',
+    help: 'Delivery attempts by outcome: delivered, retryable_failure, permanent_failure.',
+    labelNames: ['event_type', 'target_kind', 'subscription', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveryAttemptDuration = new Histogram({
+    name: 'outbox_delivery_attempt_duration_seconds',
+    help: 'Duration of one delivery attempt (connect, send, answer).',
+    labelNames: ['target_kind', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly endToEndLatency = new Histogram({
+    name: 'outbox_end_to_end_latency_seconds',
+    help: 'From the event row being written to its delivery being accepted by the target.',
+    labelNames: ['event_type', 'target_kind'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly eventsFinished = new Counter({
+    name: 'outbox_events_finished_total',
+    help: 'Events reaching a status: delivered, dead_lettered, discarded, expired, compensated.',
+    labelNames: ['event_type', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: 'outbox_dead_letters_total',
+    help: 'Deliveries dead-lettered (policy exhausted or refused for good).',
+    labelNames: ['event_type', 'subscription'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(private readonly options: EngineMetricsOptions = {}) {
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+    const db = options.db;
+    if (!db) return;
+    // Gauges read at scrape time: the truth is in PostgreSQL, shared by every engine process.
+    new Gauge({
+      name: 'outbox_events_pending',
+      help: 'Committed events not yet handed to Temporal (the relay backlog).',
+      registers: [this.registry],
+      async collect() {
+        const row = await db.selectFrom('outbox.events').select(sql<string>`count(*)`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+        this.set(Number(row.n));
+      },
+    });
+    new Gauge({
+      name: 'outbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest pending event: the relay lag (0 when none is pending).',
+      registers: [this.registry],
+      async collect() {
+        const row = await db
+          .selectFrom('outbox.events')
+          .select(sql<number | null>`extract(epoch FROM clock_timestamp() - min(created_at))::float8`.as('age'))
+          .where('status', '=', 'pending')
+          .executeTakeFirstOrThrow();
+        this.set(row.age ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'outbox_dead_letters_open',
+      help: 'Dead letters waiting for an operator (retry or discard).',
+      registers: [this.registry],
+      async collect() {
+        const row = await db.selectFrom('outbox.dead_letters').select(sql<string>`count(*)`.as('n')).where('resolved_at', 'is', null).executeTakeFirstOrThrow();
+        this.set(Number(row.n));
+      },
+    });
+    new Gauge({
+      name: 'outbox_circuit_breakers',
+      help: 'Endpoints by circuit breaker state (closed, open, half_open).',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const rows = await db.selectFrom('outbox.circuit_breakers').select(['state', sql<string>`count(*)`.as('n')]).groupBy('state').execute();
+        this.reset();
+        for (const state of ['closed', 'open', 'half_open']) this.set({ state }, Number(rows.find((row) => row.state === state)?.n ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'outbox_subscriptions_disabled',
+      help: 'Subscriptions turned off (by an operator, or after their endpoint failed for too long).',
+      registers: [this.registry],
+      async collect() {
+        const row = await db.selectFrom('outbox.subscriptions').select(sql<string>`count(*)`.as('n')).where('enabled', '=', false).executeTakeFirstOrThrow();
+        this.set(Number(row.n));
+      },
+    });
+  }
+
+  /** Exposes `outbox_worker_polling`: 1 while this process's Temporal worker is running. */
+  watchWorker(state: () => string): void {
+    new Gauge({
+      name: 'outbox_worker_polling',
+      help: 'Whether this process\'s Temporal worker is running and polling (1) or not (0).',
+      registers: [this.registry],
+      collect() {
+        this.set(state() === 'RUNNING' ? 1 : 0);
+      },
+    });
+  }
+
+  /** Content type of {@link EngineMetrics.render}'s text. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The Prometheus text: this registry, then the Temporal SDK's metrics when configured. */
+  async render(): Promise<string> {
+    const own = await this.registry.metrics();
+    const url = this.options.temporalMetricsUrl;
+    if (!url) return own;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return `${own}\n${await response.text()}`;
+    } catch (error) {
+      return `${own}\n# Temporal SDK metrics unavailable: ${(error as Error).message}\n`;
+    }
+  }
+}
