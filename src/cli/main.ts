@@ -230,6 +230,17 @@ export function buildProgram(): Command {
     .action(async (flags: { tenant: string; ttl: number }) => (await import('./commands/realtime-command.js')).realtimeTokenCommand(flags));
 
   program
+    .command('cleanup')
+    .description('delete finished events (delivered, discarded, expired, compensated) and delivery log rows older than a duration, in small batches')
+    .addOption(new Option('--older-than <duration>', 'age of rows to delete, e.g. 7d').argParser(duration).makeOptionMandatory())
+    .addOption(new Option('--batch-size <n>', 'rows per batch (each its own short transaction)').argParser(positiveInteger).default(1000))
+    .option('--dry-run', 'count what would be deleted; delete nothing')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: { olderThan: number; batchSize: number; dryRun?: boolean; json?: boolean }) =>
+      (await import('./commands/cleanup-command.js')).cleanupCommand(flags),
+    );
+
+  program
     .command('status')
     .description('backlog, lag and events by status')
     .option('--json', 'print as JSON')

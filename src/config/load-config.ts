@@ -47,6 +47,8 @@ const environmentSchema = z.object({
   OUTBOX_ENDPOINT_DISABLE_AFTER: durationMs.default(5 * 24 * 60 * 60_000),
   OUTBOX_REALTIME_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. openssl rand -base64 32)' }).optional(),
   OUTBOX_REALTIME_ALLOWED_ORIGINS: z.string().optional(),
+  OUTBOX_RETENTION: durationMs.optional(),
+  OUTBOX_CLEANUP_INTERVAL: durationMs.default(60 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -71,6 +73,8 @@ export interface EngineConfig {
   /** Circuit breakers per endpoint, and auto-disable of endpoints failing for days (0: never). */
   breaker: { failureThreshold: number; cooldownMs: number; disableAfterMs: number };
   devServer: { port: number; uiPort: number; dbFile: string | undefined };
+  /** Automatic cleanup of finished rows (relay processes): off while `retentionMs` is undefined. */
+  retention: { retentionMs: number | undefined; intervalMs: number };
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 }
 
@@ -139,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       uiPort: values.OUTBOX_DEV_TEMPORAL_UI_PORT,
       dbFile: devDb === 'memory' ? undefined : devDb,
     },
+    retention: { retentionMs: values.OUTBOX_RETENTION, intervalMs: values.OUTBOX_CLEANUP_INTERVAL },
     logLevel: values.LOG_LEVEL,
   };
 }

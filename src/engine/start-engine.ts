@@ -9,6 +9,7 @@ import { pendingMigrations } from '../db/migrate.js';
 import { TargetConnections } from '../activities/target-connections.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { Relay } from '../outbox/relay.js';
+import { RetentionSchedule } from '../retention/retention-schedule.js';
 import { freePort } from '../temporal/dev-server.js';
 import { RealtimeStream } from '../realtime/realtime-stream.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
@@ -133,6 +134,12 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         logger,
       });
       relay.start();
+      const { retentionMs, intervalMs } = config.retention;
+      if (retentionMs !== undefined) {
+        const retention = new RetentionSchedule({ db: database.db, retentionMs, intervalMs, logger });
+        retention.start();
+        cleanups.push(() => retention.stop());
+      }
     }
 
     let httpServer: EngineHttpServer | undefined;
