@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { connectTemporal, createTestRelay, uniqueTaskQueue, type TemporalHandles } from './helpers/engine-harness.js';
-import { runCli } from './helpers/run-cli.js';
+import { runCli, spawnCli } from './helpers/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -104,6 +104,26 @@ describe('outbox CLI', () => {
     expect(stdout).toMatch(/^oldest pending\s+\d+(ms|s)$/m);
     const json = JSON.parse((await runCli(['status', '--json'], env)).stdout) as unknown;
     expect(json).toMatchObject({ pending: 1, byStatus: { pending: 1, delivered: 0 } });
+  });
+
+  it('status --watch refreshes backlog, lag and rates until its count runs out', async () => {
+    const child = spawnCli(['status', '--watch', '--interval', '500ms', '--count', '4'], env);
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.resume();
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // Events committed after the first refresh show up in the backlog and the enqueue rate.
+    await waitFor(() => stdout.includes('disabled subscriptions'), { what: 'the first refresh' });
+    for (let index = 0; index < 5; index++) await enqueue(database.pool, { tenant: 'cli', type: 'watch.check', payload: {}, idempotencyKey: `watch-${index}` });
+    expect(await exited).toBe(0);
+    const blocks = stdout.trim().split('\n\n');
+    expect(blocks).toHaveLength(4);
+    expect(blocks[0]).toMatch(/enqueued \/ s\s+…/);
+    const backlog = (block: string) => Number(/backlog \(pending\)\s+(\d+)/.exec(block)?.[1]);
+    expect(backlog(blocks[3]!)).toBe(backlog(blocks[0]!) + 5);
+    expect(blocks[3]).toMatch(/lag \(oldest pending\)\s+\d+(ms|s|m)/);
+    const enqueuedRates = blocks.slice(1).map((block) => Number(/enqueued \/ s\s+([\d.]+)/.exec(block)?.[1]));
+    expect(enqueuedRates.some((rate) => rate > 0)).toBe(true);
   });
 
   describe('against the Temporal server', () => {

@@ -9,7 +9,7 @@ import { coefficient, collect, duration, isoDate, pointInTime, positiveInteger }
 // Commands are imported when run, so `outbox status` does not pay for loading the Temporal worker.
 const migrateCommand = async () => (await import('./commands/migrate-command.js')).migrateCommand();
 const runEngine = async (options: RunEngineOptions) => (await import('./commands/run-engine.js')).runEngine(options);
-const statusCommand = async (flags: { json?: boolean }) => (await import('./commands/status-command.js')).statusCommand(flags);
+const statusCommand = async (flags: { json?: boolean; watch?: boolean; interval?: number; count?: number }) => (await import('./commands/status-command.js')).statusCommand(flags);
 const subscriptionCommands = () => import('./commands/subscriptions-command.js');
 const temporalCommand = async (args: string[]) => (await import('./commands/temporal-command.js')).temporalCommand(args);
 const dlqCommands = () => import('./commands/dlq-command.js');
@@ -244,7 +244,10 @@ export function buildProgram(): Command {
     .command('status')
     .description('backlog, lag and events by status')
     .option('--json', 'print as JSON')
-    .action((flags: { json?: boolean }) => statusCommand(flags));
+    .option('--watch', 'a live view: backlog, lag, rates, dead letters, breakers (Ctrl-C to stop)')
+    .addOption(new Option('--interval <duration>', 'with --watch: time between refreshes').argParser(duration).default(2_000, '2s'))
+    .addOption(new Option('--count <n>', 'with --watch: stop after this many refreshes').argParser(positiveInteger))
+    .action((flags: { json?: boolean; watch?: boolean; interval: number; count?: number }) => statusCommand(flags));
 
   program
     .command('temporal')

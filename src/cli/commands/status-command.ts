@@ -1,10 +1,54 @@
 import { loadConfig } from '../../config/load-config.js';
 import { formatDuration } from '../../config/duration.js';
 import { createDatabase } from '../../db/create-database.js';
+import { readLiveFigures, type LiveFigures } from '../../outbox/read-live-figures.js';
 import { readOutboxStatus } from '../../outbox/read-status.js';
 
+/** One screen (or, without a terminal, one line) of `outbox status --watch`. */
+function renderLive(figures: LiveFigures, intervalMs: number): string {
+  const rate = (value: number | undefined) => (value === undefined ? '…' : value.toFixed(1));
+  const rows: [string, string][] = [
+    ['backlog (pending)', String(figures.pending)],
+    ['lag (oldest pending)', figures.pending === 0 ? '0s' : formatDuration(figures.lagSeconds * 1000)],
+    ['in flight', String(figures.inFlight)],
+    ['enqueued / s', rate(figures.rates?.enqueuedPerSecond)],
+    ['delivered / s', rate(figures.rates?.deliveredPerSecond)],
+    ['failed attempts / s', rate(figures.rates?.failedPerSecond)],
+    ['open dead letters', String(figures.openDeadLetters)],
+    ['open circuit breakers', String(figures.openBreakers)],
+    ['disabled subscriptions', String(figures.disabledSubscriptions)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const time = new Date(figures.at).toISOString().replace('T', ' ').slice(0, 19);
+  return [`outbox status, ${time} UTC (every ${formatDuration(intervalMs)}; Ctrl-C to stop)`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n');
+}
+
+/** `outbox status --watch`: refreshes cheap figures until interrupted (or `count` refreshes). */
+async function watchStatus(intervalMs: number, count: number | undefined): Promise<void> {
+  const config = loadConfig();
+  const database = createDatabase({ connectionString: config.databaseUrl, max: 1 });
+  let stop = false;
+  const interrupt = () => (stop = true);
+  process.once('SIGINT', interrupt);
+  const tty = process.stdout.isTTY;
+  try {
+    let figures: LiveFigures | undefined;
+    for (let shown = 0; !stop && (count === undefined || shown < count); shown++) {
+      figures = await readLiveFigures(database.db, figures);
+      // On a terminal, redraw in place; piped, print one block per refresh.
+      process.stdout.write(`${tty ? '\x1b[H\x1b[2J' : ''}${renderLive(figures, intervalMs)}\n${tty ? '' : '\n'}`);
+      if (count !== undefined && shown + 1 >= count) break;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  } finally {
+    process.off('SIGINT', interrupt);
+    await database.close();
+  }
+}
+
 /** `outbox status`: backlog, lag and counts by status. */
-export async function statusCommand(options: { json?: boolean }): Promise<void> {
+export async function statusCommand(options: { json?: boolean; watch?: boolean; interval?: number; count?: number }): Promise<void> {
+  if (options.watch) return watchStatus(options.interval ?? 2_000, options.count);
   const config = loadConfig();
   const database = createDatabase({ connectionString: config.databaseUrl, max: 3 });
   try {
