@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
@@ -94,6 +95,14 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
   }
   const config = parseConfig(kind, subscription.name, subscription.target_config);
   const endpoint = kind.endpoint(config);
+  // The activity's span when tracing is on (OpenTelemetry interceptor); a no-op otherwise.
+  trace.getActiveSpan()?.setAttributes({
+    'outbox.event_id': event.id,
+    'outbox.event_type': event.event_type,
+    'outbox.subscription': subscription.name,
+    'outbox.target': endpoint,
+    ...(event.correlation_id !== null && { 'outbox.correlation_id': event.correlation_id }),
+  });
   const message = input.sagaStep ? await buildSagaMessage(deps.db, event, input.sagaStep) : buildTargetMessage(event);
   const keepsAnswer = input.sagaStep !== undefined && !input.sagaStep.compensation;
   const started = performance.now();

@@ -48,6 +48,7 @@ const environmentSchema = z.object({
   OUTBOX_REALTIME_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. openssl rand -base64 32)' }).optional(),
   OUTBOX_REALTIME_ALLOWED_ORIGINS: z.string().optional(),
   OUTBOX_RETENTION: durationMs.optional(),
+  OUTBOX_TRACING: z.enum(['off', 'otlp'], { error: 'expected off or otlp' }).default('off'),
   OUTBOX_CLEANUP_INTERVAL: durationMs.default(60 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -75,6 +76,8 @@ export interface EngineConfig {
   devServer: { port: number; uiPort: number; dbFile: string | undefined };
   /** Automatic cleanup of finished rows (relay processes): off while `retentionMs` is undefined. */
   retention: { retentionMs: number | undefined; intervalMs: number };
+  /** `otlp`: OpenTelemetry traces exported with OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing: 'off' | 'otlp';
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 }
 
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       dbFile: devDb === 'memory' ? undefined : devDb,
     },
     retention: { retentionMs: values.OUTBOX_RETENTION, intervalMs: values.OUTBOX_CLEANUP_INTERVAL },
+    tracing: values.OUTBOX_TRACING,
     logLevel: values.LOG_LEVEL,
   };
 }

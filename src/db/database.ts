@@ -75,6 +75,8 @@ export interface EventsTable {
   dispatched_at: Timestamp | null;
   finished_at: Timestamp | null;
   workflow_id: ColumnType<string, never, never>;
+  /** W3C trace context of the enqueuing transaction (tracing). */
+  traceparent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SubscriptionsTable {

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client/index.js';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import { TargetConnections } from '../activities/target-connections.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { Relay } from '../outbox/relay.js';
 import { RetentionSchedule } from '../retention/retention-schedule.js';
+import { setUpTracing, type Tracing } from '../tracing/set-up-tracing.js';
 import { freePort } from '../temporal/dev-server.js';
 import { RealtimeStream } from '../realtime/realtime-stream.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
@@ -33,6 +35,8 @@ export interface StartEngineOptions {
   logger: Logger;
   /** A prebuilt workflow bundle; loaded from dist/ or bundled on the spot when absent. */
   workflowBundle?: { code: string };
+  /** Tracing already set up by the caller (tests); otherwise OUTBOX_TRACING decides. */
+  tracing?: Tracing;
 }
 
 export interface RunningEngine {
@@ -83,7 +87,19 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       return [];
     });
     if (added.length > 0) logger.info({ added }, 'registered search attributes');
-    const client = new Client({ connection, namespace: config.temporalNamespace });
+    let tracing = options.tracing;
+    if (!tracing && config.tracing === 'otlp') {
+      const started = setUpTracing();
+      cleanups.push(() => started.shutdown());
+      tracing = started;
+      logger.info('OpenTelemetry tracing on (OTLP/HTTP; OTEL_EXPORTER_OTLP_ENDPOINT decides where)');
+    }
+    const client = new Client({
+      connection,
+      namespace: config.temporalNamespace,
+      // Carries the relay's span into the workflow's headers, so the workflow joins the event's trace.
+      ...(tracing && { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }),
+    });
 
     let worker: Worker | undefined;
     let workerRun: Promise<void> = Promise.resolve();
@@ -112,6 +128,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         connections,
         breakerSettings: config.breaker,
         metrics,
+        ...(tracing && { tracing }),
         logger,
       });
       workerRun = worker.run();

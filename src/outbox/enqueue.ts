@@ -1,3 +1,4 @@
+import { context, propagation, trace } from '@opentelemetry/api';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { outboxEventSchema, type OutboxEvent } from './event-formats.js';
@@ -22,6 +23,32 @@ interface EnqueueRow {
   options: string;
 }
 
+const tracer = trace.getTracer('outbox-temporal');
+
+/** The active W3C trace context (inside the enqueue span), stored so the delivery joins the trace. */
+function currentTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/** Runs an enqueue in an `outbox.enqueue` span (a no-op without a registered tracer provider). */
+function inEnqueueSpan<T>(events: OutboxEvent[], run: () => Promise<T>): Promise<T> {
+  const first = events[0];
+  const attributes = {
+    'outbox.event_count': events.length,
+    ...(first && { 'outbox.event_type': first.type, 'outbox.tenant': first.tenant }),
+    ...(first?.correlationId !== undefined && { 'outbox.correlation_id': first.correlationId }),
+  };
+  return tracer.startActiveSpan('outbox.enqueue', { attributes }, async (span) => {
+    try {
+      return await run();
+    } finally {
+      span.end();
+    }
+  });
+}
+
 function toRow(event: OutboxEvent, position?: number): EnqueueRow {
   const where = position === undefined ? 'event' : `event #${position}`;
   const result = outboxEventSchema.safeParse(event);
@@ -44,6 +71,7 @@ function toRow(event: OutboxEvent, position?: number): EnqueueRow {
     causation_id: valid.causationId,
     event_version: valid.eventVersion,
     targets: valid.targets,
+    traceparent: currentTraceparent(),
   };
   return { tenant: valid.tenant, type: valid.type, payload, key: valid.idempotencyKey ?? null, options: JSON.stringify(options) };
 }
@@ -74,13 +102,15 @@ async function runQuery<Row>(executor: OutboxExecutor, text: string, values: unk
  * });
  */
 export async function enqueue(executor: OutboxExecutor, event: OutboxEvent): Promise<string> {
-  const row = toRow(event);
-  const text = 'SELECT outbox.enqueue($1, $2, $3::jsonb, $4, $5::jsonb)::text AS id';
-  const values = [row.tenant, row.type, row.payload, row.key, row.options];
-  const rows = await runQuery<{ id: string }>(executor, text, values);
-  const id = rows[0]?.id;
-  if (id === undefined) throw new Error('outbox.enqueue returned no row; is the outbox schema migrated? Run `outbox migrate`.');
-  return id;
+  return inEnqueueSpan([event], async () => {
+    const row = toRow(event);
+    const text = 'SELECT outbox.enqueue($1, $2, $3::jsonb, $4, $5::jsonb)::text AS id';
+    const values = [row.tenant, row.type, row.payload, row.key, row.options];
+    const rows = await runQuery<{ id: string }>(executor, text, values);
+    const id = rows[0]?.id;
+    if (id === undefined) throw new Error('outbox.enqueue returned no row; is the outbox schema migrated? Run `outbox migrate`.');
+    return id;
+  });
 }
 
 /**
@@ -92,6 +122,10 @@ export async function enqueue(executor: OutboxExecutor, event: OutboxEvent): Pro
  */
 export async function enqueueMany(executor: OutboxExecutor, events: readonly OutboxEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
+  return inEnqueueSpan([...events], () => enqueueRows(executor, events));
+}
+
+async function enqueueRows(executor: OutboxExecutor, events: readonly OutboxEvent[]): Promise<string[]> {
   const rows = events.map((event, index) => toRow(event, index));
   const columns = [
     rows.map((row) => row.tenant),

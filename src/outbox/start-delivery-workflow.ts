@@ -14,6 +14,8 @@ export interface DeliverableEvent {
   event_type: string;
   idempotency_key: string;
   correlation_id: string | null;
+  /** W3C trace context stored by the enqueuing transaction, if it was traced. */
+  traceparent?: string | null;
   /** created_at in microseconds since the epoch, as text (exact, unlike a JS Date). */
   created_at_us: string;
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -23,6 +24,8 @@ function workflowsEntry(): string {
 export async function bundleDeliveryWorkflows(): Promise<{ code: string }> {
   return bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
+    // Spans for workflow runs and activity scheduling; dropped unless the worker traces.
+    workflowInterceptorModules: [createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
     // webpack's module-by-module report is noise for operators; warnings still show.
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {

@@ -1,6 +1,9 @@
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
+import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry/lib/workflow/definitions.js';
+import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDependencies } from '../activities/create-activities.js';
+import type { Tracing } from '../tracing/set-up-tracing.js';
 
 export interface DeliveryWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
@@ -10,7 +13,15 @@ export interface DeliveryWorkerOptions extends ActivityDependencies {
   logger: Logger;
   /** Overrides for worker tuning (slots, pollers, cache); defaults suit a small machine. */
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
+  /** OpenTelemetry: spans for workflows and activities, joined to the relay's trace. */
+  tracing?: Tracing;
 }
+
+/**
+ * The workflow bundle always carries the OpenTelemetry workflow interceptors (it is built once);
+ * without tracing their spans go to this sink, which drops them.
+ */
+const DROP_WORKFLOW_SPANS: InjectedSinks<OpenTelemetrySinks> = { exporter: { export: { fn: () => undefined } } };
 
 /**
  * Creates the Temporal worker that runs deliverEvent workflows and their activities.
@@ -27,6 +38,12 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
     activities: createActivities(options),
+    sinks: options.tracing ? { exporter: makeWorkflowExporter(options.tracing.spanProcessor, options.tracing.resource) } : DROP_WORKFLOW_SPANS,
+    ...(options.tracing && {
+      interceptors: {
+        activity: [(context) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(context), outbound: new OpenTelemetryActivityOutboundInterceptor(context) })],
+      },
+    }),
     maxConcurrentActivityTaskExecutions: 200,
     shutdownGraceTime: '10s',
     ...options.tuning,

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import type { BreakerSettings } from '../../src/activities/circuit-breaker.js';
 import { TargetConnections } from '../../src/activities/target-connections.js';
 import { Relay } from '../../src/outbox/relay.js';
+import type { Tracing } from '../../src/tracing/set-up-tracing.js';
 import { createDeliveryWorker } from '../../src/worker/create-delivery-worker.js';
 import type { TestDatabase } from './test-database.js';
 import { waitFor } from './wait-for.js';
@@ -52,7 +53,11 @@ export interface RunningWorker {
 }
 
 /** Starts a delivery worker on `taskQueue` against the test database, with the run's workflow bundle. */
-export async function startTestWorker(database: TestDatabase, taskQueue: string, options: { breakerSettings?: BreakerSettings } = {}): Promise<RunningWorker> {
+export async function startTestWorker(
+  database: TestDatabase,
+  taskQueue: string,
+  options: { breakerSettings?: BreakerSettings; tracing?: Tracing } = {},
+): Promise<RunningWorker> {
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const http = new Agent({ keepAliveTimeout: 10_000 });
@@ -67,6 +72,7 @@ export async function startTestWorker(database: TestDatabase, taskQueue: string,
     connections,
     logger: testLogger,
     ...(options.breakerSettings && { breakerSettings: options.breakerSettings }),
+    ...(options.tracing && { tracing: options.tracing }),
   });
   const running = worker.run();
   return {
