@@ -55,7 +55,7 @@ describe('fan-out strategies', () => {
       { what: `${tenant}/${key} to reach the expected state` },
     );
   const deadLettersOf = (eventId: string) =>
-    engine.database.db.selectFrom('outbox.dead_letters').select(['subscription_name', 'resolution', 'resolution_reason']).where('event_id', '=', eventId).orderBy('id').execute();
+    engine.database.db.selectFrom('outbox.dead_letters').select(['subscription_name', 'resolution', 'resolution_reason']).where('event_id', '=', eventId).orderBy('subscription_name').orderBy('id').execute();
 
   it('any: one success is enough; the failing route gives up without a dead letter', async () => {
     await subscribe('any-ok', 'fo-any', ok.url);
