@@ -7,6 +7,7 @@ import { CircuitBreakers, DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from 
 import { deliverToTarget, type DeliverInput } from './deliver-to-target.js';
 import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInput } from './event-outcome.js';
 import { resolveRoutes, routeFor } from './resolve-routes.js';
+import { reserveSlot } from './flow-control.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 
 /** What activities need from the process that hosts them; nothing lives at module level. */
@@ -47,6 +48,12 @@ export function createActivities(deps: ActivityDependencies) {
     /** Closes a dead letter (retried, discarded or expired). */
     resolveDeadLetter: (input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string }) =>
       resolveDeadLetter(outcomes, input),
+    /**
+     * Reserves when a delivery to a rate-limited subscription may start (its `admit` clock); the
+     * workflow waits that long on a durable timer, so waiting uses no attempt and no worker slot.
+     */
+    reserveDeliverySlot: (input: { subscriptionId: string; ratePerSecond: number; burst?: number }) =>
+      reserveSlot(deps.db, { ...input, clock: 'admit' }),
     /** Sets the event row's status. */
     setEventStatus: (input: { eventId: string; status: EventStatus }) => setEventStatus(outcomes, input),
   };

@@ -8,11 +8,14 @@ import { formatDuration } from '../config/duration.js';
 import type { Database, EventRow, NewDeliveryRow, SubscriptionRow } from '../db/database.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import { resolveSecret } from '../subscriptions/secret-reference.js';
+import { flowControlSchema } from '../subscriptions/subscription-schema.js';
 import type { Admission, CircuitBreakers } from './circuit-breaker.js';
 import { classifyTransportError, countsAgainstEndpoint, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
 import type { TargetConnections } from './target-connections.js';
 import type { TargetKind } from './target-kind.js';
 import { targetKindNamed } from './target-kinds.js';
+import { admitToEndpoint, type FlowControl } from './flow-control.js';
+import { retryDelayMs, type RetryTiming } from './retry-delay.js';
 import { buildSagaMessage, recordStepResult, sagaStepLabel, type SagaStepRef } from './saga-message.js';
 import { buildTargetMessage } from './target-message.js';
 
@@ -26,8 +29,8 @@ export interface DeliverInput {
    * endpoint's breaker is open (the operator says it is fixed) and acts as the probe.
    */
   operatorPass?: boolean;
-  /** The pass's backoff, so failing fast never retries sooner than the policy would. */
-  backoff?: { initialIntervalMs: number; backoffCoefficient: number; maximumIntervalMs: number };
+  /** The pass's retry timing: every retry delay is computed here (schedule, jitter, Retry-After). */
+  backoff?: RetryTiming;
   /** A saga step or compensation: its own message id, the saga's results, the step's answer kept. */
   sagaStep?: SagaStepRef;
 }
@@ -118,12 +121,18 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
       true,
       undefined,
       // Never sooner than the policy's own backoff: an open breaker must not use up attempts faster.
-      Math.max(admission.retryInMs, policyDelayMs(input.backoff, attempt)),
+      Math.max(admission.retryInMs, input.backoff ? retryDelayMs(input.backoff, attempt) : 0),
       DeliveryFailureType.circuitOpen,
     );
   } else {
-    const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);
-    try {
+    const limits = flowControlOf(subscription.flow_control);
+    const gate = limits
+      ? await admitToEndpoint(deps.db, { subscriptionId: subscription.id, limits, timeoutMs, signal: context.cancellationSignal, heartbeat: () => context.heartbeat() })
+      : undefined;
+    if (gate?.throttledMs !== undefined) {
+      failure = new DeliveryError(`throttled, not attempted: ${gate.reason}`, true, undefined, gate.throttledMs, DeliveryFailureType.throttled);
+    } else try {
+      const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);
       const result = await kind.send(
         { http: deps.http, connections: deps.connections, signal, secret: (value) => resolveSecret(value, deps.env), captureResponse: keepsAnswer },
         config,
@@ -134,15 +143,27 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     } catch (error) {
       failure = classifyTransportError(error);
       statusCode = failure.statusCode ?? null;
+    } finally {
+      await gate?.release?.();
     }
-    if (failure && countsAgainstEndpoint(failure)) {
+    if (failure?.statusCode === 410) {
+      // Gone: the endpoint says it will never take deliveries again; stop sending at once.
+      failure = await disableSubscription(deps.db, subscription, `endpoint ${endpoint} answered 410 Gone`, failure);
+    } else if (failure && countsAgainstEndpoint(failure)) {
       const streak = await deps.breakers.recordFailure(breakerKey, failure.message, admission.probe);
       const limit = deps.breakers.settings.disableAfterMs;
-      if (limit > 0 && streak.failingForMs >= limit) failure = await disableSubscription(deps.db, subscription, endpoint, failure, streak);
+      if (limit > 0 && streak.failingForMs >= limit) {
+        const reason = `endpoint ${endpoint} failing for ${formatDuration(streak.failingForMs)} (${streak.failures} consecutive failures; last: ${failure.message})`;
+        failure = await disableSubscription(deps.db, subscription, reason, failure);
+      }
     } else if (!failure || (failure.statusCode !== undefined && failure.statusCode !== 429)) {
       // It answered (2xx, or a refusal): the endpoint is reachable.
       await deps.breakers.recordSuccess(breakerKey, admission);
     }
+  }
+  // Every retry waits by the pass's schedule with jitter, unless the target said when (Retry-After).
+  if (failure?.retryable && failure.retryAfterMs === undefined && input.backoff) {
+    failure = new DeliveryError(failure.message, true, failure.statusCode, retryDelayMs(input.backoff, attempt), failure.failureType);
   }
   const durationMs = performance.now() - started;
   const outcome = failure ? (failure.retryable ? 'retryable_failure' : 'permanent_failure') : 'delivered';
@@ -160,6 +181,7 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     error: failure?.message ?? null,
     workflow_id: input.workflowId,
     ...(input.sagaStep && { saga_step: sagaStepLabel(input.sagaStep) }),
+    ...(failure?.retryable && failure.retryAfterMs !== undefined && { next_retry_delay_ms: Math.round(failure.retryAfterMs) }),
   });
 
   deps.metrics.deliveryAttempts.inc({ event_type: event.event_type, target_kind: subscription.target_kind, subscription: subscription.name, outcome });
@@ -175,25 +197,12 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
   return { statusCode, attempt };
 }
 
-/** The retry policy's delay after this attempt (what Temporal would wait without a breaker). */
-function policyDelayMs(backoff: DeliverInput['backoff'], attempt: number): number {
-  if (!backoff) return 0;
-  return Math.min(backoff.initialIntervalMs * backoff.backoffCoefficient ** (attempt - 1), backoff.maximumIntervalMs);
-}
-
 /**
- * Turns a subscription off because its endpoint has failed continuously for longer than
- * OUTBOX_ENDPOINT_DISABLE_AFTER, recording why; the delivery becomes a dead letter (never a
+ * Turns a subscription off because its endpoint answered 410 Gone, or has failed continuously
+ * for longer than OUTBOX_ENDPOINT_DISABLE_AFTER, recording why; the delivery becomes a dead letter (never a
  * silent drop) that `outbox subscriptions enable` + `outbox dlq retry` can redrive.
  */
-async function disableSubscription(
-  db: Kysely<Database>,
-  subscription: SubscriptionRow,
-  endpoint: string,
-  failure: DeliveryError,
-  streak: { failingForMs: number; failures: number },
-): Promise<DeliveryError> {
-  const reason = `endpoint ${endpoint} failing for ${formatDuration(streak.failingForMs)} (${streak.failures} consecutive failures; last: ${failure.message})`;
+async function disableSubscription(db: Kysely<Database>, subscription: SubscriptionRow, reason: string, failure: DeliveryError): Promise<DeliveryError> {
   await db
     .updateTable('outbox.subscriptions')
     .set({ enabled: false, disabled_reason: reason, disabled_at: sql`now()`, updated_at: sql`now()` })
@@ -223,4 +232,10 @@ async function recordAttempt(db: Kysely<Database>, kind: TargetKind, event: Even
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`realtime:${event.tenant_id}`}, 0))`.execute(trx);
     await trx.insertInto('outbox.deliveries').values(row).execute();
   });
+}
+
+/** A subscription's stored limits, or undefined when it has none (or they are unreadable). */
+function flowControlOf(stored: unknown): FlowControl | undefined {
+  const parsed = flowControlSchema.safeParse(stored ?? {});
+  return parsed.success && Object.keys(parsed.data).length > 0 ? parsed.data : undefined;
 }

@@ -19,8 +19,10 @@ export const DeliveryFailureType = {
   misconfigured: 'SubscriptionMisconfigured',
   /** The endpoint's circuit breaker is open: failed fast, without a network call. */
   circuitOpen: 'CircuitOpen',
-  /** The engine disabled the subscription: its endpoint has been failing for too long. */
+  /** The engine disabled the subscription: its endpoint answered 410 Gone or failed for too long. */
   subscriptionDisabled: 'SubscriptionDisabled',
+  /** The endpoint's rate limit or in-flight cap kept the attempt waiting too long; not sent. */
+  throttled: 'Throttled',
 } as const;
 
 /** Upper bound on a target's Retry-After, so one header cannot park a delivery for days. */

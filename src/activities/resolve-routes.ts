@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, FanoutStrategy, SubscriptionsTable } from '../db/database.js';
-import { storedRetryPolicySchema } from '../subscriptions/subscription-schema.js';
+import { flowControlSchema, storedRetryPolicySchema } from '../subscriptions/subscription-schema.js';
 import type { DeliveryRoute, RouteRole, SagaPlan } from '../workflows/definitions.js';
 import { sagaPlanFor } from './resolve-saga.js';
 
@@ -15,7 +15,7 @@ export interface ResolvedRoutes {
    */
   roles?: Record<string, RouteRole>;
   strategy?: FanoutStrategy;
-  /** Names listed in the event's `targets` with no enabled subscription for its tenant. */
+  /** Names listed in the event's `targets` with no subscription of that name for its tenant. */
   missingTargets: string[];
   /** False when the event row is gone (deleted behind the engine's back). */
   eventExists: boolean;
@@ -23,7 +23,7 @@ export interface ResolvedRoutes {
   saga?: SagaPlan;
 }
 
-export type RouteRow = Pick<Selectable<SubscriptionsTable>, 'id' | 'name' | 'target_kind' | 'retry_policy'> & { timeout_ms: number | null };
+export type RouteRow = Pick<Selectable<SubscriptionsTable>, 'id' | 'name' | 'target_kind' | 'retry_policy' | 'flow_control'> & { timeout_ms: number | null };
 
 export function toRoute(row: RouteRow): DeliveryRoute {
   return {
@@ -32,18 +32,26 @@ export function toRoute(row: RouteRow): DeliveryRoute {
     targetKind: row.target_kind,
     timeoutMs: row.timeout_ms ?? DEFAULT_TIMEOUT_MS,
     retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
+    ...flowControlOf(row.flow_control),
   };
+}
+
+/** The route's limits, only when it has some (routes without limits look as they always did). */
+function flowControlOf(stored: unknown): Pick<DeliveryRoute, 'flowControl'> {
+  const parsed = flowControlSchema.safeParse(stored ?? {});
+  if (!parsed.success || Object.keys(parsed.data).length === 0) return {};
+  return { flowControl: parsed.data };
 }
 
 export function routeColumns(db: Kysely<Database>) {
   return db
     .selectFrom('outbox.subscriptions')
-    .select(['id', 'name', 'target_kind', 'retry_policy', sql<number | null>`(target_config ->> 'timeoutMs')::integer`.as('timeout_ms')])
-    .where('enabled', '=', true);
+    .select(['id', 'name', 'target_kind', 'retry_policy', 'flow_control', sql<number | null>`(target_config ->> 'timeoutMs')::integer`.as('timeout_ms')]);
 }
 
 /**
- * Finds the enabled subscriptions an event goes to. Without explicit targets: every subscription
+ * Finds the subscriptions an event goes to (disabled ones too: their deliveries are dead-lettered
+ * as disabled, never dropped, so re-enabling can redrive them). Without explicit targets: every subscription
  * of the event's tenant (or of all tenants, `*`) whose pattern matches the type. With explicit
  * targets: exactly the named subscriptions of that tenant, whatever their pattern.
  *
@@ -107,7 +115,7 @@ async function fanoutRuleFor(db: Kysely<Database>, tenant: string, eventType: st
  * The current route for one subscription of an event, read again when an operator retries: a
  * policy changed since the first pass applies to the retry. Looked up by name, so a target that
  * was missing when the event was routed is found once it exists. Undefined when there is no
- * enabled subscription of that name for the event's tenant.
+ * subscription of that name for the event's tenant.
  */
 export async function routeFor(db: Kysely<Database>, input: { eventId: string; subscriptionName: string }): Promise<DeliveryRoute | undefined> {
   const event = await db.selectFrom('outbox.events').select('tenant_id').where('id', '=', input.eventId).executeTakeFirst();

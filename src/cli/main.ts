@@ -4,7 +4,7 @@ import type { ReplayFlags } from './commands/replay-command.js';
 import type { AddSagaFlags } from './commands/sagas-command.js';
 import type { AddSubscriptionFlags } from './commands/subscriptions-command.js';
 import { describeError } from './describe-error.js';
-import { coefficient, collect, duration, isoDate, pointInTime, positiveInteger } from './option-parsers.js';
+import { coefficient, collect, duration, durationList, fraction, isoDate, pointInTime, positiveInteger, positiveNumber } from './option-parsers.js';
 
 // Commands are imported when run, so `outbox status` does not pay for loading the Temporal worker.
 const migrateCommand = async () => (await import('./commands/migrate-command.js')).migrateCommand();
@@ -93,6 +93,12 @@ export function buildProgram(): Command {
     .addOption(new Option('--max-interval <duration>', 'longest delay between retries (default 10m)').argParser(duration))
     .addOption(new Option('--deadline <duration>', 'give up (dead-letter) after this long in all, e.g. 24h (default: none)').argParser(duration))
     .addOption(new Option('--non-retryable <type>', 'failure type never retried (repeatable)').argParser(collect))
+    .addOption(new Option('--retry-schedule <schedule>', 'exponential (default), standard-webhooks (5s, 5m, 30m, 2h, 5h, 10h, 14h, 20h, 24h) or custom').choices(['exponential', 'standard-webhooks', 'custom']))
+    .addOption(new Option('--retry-delays <list>', "with --retry-schedule custom: delays between attempts, e.g. '10s,1m,10m'").argParser(durationList))
+    .addOption(new Option('--jitter <fraction>', 'spread of every retry delay, 0 (none) to 1 (default 0.2: ±20%)').argParser(fraction))
+    .addOption(new Option('--rate <n>', 'at most n deliveries per second to this endpoint, across all workers').argParser(positiveNumber))
+    .addOption(new Option('--burst <n>', 'with --rate: deliveries that may go at once after a quiet spell (default 1)').argParser(positiveInteger))
+    .addOption(new Option('--max-in-flight <n>', 'at most n deliveries to this endpoint at the same time, across all workers').argParser(positiveInteger))
     .option('--disabled', 'add it disabled')
     .option('--json', 'print the result as JSON')
     .action(async (flags: AddSubscriptionFlags) => (await subscriptionCommands()).addSubscriptionCommand(flags));

@@ -47,3 +47,27 @@ export function pointInTime(value: string): Date {
     throw new InvalidArgumentError('Expected a duration ago such as 24h or 7d, or an ISO 8601 date such as 2026-11-22.');
   }
 }
+
+/** `--rate 12.5` */
+export function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('Expected a number above 0, e.g. 50 or 0.5.');
+  return parsed;
+}
+
+/** `--jitter 0.2` */
+export function fraction(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('Expected a number from 0 to 1, e.g. 0.2.');
+  return parsed;
+}
+
+/** `--retry-delays 10s,1m,10m` → milliseconds */
+export function durationList(value: string): number[] {
+  const parts = value.split(',').map((part) => part.trim());
+  const parsed = parts.map((part) => parseDuration(part));
+  if (parts.length === 0 || parsed.some((delay) => delay === undefined)) {
+    throw new InvalidArgumentError('Expected durations separated by commas, e.g. 10s,1m,10m.');
+  }
+  return parsed as number[];
+}

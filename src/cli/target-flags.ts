@@ -156,6 +156,12 @@ export function flagForField(field: string, kind: TargetKindName | undefined): s
     'retryPolicy.maximumInterval': '--max-interval',
     'retryPolicy.maximumAttempts': '--max-attempts',
     'retryPolicy.deadline': '--deadline',
+    'retryPolicy.schedule': '--retry-schedule',
+    'retryPolicy.delays': '--retry-delays',
+    'retryPolicy.jitter': '--jitter',
+    'flowControl.ratePerSecond': '--rate',
+    'flowControl.burst': '--burst',
+    'flowControl.maxInFlight': '--max-in-flight',
   };
   if (direct[field]) return direct[field];
   if ((field === 'url' || field.startsWith('brokers')) && kind) return flagName(TARGET_FLAGS[kind]);

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from 'kysely';
 
 /**
  * The outbox schema as Kysely sees it. `bigint` ids are strings: node-postgres returns int8 as
@@ -18,6 +18,20 @@ export interface Database {
   'outbox.fanout_rules': FanoutRulesTable;
   'outbox.sagas': SagasTable;
   'outbox.saga_step_results': SagaStepResultsTable;
+  'outbox.endpoint_throttle': EndpointThrottleTable;
+  'outbox.delivery_leases': DeliveryLeasesTable;
+}
+
+export interface EndpointThrottleTable {
+  subscription_id: string;
+  clock: 'admit' | 'send';
+  next_slot_at: Date;
+}
+
+export interface DeliveryLeasesTable {
+  id: ColumnType<string, never, never>;
+  subscription_id: string;
+  expires_at: ColumnType<Date, Date | string | RawBuilder<Date>, Date>;
 }
 
 export interface SagasTable {
@@ -89,6 +103,8 @@ export interface SubscriptionsTable {
   target_config: ColumnType<unknown, string, string>;
   retry_policy: ColumnType<unknown, string | undefined, string>;
   enabled: Generated<boolean>;
+  /** Rate limit and in-flight cap ({@link FlowControl}); `{}` for none. */
+  flow_control: ColumnType<unknown, string | undefined, string>;
   disabled_reason: string | null;
   disabled_at: Timestamp | null;
   created_at: Generated<Date>;
@@ -124,6 +140,8 @@ export interface DeliveriesTable {
   workflow_id: string;
   /** The saga step (`charge`, or `charge:compensate`) this attempt belongs to. */
   saga_step?: string | null;
+  /** The delay the engine asked for before the next attempt (retryable failures). */
+  next_retry_delay_ms?: number | null;
   attempted_at: Generated<Date>;
 }
 

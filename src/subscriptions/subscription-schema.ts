@@ -12,12 +12,27 @@ export const DEFAULT_RETRY_POLICY = {
   nonRetryableErrorTypes: [] as string[],
 };
 
+/** Delays between attempts of the Standard Webhooks schedule (the first attempt is immediate). */
+export const STANDARD_WEBHOOKS_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 14 * 3_600_000, 20 * 3_600_000, 24 * 3_600_000];
+
+/** Default spread of every retry delay: ±20 %. */
+export const DEFAULT_JITTER = 0.2;
+
+/** How retries are spaced: the exponential policy, the Standard Webhooks schedule, or your own list. */
+export type RetrySchedule = 'exponential' | 'standard-webhooks' | 'custom';
+
 /**
  * A subscription's retry policy; durations accept `500ms`, `5s`, `10m`. Stored normalised to
  * milliseconds in `outbox.subscriptions.retry_policy`.
  */
 export const retryPolicySchema = z
   .object({
+    /** `exponential` (default): initialInterval × backoff^n up to maximumInterval. */
+    schedule: z.enum(['exponential', 'standard-webhooks', 'custom'], { error: 'must be exponential, standard-webhooks or custom' }).optional(),
+    /** `custom`: the delays between attempts, e.g. ['10s', '1m', '10m']; attempts = delays + 1. */
+    delays: z.array(durationMs).min(1, { error: 'give at least one delay' }).max(100).optional(),
+    /** Spread of each retry delay, 0 (none) to 1 (±100 %); default 0.2. */
+    jitter: z.number().min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }).optional(),
     initialInterval: durationMs.refine((value) => value >= 1, { error: 'must be at least 1ms' }).optional(),
     backoffCoefficient: z.number().min(1, { error: 'must be at least 1' }).max(100).optional(),
     maximumInterval: durationMs.refine((value) => value >= 1, { error: 'must be at least 1ms' }).optional(),
@@ -27,11 +42,28 @@ export const retryPolicySchema = z
     nonRetryableErrorTypes: z.array(z.string().min(1)).optional(),
   })
   .strict()
+  .refine((policy) => (policy.schedule === 'custom') === (policy.delays !== undefined), {
+    error: "delays go with schedule 'custom', and schedule 'custom' needs delays",
+    path: ['delays'],
+  })
+  .refine((policy) => policy.schedule === undefined || policy.schedule === 'exponential' || policy.maximumAttempts === undefined, {
+    error: 'a schedule fixes the number of attempts (its delays + 1); drop maximumAttempts',
+    path: ['maximumAttempts'],
+  })
   .transform((policy) => ({
+    schedule: policy.schedule ?? 'exponential',
+    ...(policy.schedule === 'standard-webhooks' && { retryDelaysMs: STANDARD_WEBHOOKS_RETRY_DELAYS_MS }),
+    ...(policy.schedule === 'custom' && policy.delays && { retryDelaysMs: policy.delays }),
+    jitter: policy.jitter ?? DEFAULT_JITTER,
     initialIntervalMs: policy.initialInterval ?? DEFAULT_RETRY_POLICY.initialIntervalMs,
     backoffCoefficient: policy.backoffCoefficient ?? DEFAULT_RETRY_POLICY.backoffCoefficient,
     maximumIntervalMs: policy.maximumInterval ?? Math.max(DEFAULT_RETRY_POLICY.maximumIntervalMs, policy.initialInterval ?? 0),
-    maximumAttempts: policy.maximumAttempts ?? DEFAULT_RETRY_POLICY.maximumAttempts,
+    maximumAttempts:
+      policy.schedule === 'standard-webhooks'
+        ? STANDARD_WEBHOOKS_RETRY_DELAYS_MS.length + 1
+        : policy.schedule === 'custom' && policy.delays
+          ? policy.delays.length + 1
+          : (policy.maximumAttempts ?? DEFAULT_RETRY_POLICY.maximumAttempts),
     ...(policy.deadline !== undefined && { deadlineMs: policy.deadline }),
     nonRetryableErrorTypes: policy.nonRetryableErrorTypes ?? [],
   }))
@@ -44,6 +76,9 @@ export type RetryPolicy = z.output<typeof retryPolicySchema>;
 
 /** Stored retry policies are already normalised; this reads one back, tolerating older rows. */
 export const storedRetryPolicySchema = z.object({
+  schedule: z.enum(['exponential', 'standard-webhooks', 'custom']).default('exponential'),
+  retryDelaysMs: z.array(z.number()).optional(),
+  jitter: z.number().default(DEFAULT_JITTER),
   initialIntervalMs: z.number().default(DEFAULT_RETRY_POLICY.initialIntervalMs),
   backoffCoefficient: z.number().default(DEFAULT_RETRY_POLICY.backoffCoefficient),
   maximumIntervalMs: z.number().default(DEFAULT_RETRY_POLICY.maximumIntervalMs),
@@ -67,6 +102,21 @@ export const targetSchema = z
     return { kind: target.kind, config: parsed.data };
   });
 
+/**
+ * Per-endpoint flow control: at most `ratePerSecond` deliveries a second (`burst` may go at once
+ * after a quiet spell) and at most `maxInFlight` at the same time, across all workers.
+ */
+export const flowControlSchema = z
+  .object({
+    ratePerSecond: z.number().positive({ error: 'must be above 0' }).max(100_000).optional(),
+    burst: z.number().int().min(1, { error: 'must be at least 1' }).max(10_000).optional(),
+    maxInFlight: z.number().int().min(1, { error: 'must be at least 1' }).max(10_000).optional(),
+  })
+  .strict()
+  .refine((limits) => limits.burst === undefined || limits.ratePerSecond !== undefined, { error: 'burst needs a rate', path: ['burst'] });
+
+export type FlowControlSettings = z.output<typeof flowControlSchema>;
+
 /** Input for adding a subscription (what `outbox subscriptions add` validates). */
 export const newSubscriptionSchema = z.object({
   name: z
@@ -78,6 +128,7 @@ export const newSubscriptionSchema = z.object({
   events: eventPatternSchema,
   target: targetSchema,
   retryPolicy: retryPolicySchema.prefault({}),
+  flowControl: flowControlSchema.default({}),
   enabled: z.boolean().default(true),
 });
 

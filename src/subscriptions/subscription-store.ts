@@ -3,7 +3,14 @@ import { sql, type Kysely } from 'kysely';
 import { type z } from 'zod';
 import type { Database, SubscriptionRow } from '../db/database.js';
 import { targetKindNamed } from '../activities/target-kinds.js';
-import { newSubscriptionSchema, storedRetryPolicySchema, type NewSubscription, type RetryPolicy } from './subscription-schema.js';
+import {
+  flowControlSchema,
+  newSubscriptionSchema,
+  storedRetryPolicySchema,
+  type FlowControlSettings,
+  type NewSubscription,
+  type RetryPolicy,
+} from './subscription-schema.js';
 
 /** A subscription as listed to operators: no secrets, URL redacted. */
 export interface SubscriptionSummary {
@@ -14,6 +21,8 @@ export interface SubscriptionSummary {
   targetKind: string;
   target: string;
   retryPolicy: RetryPolicy;
+  /** Rate limit and in-flight cap; empty when unlimited. */
+  flowControl: FlowControlSettings;
   enabled: boolean;
   /** Why it is disabled (by an operator, or by the engine after its endpoint failed for days). */
   disabledReason: string | null;
@@ -53,6 +62,7 @@ function summarise(row: SubscriptionRow): SubscriptionSummary {
     targetKind: row.target_kind,
     target: describeTarget(row),
     retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
+    flowControl: flowControlSchema.catch({}).parse(row.flow_control ?? {}),
     enabled: row.enabled,
     disabledReason: row.enabled ? null : row.disabled_reason,
     createdAt: row.created_at,
@@ -88,6 +98,7 @@ export async function addSubscription(db: Kysely<Database>, input: Omit<NewSubsc
         target_kind: subscription.target.kind,
         target_config: JSON.stringify(subscription.target.config),
         retry_policy: JSON.stringify(subscription.retryPolicy),
+        flow_control: JSON.stringify(subscription.flowControl),
         enabled: subscription.enabled,
       })
       .returningAll()

@@ -80,7 +80,15 @@ export interface DeliveryRoute {
     /** Overall time for all attempts of one pass; none when absent. */
     deadlineMs?: number;
     nonRetryableErrorTypes: string[];
+    /** How retries are spaced (absent in older histories: exponential without jitter). */
+    schedule?: 'exponential' | 'standard-webhooks' | 'custom';
+    /** Delays between attempts for the standard-webhooks and custom schedules. */
+    retryDelaysMs?: number[];
+    /** Spread of each retry delay, 0..1. */
+    jitter?: number;
   };
+  /** Per-endpoint rate limit and in-flight cap, when the subscription has them. */
+  flowControl?: { ratePerSecond?: number; burst?: number; maxInFlight?: number };
 }
 
 /**
@@ -104,11 +112,11 @@ export interface RouteStatus {
   discardReason?: string;
 }
 
-/** One step of a saga route as resolved for an event: subscriptions by name, routes when enabled. */
+/** One step of a saga route as resolved for an event: subscriptions by name, with their routes. */
 export interface SagaPlanStep {
   name: string;
   target: string;
-  /** Undefined when no enabled subscription of that name exists for the tenant. */
+  /** Undefined when no subscription of that name exists for the tenant. */
   route?: DeliveryRoute;
   compensation?: { name: string; route?: DeliveryRoute };
 }

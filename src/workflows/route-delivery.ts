@@ -1,6 +1,6 @@
 // One route of a deliverEvent workflow: deliver, and on failure act by the route's role (dead
 // letter and wait for an operator, or give up quietly when the route was not needed).
-import { ActivityFailure, condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, condition, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { createActivities } from '../activities/create-activities.js';
 import type { DeliverEventInput, DeliveryRoute, RouteStatus } from './definitions.js';
 import { summariseFailure } from './failure-summary.js';
@@ -19,11 +19,13 @@ export const bookkeeping = proxyLocalActivities<Activities>({
 
 /** Margin on top of the target's own timeout for the activity's database reads and writes. */
 const ACTIVITY_OVERHEAD_MS = 10_000;
+/** What a flow-controlled attempt may spend waiting inside the activity (lease, then send slot). */
+const FLOW_CONTROL_WAIT_MS = 2 * 30_000;
 
 /** A route and what the workflow is doing with it. */
 export interface RouteRun {
   status: RouteStatus;
-  /** Undefined while no enabled subscription of this name exists (a missing explicit target). */
+  /** Undefined while no subscription of this name exists (a missing explicit target). */
   route: DeliveryRoute | undefined;
   running: boolean;
   /** An operator's answer to a dead letter, set by a signal handler. */
@@ -77,7 +79,7 @@ export async function deliverRoute(run: RouteRun, context: RouteContext): Promis
 async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | undefined> {
   const status = run.status;
   if (!run.route) {
-    return { message: `no enabled subscription named "${status.subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null };
+    return { message: `no subscription named "${status.subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null };
   }
   void context.syncStatus();
   try {
@@ -160,7 +162,7 @@ async function afterFailure(run: RouteRun, context: RouteContext, failure: Failu
  * One delivery pass: the deliver activity under the route's retry policy (for a saga step or
  * compensation when `sagaStep` is given).
  */
-export function deliverOnce(
+export async function deliverOnce(
   input: DeliverEventInput,
   route: DeliveryRoute,
   workflowId: string,
@@ -168,8 +170,18 @@ export function deliverOnce(
   sagaStep?: { saga: string; step: string; compensation: boolean },
 ) {
   const policy = route.retryPolicy;
+  const limits = route.flowControl;
+  if (limits?.ratePerSecond !== undefined) {
+    // Wait for this delivery's turn on a durable timer: no attempt used, no worker slot held.
+    const { waitMs } = await bookkeeping.reserveDeliverySlot({
+      subscriptionId: route.subscriptionId,
+      ratePerSecond: limits.ratePerSecond,
+      ...(limits.burst !== undefined && { burst: limits.burst }),
+    });
+    if (waitMs > 0) await sleep(waitMs);
+  }
   const { deliver } = proxyActivities<Activities>({
-    startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS,
+    startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS + (limits ? FLOW_CONTROL_WAIT_MS : 0),
     ...(policy.deadlineMs !== undefined && { scheduleToCloseTimeout: policy.deadlineMs }),
     retry: {
       initialInterval: policy.initialIntervalMs,
@@ -185,6 +197,13 @@ export function deliverOnce(
     workflowId,
     ...(operatorPass && { operatorPass }),
     ...(sagaStep && { sagaStep }),
-    backoff: { initialIntervalMs: policy.initialIntervalMs, backoffCoefficient: policy.backoffCoefficient, maximumIntervalMs: policy.maximumIntervalMs },
+    backoff: {
+      initialIntervalMs: policy.initialIntervalMs,
+      backoffCoefficient: policy.backoffCoefficient,
+      maximumIntervalMs: policy.maximumIntervalMs,
+      ...(policy.schedule !== undefined && { schedule: policy.schedule }),
+      ...(policy.retryDelaysMs !== undefined && { retryDelaysMs: policy.retryDelaysMs }),
+      ...(policy.jitter !== undefined && { jitter: policy.jitter }),
+    },
   });
 }

@@ -174,7 +174,7 @@ async function runStep(
   operatorPass: boolean,
 ): Promise<{ failure?: Failure; attempts: number }> {
   if (!route) {
-    return { failure: { message: `no enabled subscription named "${subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null }, attempts: 0 };
+    return { failure: { message: `no subscription named "${subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null }, attempts: 0 };
   }
   try {
     const result = await deliverOnce(context.input, route, context.workflowId, operatorPass, { saga, step, compensation });

@@ -22,6 +22,12 @@ export interface AddSubscriptionFlags extends TargetFlags {
   maxInterval?: number;
   deadline?: number;
   nonRetryable?: string[];
+  retrySchedule?: 'exponential' | 'standard-webhooks' | 'custom';
+  retryDelays?: number[];
+  jitter?: number;
+  rate?: number;
+  burst?: number;
+  maxInFlight?: number;
   disabled?: boolean;
   json?: boolean;
 }
@@ -36,6 +42,14 @@ export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promi
     ...(flags.maxAttempts !== undefined && { maximumAttempts: flags.maxAttempts }),
     ...(flags.deadline !== undefined && { deadline: flags.deadline }),
     ...(flags.nonRetryable !== undefined && { nonRetryableErrorTypes: flags.nonRetryable }),
+    ...(flags.retrySchedule !== undefined && { schedule: flags.retrySchedule }),
+    ...(flags.retryDelays !== undefined && { delays: flags.retryDelays }),
+    ...(flags.jitter !== undefined && { jitter: flags.jitter }),
+  };
+  const flowControl = {
+    ...(flags.rate !== undefined && { ratePerSecond: flags.rate }),
+    ...(flags.burst !== undefined && { burst: flags.burst }),
+    ...(flags.maxInFlight !== undefined && { maxInFlight: flags.maxInFlight }),
   };
   const summary = await withDatabase((db) =>
     addSubscription(db, {
@@ -44,6 +58,7 @@ export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promi
       events: flags.events,
       target: { kind: target.kind, config: target.config },
       retryPolicy,
+      flowControl,
       enabled: !flags.disabled,
     }).catch((error: unknown) => {
       throw error instanceof InvalidSubscriptionError && error.issues.length > 0 ? withFlagNames(error, target.kind) : error;
@@ -55,6 +70,7 @@ export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promi
   }
   console.log(`added subscription ${summary.name} (id ${summary.id}): ${summary.events} of tenant ${summary.tenant} → ${summary.target}`);
   console.log(`retry policy: ${describePolicy(summary)}`);
+  if (Object.keys(summary.flowControl).length > 0) console.log(`flow control: ${describeLimits(summary)}`);
   if (target.generatedSecret) {
     // Printed once, here only: it is not shown by `list` and never logged.
     console.log(`signing secret (generated; give it to the receiver to verify webhook-signature): ${target.generatedSecret}`);
@@ -69,7 +85,20 @@ function withFlagNames(error: InvalidSubscriptionError, kind: TargetKindName): I
 function describePolicy(summary: SubscriptionSummary): string {
   const policy = summary.retryPolicy;
   const deadline = policy.deadlineMs === undefined ? '' : `, give up after ${formatDuration(policy.deadlineMs)}`;
-  return `${policy.maximumAttempts} attempts, first retry after ${formatDuration(policy.initialIntervalMs)}, ×${policy.backoffCoefficient} up to ${formatDuration(policy.maximumIntervalMs)}${deadline}`;
+  const jitter = policy.jitter > 0 ? `, ±${Math.round(policy.jitter * 100)}% jitter` : '';
+  if (policy.schedule !== 'exponential' && policy.retryDelaysMs) {
+    return `${policy.schedule}: ${policy.maximumAttempts} attempts, retries after ${policy.retryDelaysMs.map((delay) => formatDuration(delay)).join(', ')}${jitter}${deadline}`;
+  }
+  return `${policy.maximumAttempts} attempts, first retry after ${formatDuration(policy.initialIntervalMs)}, ×${policy.backoffCoefficient} up to ${formatDuration(policy.maximumIntervalMs)}${jitter}${deadline}`;
+}
+
+function describeLimits(summary: SubscriptionSummary): string {
+  const { ratePerSecond, burst, maxInFlight } = summary.flowControl;
+  const parts = [
+    ...(ratePerSecond !== undefined ? [`at most ${ratePerSecond}/s${burst !== undefined && burst > 1 ? ` (bursts of ${burst})` : ''}`] : []),
+    ...(maxInFlight !== undefined ? [`at most ${maxInFlight} in flight`] : []),
+  ];
+  return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
 /** `outbox subscriptions list` */
@@ -84,8 +113,8 @@ export async function listSubscriptionsCommand(flags: { json?: boolean }): Promi
     return;
   }
   printTable(
-    ['ID', 'NAME', 'TENANT', 'EVENTS', 'TARGET', 'RETRY', 'ENABLED'],
-    subscriptions.map((s) => [s.id, s.name, s.tenant, s.events, `${s.targetKind} ${s.target}`, describePolicy(s), s.enabled ? 'yes' : 'no']),
+    ['ID', 'NAME', 'TENANT', 'EVENTS', 'TARGET', 'RETRY', 'LIMITS', 'ENABLED'],
+    subscriptions.map((s) => [s.id, s.name, s.tenant, s.events, `${s.targetKind} ${s.target}`, describePolicy(s), describeLimits(s), s.enabled ? 'yes' : 'no']),
   );
   for (const disabled of subscriptions.filter((s) => !s.enabled && s.disabledReason)) {
     console.log(`\n${disabled.name} is disabled: ${disabled.disabledReason}\n  re-enable: outbox subscriptions enable ${disabled.name}`);
