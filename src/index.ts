@@ -17,3 +17,4 @@ export { setFanoutRule, listFanoutRules, removeFanoutRule, type FanoutRule } fro
 export { signStreamToken } from './realtime/stream-token.js';
 export type { EventDeliveryStatus, SagaStatus, SagaStepStatus, SagaStepState } from './workflows/definitions.js';
 // Workflow-sandbox helpers (compensations) live in `outbox-temporal/workflow`.
+export { createInbox, type Inbox, type InboxAnswer, type InboxEvent, type InboxHandler, type InboxOptions } from './inbox/create-inbox.js';

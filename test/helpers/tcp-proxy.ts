@@ -10,6 +10,8 @@ export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   port = 0;
+  /** Added to every chunk in both directions while above 0 (a slow link rather than a broken one). */
+  latencyMs = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -24,7 +26,19 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      const relay = (from: Socket, to: Socket) => {
+        // Chunks keep their order even when the latency changes mid-stream.
+        let lastDue = 0;
+        from.on('data', (chunk: Buffer) => {
+          const due = Math.max(Date.now() + this.latencyMs, lastDue);
+          lastDue = due;
+          const write = () => void (to.writable && to.write(chunk));
+          if (due <= Date.now()) write();
+          else setTimeout(write, due - Date.now());
+        });
+      };
+      relay(client, upstream);
+      relay(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
