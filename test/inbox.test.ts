@@ -24,7 +24,7 @@ describe('consumer inbox', () => {
   });
   afterAll(async () => database?.drop());
 
-  const effects = async (id: string) => (await database.pool.query('SELECT count(*)::int AS n FROM effects WHERE webhook_id = $1', [id])).rows[0].n as number;
+  const effects = async (id: string) => (await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM effects WHERE webhook_id = $1', [id])).rows[0]!.n;
   const handler = async (event: { id: string; data: unknown }, client: { query: (text: string, values: unknown[]) => Promise<unknown> }) => {
     await client.query('INSERT INTO effects VALUES ($1, $2)', [event.id, (event.data as { amount: number }).amount]);
   };

@@ -34,6 +34,13 @@ export function createDatabase(options: {
   pool.on('error', (error) => {
     options.logger?.warn({ err: { message: error.message } }, 'idle PostgreSQL connection failed; the pool will reconnect');
   });
+  // A client checked out of the pool (inside a transaction, between its queries) has no pool
+  // listener: its server going away must fail the query in hand, not crash the process.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      options.logger?.warn({ err: { message: error.message } }, 'PostgreSQL connection lost in use; the statement fails and is retried');
+    });
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     pool,

@@ -1,6 +1,6 @@
 // The chaos run's webhook consumer: an inbox-backed handler (exactly-once effect) that records
 // every raw request, and can flap: 503s, answers slower than the engine's timeout, resets.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
@@ -37,7 +37,7 @@ export class ChaosConsumer {
     return this;
   }
 
-  private async answer(id: string, headers: Record<string, unknown>, body: string, response: import('node:http').ServerResponse): Promise<void> {
+  private async answer(id: string, headers: Record<string, unknown>, body: string, response: ServerResponse): Promise<void> {
     const at = Date.now();
     if (this.flapping) {
       const mode = this.flapCounter++ % 4;

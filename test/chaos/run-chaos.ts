@@ -139,7 +139,7 @@ export async function runChaos(database: TestDatabase, profile: ChaosProfile, op
     ['SIGKILL relay', async () => (await relay.kill(), await sleep(profile.pauseMs), relay.start())],
     ['SIGKILL worker', async () => (await worker.kill(), await sleep(profile.pauseMs), worker.start())],
     ['partition engine↔Temporal', async () => (await temporalLink.down(), await sleep(profile.pauseMs), void (await temporalLink.up()))],
-    ['PostgreSQL kills the engine connections', async () => void (await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'outbox%'`.execute(database.db))],
+    ['PostgreSQL kills the engine connections', async () => void (await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'outbox-%' AND pid <> pg_backend_pid()`.execute(database.db))],
     ['partition engine↔target', async () => (await targetLink.down(), await sleep(profile.pauseMs), void (await targetLink.up()))],
     [
       'flapping target (503, slow, reset)',
