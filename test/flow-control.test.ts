@@ -96,12 +96,14 @@ describe('endpoint flow control', () => {
 
     await waitFor(() => free.arrivals.length === 100, { what: 'the unlimited endpoint to get its 100 events', timeoutMs: 120_000 });
     // The unlimited endpoint finished while the limited one was still draining its backlog.
-    expect(limited.arrivals.length).toBeLessThan(200);
+    const limitedWhenFreeDone = limited.arrivals.length;
+    expect(limitedWhenFreeDone).toBeLessThan(200);
     await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'flow' })).delivered === 300, {
       what: 'all 300 events delivered',
       timeoutMs: 120_000,
       describe: async () => JSON.stringify(await countEventsByStatus(engine.database.db, { tenant: 'flow' })),
     });
+    console.log(`[flow] limited endpoint: busiest second ${limited.busiestSecond()} requests, at most ${limited.maxInFlight} in flight; unlimited one done while the limited one had ${200 - limitedWhenFreeDone} to go`);
     expect(limited.arrivals).toHaveLength(200);
     expect(limited.maxInFlight).toBeLessThanOrEqual(3);
     // 20 a second, plus one for timer and network scheduling (burst 1: no extra burst allowance).

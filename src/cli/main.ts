@@ -2,25 +2,21 @@ import { Command, CommanderError, Option } from 'commander';
 import type { RunEngineOptions } from './commands/run-engine.js';
 import type { ReplayFlags } from './commands/replay-command.js';
 import type { AddSagaFlags } from './commands/sagas-command.js';
-import type { AddSubscriptionFlags } from './commands/subscriptions-command.js';
 import { describeError } from './describe-error.js';
-import { coefficient, collect, duration, durationList, fraction, isoDate, pointInTime, positiveInteger, positiveNumber } from './option-parsers.js';
+import { registerSubscriptionCommands } from './subscription-commands.js';
+import { collect, duration, isoDate, pointInTime, positiveInteger } from './option-parsers.js';
+import { exitWith } from './exit-with.js';
 
 // Commands are imported when run, so `outbox status` does not pay for loading the Temporal worker.
 const migrateCommand = async () => (await import('./commands/migrate-command.js')).migrateCommand();
 const runEngine = async (options: RunEngineOptions) => (await import('./commands/run-engine.js')).runEngine(options);
 const statusCommand = async (flags: { json?: boolean; watch?: boolean; interval?: number; count?: number }) => (await import('./commands/status-command.js')).statusCommand(flags);
-const subscriptionCommands = () => import('./commands/subscriptions-command.js');
 const temporalCommand = async (args: string[]) => (await import('./commands/temporal-command.js')).temporalCommand(args);
 const dlqCommands = () => import('./commands/dlq-command.js');
 const replayCommand = async (flags: ReplayFlags) => (await import('./commands/replay-command.js')).replayCommand(flags);
 const verifyCommand = async (flags: { since: Date; pendingGrace: number; json?: boolean }) =>
   (await import('./commands/verify-command.js')).verifyCommand(flags);
 
-/** Commands that report partial failure set the exit code rather than throwing. */
-function exitWith(ok: boolean): void {
-  if (!ok) process.exitCode = 1;
-}
 
 /** Builds the `outbox` command line; exported so tests can parse argv without a process. */
 export function buildProgram(): Command {
@@ -52,79 +48,7 @@ export function buildProgram(): Command {
       runEngine({ dev: true, roles: { relay: flags.relay, worker: flags.worker, http: flags.http } }),
     );
 
-  const subscriptions = program.command('subscriptions').description('manage where events go');
-  subscriptions
-    .command('add')
-    .description('route events matching a pattern to a target (exactly one target flag)')
-    .requiredOption('--events <pattern>', "event types to deliver; * matches anything, e.g. 'order.*'")
-    .option('--tenant <id>', "only this tenant's events ('*' for all)", '*')
-    .option('--name <name>', 'unique name (generated when omitted); events can target it explicitly')
-    .optionsGroup('Targets (one):')
-    .option('--webhook <url>', 'POST Standard Webhooks-signed JSON to this http(s) URL')
-    .option('--slack <url>', 'Slack incoming-webhook URL (or env:NAME; the URL is a credential)')
-    .option('--n8n <url>', 'n8n Webhook node URL')
-    .option('--redis <url>', 'Redis server for a stream (redis://…; with --stream)')
-    .option('--nats <url>', 'NATS server for a JetStream publish (nats://…; with --subject)')
-    .option('--amqp <url>', 'RabbitMQ server (amqp://…; with --exchange / --routing-key)')
-    .option('--mqtt <url>', 'MQTT broker (mqtt://…; with --topic), QoS 1')
-    .option('--kafka <brokers>', 'Kafka brokers host:port[,host:port] (with --topic)')
-    .option('--realtime', 'stream to browsers over server-sent events (/v1/stream)')
-    .option('--secret <whsec>', 'webhook: Standard Webhooks secret whsec_… or env:NAME; generated and printed once when omitted')
-    .addOption(new Option('--header <header>', 'webhook: extra header "Name: value" (repeatable; value may be env:NAME)').argParser(collect))
-    .option('--template <text>', 'slack: message text with {{type}}, {{tenant}}, {{id}}, {{data.field}}')
-    .option('--auth-basic <user:password>', 'n8n: basic auth (password may be env:NAME)')
-    .option('--auth-header <header>', 'n8n: header auth "Name: value" (value may be env:NAME)')
-    .option('--stream <key>', 'redis: stream key; may use {tenant}, {type}, {aggregate_type}, {aggregate_id}, {event_id}')
-    .addOption(new Option('--maxlen <n>', 'redis: trim the stream to about this many entries').argParser(positiveInteger))
-    .option('--subject <subject>', 'nats: subject (a JetStream stream must capture it); placeholders as for --stream')
-    .option('--exchange <name>', "amqp: exchange (default '' = the default exchange)")
-    .option('--routing-key <key>', 'amqp: routing key (default {type})')
-    .option('--topic <topic>', 'mqtt, kafka: topic; placeholders as for --stream')
-    .option('--username <user>', 'nats, mqtt: user name')
-    .option('--password <password>', 'nats, mqtt: password (or env:NAME)')
-    .option('--token <token>', 'nats: token (or env:NAME)')
-    .option('--channel <name>', 'realtime: channel browsers subscribe to (default "default")')
-    .option('--config <json>', 'more target settings as JSON, merged in (see README)')
-    .addOption(new Option('--timeout <duration>', 'per-attempt timeout, e.g. 10s').argParser(duration))
-    .optionsGroup('Retry policy:')
-    .addOption(new Option('--max-attempts <n>', 'attempts before dead-lettering (default 20)').argParser(positiveInteger))
-    .addOption(new Option('--initial-interval <duration>', 'delay before the first retry (default 1s)').argParser(duration))
-    .addOption(new Option('--backoff <coefficient>', 'multiplier between retries (default 2)').argParser(coefficient))
-    .addOption(new Option('--max-interval <duration>', 'longest delay between retries (default 10m)').argParser(duration))
-    .addOption(new Option('--deadline <duration>', 'give up (dead-letter) after this long in all, e.g. 24h (default: none)').argParser(duration))
-    .addOption(new Option('--non-retryable <type>', 'failure type never retried (repeatable)').argParser(collect))
-    .addOption(new Option('--retry-schedule <schedule>', 'exponential (default), standard-webhooks (5s, 5m, 30m, 2h, 5h, 10h, 14h, 20h, 24h) or custom').choices(['exponential', 'standard-webhooks', 'custom']))
-    .addOption(new Option('--retry-delays <list>', "with --retry-schedule custom: delays between attempts, e.g. '10s,1m,10m'").argParser(durationList))
-    .addOption(new Option('--jitter <fraction>', 'spread of every retry delay, 0 (none) to 1 (default 0.2: ±20%)').argParser(fraction))
-    .addOption(new Option('--rate <n>', 'at most n deliveries per second to this endpoint, across all workers').argParser(positiveNumber))
-    .addOption(new Option('--burst <n>', 'with --rate: deliveries that may go at once after a quiet spell (default 1)').argParser(positiveInteger))
-    .addOption(new Option('--max-in-flight <n>', 'at most n deliveries to this endpoint at the same time, across all workers').argParser(positiveInteger))
-    .option('--disabled', 'add it disabled')
-    .option('--json', 'print the result as JSON')
-    .action(async (flags: AddSubscriptionFlags) => (await subscriptionCommands()).addSubscriptionCommand(flags));
-  subscriptions
-    .command('list')
-    .description('list subscriptions (secrets are never shown)')
-    .option('--json', 'print as JSON')
-    .action(async (flags: { json?: boolean }) => (await subscriptionCommands()).listSubscriptionsCommand(flags));
-  subscriptions
-    .command('enable')
-    .description('turn a subscription back on (e.g. after the engine disabled it for a failing endpoint)')
-    .argument('<id-or-name>')
-    .action(async (idOrName: string) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, true)));
-  subscriptions
-    .command('disable')
-    .description('stop routing new events to a subscription; in-flight deliveries are dead-lettered')
-    .argument('<id-or-name>')
-    .option('--reason <text>', 'why; shown by `subscriptions list`')
-    .action(async (idOrName: string, flags: { reason?: string }) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, false, flags.reason)));
-  subscriptions
-    .command('remove')
-    .description('remove a subscription by id or name')
-    .argument('<id-or-name>')
-    .action(async (idOrName: string) => {
-      if (!(await (await subscriptionCommands()).removeSubscriptionCommand(idOrName))) process.exitCode = 1;
-    });
+  registerSubscriptionCommands(program);
 
   const fanout = program.command('fanout').description('which of an event\'s deliveries must succeed (all, any, primary)');
   const fanoutCommands = () => import('./commands/fanout-command.js');

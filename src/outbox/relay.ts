@@ -1,4 +1,3 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
 import pg from 'pg';
@@ -6,35 +5,8 @@ import type { Logger } from 'pino';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { claimPendingEvents } from './claim-pending-events.js';
 import { markEventsDispatched } from './mark-events-dispatched.js';
-import { startDeliveryWorkflow, type DeliverableEvent } from './start-delivery-workflow.js';
-import { workflowIdFor } from '../workflows/definitions.js';
-
-const tracer = trace.getTracer('outbox-temporal');
-
-/**
- * Runs `start` in a span that continues the trace stored with the event (when its transaction
- * was traced), so the workflow start, and through it the workflow and its deliveries, join it.
- * Without a registered tracer provider this is a no-op.
- */
-function inDispatchSpan<T>(event: DeliverableEvent, start: () => Promise<T>): Promise<T> {
-  const parent = event.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: event.traceparent }) : ROOT_CONTEXT;
-  const attributes = {
-    'outbox.event_id': event.id,
-    'outbox.event_type': event.event_type,
-    'temporal.workflow_id': workflowIdFor(event.tenant_id, event.idempotency_key),
-    ...(event.correlation_id !== null && { 'outbox.correlation_id': event.correlation_id }),
-  };
-  return tracer.startActiveSpan('outbox.relay.dispatch', { kind: SpanKind.PRODUCER, attributes }, parent, async (span) => {
-    try {
-      return await context.with(trace.setSpan(context.active(), span), start);
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
+import { inDispatchSpan } from '../tracing/dispatch-span.js';
+import { startDeliveryWorkflow } from './start-delivery-workflow.js';
 
 /** The PostgreSQL channel the events trigger notifies on commit. */
 export const OUTBOX_CHANNEL = 'outbox_events';

@@ -1,0 +1,91 @@
+import { type Command, Option } from 'commander';
+import type { AddSubscriptionFlags } from './commands/subscriptions-command.js';
+import { coefficient, collect, duration, durationList, fraction, positiveInteger, positiveNumber } from './option-parsers.js';
+import { exitWith } from './exit-with.js';
+
+const subscriptionCommands = () => import('./commands/subscriptions-command.js');
+
+
+/**
+ * `outbox subscriptions add|list|enable|disable|remove`, with every target, retry and flow
+ * control flag.
+ *
+ * @example
+ * registerSubscriptionCommands(new Command('outbox'));
+ */
+export function registerSubscriptionCommands(program: Command): void {
+  const subscriptions = program.command('subscriptions').description('manage where events go');
+  subscriptions
+    .command('add')
+    .description('route events matching a pattern to a target (exactly one target flag)')
+    .requiredOption('--events <pattern>', "event types to deliver; * matches anything, e.g. 'order.*'")
+    .option('--tenant <id>', "only this tenant's events ('*' for all)", '*')
+    .option('--name <name>', 'unique name (generated when omitted); events can target it explicitly')
+    .optionsGroup('Targets (one):')
+    .option('--webhook <url>', 'POST Standard Webhooks-signed JSON to this http(s) URL')
+    .option('--slack <url>', 'Slack incoming-webhook URL (or env:NAME; the URL is a credential)')
+    .option('--n8n <url>', 'n8n Webhook node URL')
+    .option('--redis <url>', 'Redis server for a stream (redis://…; with --stream)')
+    .option('--nats <url>', 'NATS server for a JetStream publish (nats://…; with --subject)')
+    .option('--amqp <url>', 'RabbitMQ server (amqp://…; with --exchange / --routing-key)')
+    .option('--mqtt <url>', 'MQTT broker (mqtt://…; with --topic), QoS 1')
+    .option('--kafka <brokers>', 'Kafka brokers host:port[,host:port] (with --topic)')
+    .option('--realtime', 'stream to browsers over server-sent events (/v1/stream)')
+    .option('--secret <whsec>', 'webhook: Standard Webhooks secret whsec_… or env:NAME; generated and printed once when omitted')
+    .addOption(new Option('--header <header>', 'webhook: extra header "Name: value" (repeatable; value may be env:NAME)').argParser(collect))
+    .option('--template <text>', 'slack: message text with {{type}}, {{tenant}}, {{id}}, {{data.field}}')
+    .option('--auth-basic <user:password>', 'n8n: basic auth (password may be env:NAME)')
+    .option('--auth-header <header>', 'n8n: header auth "Name: value" (value may be env:NAME)')
+    .option('--stream <key>', 'redis: stream key; may use {tenant}, {type}, {aggregate_type}, {aggregate_id}, {event_id}')
+    .addOption(new Option('--maxlen <n>', 'redis: trim the stream to about this many entries').argParser(positiveInteger))
+    .option('--subject <subject>', 'nats: subject (a JetStream stream must capture it); placeholders as for --stream')
+    .option('--exchange <name>', "amqp: exchange (default '' = the default exchange)")
+    .option('--routing-key <key>', 'amqp: routing key (default {type})')
+    .option('--topic <topic>', 'mqtt, kafka: topic; placeholders as for --stream')
+    .option('--username <user>', 'nats, mqtt: user name')
+    .option('--password <password>', 'nats, mqtt: password (or env:NAME)')
+    .option('--token <token>', 'nats: token (or env:NAME)')
+    .option('--channel <name>', 'realtime: channel browsers subscribe to (default "default")')
+    .option('--config <json>', 'more target settings as JSON, merged in (see README)')
+    .addOption(new Option('--timeout <duration>', 'per-attempt timeout, e.g. 10s').argParser(duration))
+    .optionsGroup('Retry policy:')
+    .addOption(new Option('--max-attempts <n>', 'attempts before dead-lettering (default 20)').argParser(positiveInteger))
+    .addOption(new Option('--initial-interval <duration>', 'delay before the first retry (default 1s)').argParser(duration))
+    .addOption(new Option('--backoff <coefficient>', 'multiplier between retries (default 2)').argParser(coefficient))
+    .addOption(new Option('--max-interval <duration>', 'longest delay between retries (default 10m)').argParser(duration))
+    .addOption(new Option('--deadline <duration>', 'give up (dead-letter) after this long in all, e.g. 24h (default: none)').argParser(duration))
+    .addOption(new Option('--non-retryable <type>', 'failure type never retried (repeatable)').argParser(collect))
+    .addOption(new Option('--retry-schedule <schedule>', 'exponential (default), standard-webhooks (5s, 5m, 30m, 2h, 5h, 10h, 14h, 20h, 24h) or custom').choices(['exponential', 'standard-webhooks', 'custom']))
+    .addOption(new Option('--retry-delays <list>', "with --retry-schedule custom: delays between attempts, e.g. '10s,1m,10m'").argParser(durationList))
+    .addOption(new Option('--jitter <fraction>', 'spread of every retry delay, 0 (none) to 1 (default 0.2: ±20%)').argParser(fraction))
+    .addOption(new Option('--rate <n>', 'at most n deliveries per second to this endpoint, across all workers').argParser(positiveNumber))
+    .addOption(new Option('--burst <n>', 'with --rate: deliveries that may go at once after a quiet spell (default 1)').argParser(positiveInteger))
+    .addOption(new Option('--max-in-flight <n>', 'at most n deliveries to this endpoint at the same time, across all workers').argParser(positiveInteger))
+    .option('--disabled', 'add it disabled')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: AddSubscriptionFlags) => (await subscriptionCommands()).addSubscriptionCommand(flags));
+  subscriptions
+    .command('list')
+    .description('list subscriptions (secrets are never shown)')
+    .option('--json', 'print as JSON')
+    .action(async (flags: { json?: boolean }) => (await subscriptionCommands()).listSubscriptionsCommand(flags));
+  subscriptions
+    .command('enable')
+    .description('turn a subscription back on (e.g. after the engine disabled it for a failing endpoint)')
+    .argument('<id-or-name>')
+    .action(async (idOrName: string) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, true)));
+  subscriptions
+    .command('disable')
+    .description('stop routing new events to a subscription; in-flight deliveries are dead-lettered')
+    .argument('<id-or-name>')
+    .option('--reason <text>', 'why; shown by `subscriptions list`')
+    .action(async (idOrName: string, flags: { reason?: string }) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, false, flags.reason)));
+  subscriptions
+    .command('remove')
+    .description('remove a subscription by id or name')
+    .argument('<id-or-name>')
+    .action(async (idOrName: string) => {
+      if (!(await (await subscriptionCommands()).removeSubscriptionCommand(idOrName))) process.exitCode = 1;
+    });
+
+}
