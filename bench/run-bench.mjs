@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [--backlog 20000] [--loads 100,500,1000] [--duration 20s] [--systems outbox,graphile-worker,pg-boss]
+//
+// One run drives the same workload through this engine, graphile-worker and pg-boss, each on
+// its own fresh database on the same PostgreSQL, delivering by HTTP POST to the same loopback
+// sink: enqueue cost in the app's transaction (8 writers, a business row + an event each),
+// drain rate of a pre-filled backlog, end-to-end lag at steady offered loads, CPU and memory of
+// each system's processes, and this engine's relay claim cost with 0 vs many delivered rows.
+// Prints a table and writes bench/results/<date>.json. Figures are compared within the run.
+import { mkdir, writeFile } from 'node:fs/promises';
+import pg from 'pg';
+import { percentile, sleep, watchProcesses } from './measure.mjs';
+import { startSink } from './sink.mjs';
+import { createGraphileWorkerSystem } from './systems/graphile-worker.mjs';
+import { createOutboxSystem } from './systems/outbox.mjs';
+import { createPgBossSystem } from './systems/pg-boss.mjs';
+import { measureClaimCost } from './claim-cost.mjs';
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : fallback;
+};
+const quick = args.includes('--quick');
+const profile = {
+  backlog: Number(flag('backlog', quick ? 800 : 20_000)),
+  loads: flag('loads', quick ? '25,50,100' : '100,500,1000').split(',').map(Number),
+  durationMs: Number(String(flag('duration', quick ? '6s' : '20s')).replace(/s$/, '')) * 1000,
+  writers: 8,
+  concurrency: 16,
+  deliveredRows: Number(flag('delivered-rows', quick ? 100_000 : 1_000_000)),
+  systems: flag('systems', 'outbox,graphile-worker,pg-boss').split(','),
+};
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const log = (line) => console.error(line);
+
+function databaseUrl(name) {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs `count` app transactions over 8 writers, paced to `ratePerSecond` when given. */
+async function writeEvents(pool, system, { count, ratePerSecond, prefix, commits }) {
+  const latencies = [];
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: profile.writers }, async () => {
+      for (;;) {
+        const n = next++;
+        if (n >= count) return;
+        if (ratePerSecond) {
+          const due = started + (n / ratePerSecond) * 1000;
+          if (due > Date.now()) await sleep(due - Date.now());
+        }
+        const id = `${prefix}-${n}`;
+        const client = await pool.connect();
+        const begun = performance.now();
+        try {
+          await client.query('BEGIN');
+          await client.query('INSERT INTO bench_orders (id, total) VALUES ($1, $2)', [id, n]);
+          await system.enqueue(client, id, { orderId: id, total: n });
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+        latencies.push(performance.now() - begun);
+        commits?.set(id, Date.now());
+      }
+    }),
+  );
+  return { elapsedMs: Date.now() - started, latencies };
+}
+
+async function waitForArrivals(sink, ids, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (ids.every((id) => sink.firstArrival.has(id))) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+async function benchSystem(name, sink) {
+  const database = `bench_${name.replace(/-/g, '_')}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = databaseUrl(database);
+  const options = { databaseUrl: url, sinkUrl: sink.url, concurrency: profile.concurrency };
+  const system = name === 'outbox' ? await createOutboxSystem(options) : name === 'graphile-worker' ? await createGraphileWorkerSystem(options) : await createPgBossSystem(options);
+  const pool = new pg.Pool({ connectionString: url, max: profile.writers + 2 });
+  const result = { system: system.name };
+  try {
+    await system.prepare();
+    await pool.query('CREATE TABLE bench_orders (id text PRIMARY KEY, total int NOT NULL)');
+
+    log(`${system.name}: enqueue ${profile.backlog} events (consumers stopped)`);
+    const enqueued = await writeEvents(pool, system, { count: profile.backlog, prefix: 'backlog' });
+    result.enqueueRatePerSecond = Math.round((profile.backlog / enqueued.elapsedMs) * 1000);
+    result.enqueueP50Ms = +percentile(enqueued.latencies, 50).toFixed(2);
+    result.enqueueP99Ms = +percentile(enqueued.latencies, 99).toFixed(2);
+
+    log(`${system.name}: drain the backlog`);
+    sink.reset();
+    await system.startConsumers();
+    const watch = watchProcesses(system.pids());
+    const ids = Array.from({ length: profile.backlog }, (_, n) => `backlog-${n}`);
+    const drained = await waitForArrivals(sink, ids, 30 * 60_000);
+    const usage = await watch.stop();
+    const arrivals = ids.map((id) => sink.firstArrival.get(id)).filter(Boolean);
+    const span = Math.max(...arrivals) - Math.min(...arrivals);
+    result.drainRatePerSecond = drained ? Math.round(((profile.backlog - 1) / span) * 1000) : null;
+    result.cpuSecondsPer1000 = +((usage.cpuSeconds / profile.backlog) * 1000).toFixed(2);
+    result.peakRssMb = Math.round(usage.peakRssBytes / 1024 / 1024);
+
+    result.lag = {};
+    for (const load of profile.loads) {
+      log(`${system.name}: offered load ${load}/s for ${profile.durationMs / 1000}s`);
+      sink.reset();
+      const commits = new Map();
+      const count = Math.round((load * profile.durationMs) / 1000);
+      const prefix = `load${load}`;
+      await writeEvents(pool, system, { count, ratePerSecond: load, prefix, commits });
+      const all = await waitForArrivals(sink, [...commits.keys()], 30_000);
+      const lags = [...commits].map(([id, committedAt]) => (sink.firstArrival.get(id) ?? Date.now()) - committedAt);
+      result.lag[load] = { p50Ms: percentile(lags, 50), p95Ms: percentile(lags, 95), p99Ms: percentile(lags, 99), allDelivered: all };
+      if (!all || percentile(lags, 99) > 10_000) {
+        log(`${system.name}: ${load}/s not sustained; higher loads skipped`);
+        break;
+      }
+    }
+    const sustained = Object.entries(result.lag).filter(([, lag]) => lag.allDelivered && lag.p99Ms < 1000).map(([load]) => Number(load));
+    result.maxLoadWithP99Under1s = sustained.length ? Math.max(...sustained) : null;
+
+    await system.stopConsumers();
+    if (name === 'outbox') {
+      log(`${system.name}: relay claim cost with 0 vs ${profile.deliveredRows} delivered rows`);
+      result.claimCost = await measureClaimCost(pool, profile.deliveredRows);
+    }
+  } finally {
+    await system.close().catch((error) => log(`${system.name}: close failed: ${error.message}`));
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
+  return result;
+}
+
+function printTable(results) {
+  const base = results.find((r) => r.system === 'graphile-worker');
+  const rows = [
+    ['enqueue rate (tx/s, 8 writers)', (r) => r.enqueueRatePerSecond],
+    ['enqueue latency p50 / p99 (ms)', (r) => `${r.enqueueP50Ms} / ${r.enqueueP99Ms}`],
+    [`drain rate, ${profile.backlog} backlog (deliveries/s)`, (r) => r.drainRatePerSecond],
+    ...profile.loads.map((load) => [`lag p50/p95/p99 at ${load}/s (ms)`, (r) => (r.lag[load] ? `${r.lag[load].p50Ms}/${r.lag[load].p95Ms}/${r.lag[load].p99Ms}${r.lag[load].allDelivered ? '' : ' (not all)'}` : 'skipped')]),
+    ['highest load with p99 < 1 s (of those tried)', (r) => r.maxLoadWithP99Under1s ?? 'none'],
+    ['CPU s per 1 000 deliveries (drain)', (r) => r.cpuSecondsPer1000],
+    ['peak RSS of its processes (MB)', (r) => r.peakRssMb],
+  ];
+  const header = ['', ...results.map((r) => r.system), ...(base ? ['drain vs graphile-worker'] : [])];
+  const lines = rows.map(([label, value]) => [label, ...results.map((r) => String(value(r))), ...(base ? [label.startsWith('drain') ? results.map((r) => `${r.system}: ${(r.drainRatePerSecond / base.drainRatePerSecond).toFixed(2)}×`).join(', ') : ''] : [])]);
+  const widths = header.map((_, i) => Math.max(...[header, ...lines].map((line) => String(line[i] ?? '').length)));
+  for (const line of [header, ...lines]) console.log(line.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  '));
+  const outbox = results.find((r) => r.system === 'outbox-temporal');
+  if (outbox?.claimCost) {
+    const { emptyMs, fullMs, deliveredRows } = outbox.claimCost;
+    console.log(`\nrelay claim: ${emptyMs} ms with 0 delivered rows, ${fullMs} ms with ${deliveredRows} (${(((fullMs - emptyMs) / emptyMs) * 100).toFixed(0)}%)`);
+  }
+}
+
+const sink = await startSink();
+const results = [];
+try {
+  for (const name of profile.systems) results.push(await benchSystem(name, sink));
+} finally {
+  await sink.stop();
+}
+printTable(results);
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
+await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, profile, results }, null, 2)}\n`);
+console.log(`\nwritten: ${file.pathname}`);

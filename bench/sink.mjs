@@ -1,0 +1,32 @@
+// The loopback HTTP sink every system delivers to: records when each event id first arrived.
+import { createServer } from 'node:http';
+
+export async function startSink() {
+  const firstArrival = new Map();
+  let requests = 0;
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      requests += 1;
+      // The engine sends the key as webhook-id; the peers' handlers send it as x-bench-id.
+      const id = request.headers['webhook-id'] ?? request.headers['x-bench-id'];
+      if (id && !firstArrival.has(id)) firstArrival.set(id, Date.now());
+      response.writeHead(204).end();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    firstArrival,
+    get requests() {
+      return requests;
+    },
+    reset() {
+      firstArrival.clear();
+      requests = 0;
+    },
+    stop: () => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+  };
+}

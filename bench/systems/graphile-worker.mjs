@@ -1,0 +1,32 @@
+// graphile-worker: graphile_worker.add_job in the app transaction; a worker process POSTs each job.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runMigrations } from 'graphile-worker';
+
+const PEER = fileURLToPath(new URL('../peer-worker.mjs', import.meta.url));
+
+export async function createGraphileWorkerSystem({ databaseUrl, sinkUrl, concurrency }) {
+  let worker;
+  return {
+    name: 'graphile-worker',
+    async prepare() {
+      await runMigrations({ connectionString: databaseUrl, logger: undefined });
+    },
+    async enqueue(client, id, payload) {
+      await client.query("SELECT graphile_worker.add_job('deliver', $1::json)", [JSON.stringify({ ...payload, id })]);
+    },
+    async startConsumers() {
+      worker = spawn(process.execPath, [PEER, 'graphile-worker', databaseUrl, sinkUrl, String(concurrency)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    },
+    async stopConsumers() {
+      if (!worker || worker.exitCode !== null) return;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await exited;
+    },
+    pids: () => [worker?.pid].filter(Boolean),
+    async close() {
+      await this.stopConsumers();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// This engine: outbox.enqueue in the app transaction; `outbox start` (relay + worker) against
+// its own Temporal dev server on a database file, as in production-like use.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addSubscription, generateWebhookSecret, migrate } from '../../dist/index.js';
+import { freePort, startDevServer } from '../../dist/temporal/dev-server.js';
+import { findTemporalCli } from '../../dist/temporal/find-temporal-cli.js';
+import { createDatabase } from '../../dist/db/create-database.js';
+
+const BIN = fileURLToPath(new URL('../../bin/outbox.js', import.meta.url));
+
+export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {} }) {
+  const workDir = await mkdtemp(join(tmpdir(), 'outbox-bench-'));
+  const cli = await findTemporalCli({ onProgress: (line) => console.error(`  ${line}`) });
+  const temporal = await startDevServer({ cliPath: cli.path, port: 0, headless: true, dbFile: join(workDir, 'temporal.db') });
+  let engine;
+  return {
+    name: 'outbox-temporal',
+    async prepare() {
+      const database = createDatabase({ connectionString: databaseUrl, max: 2 });
+      await migrate(database.pool);
+      await addSubscription(database.db, { name: 'bench-sink', events: '*', target: { kind: 'webhook', config: { url: sinkUrl, secret: generateWebhookSecret() } } });
+      await database.close();
+    },
+    async enqueue(client, id, payload) {
+      await client.query("SELECT outbox.enqueue('bench', 'bench.event', $1::jsonb, $2)", [JSON.stringify(payload), id]);
+    },
+    async startConsumers() {
+      const port = await freePort();
+      engine = spawn(process.execPath, [BIN, 'start', '--no-http'], {
+        env: { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'bench', OUTBOX_HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...engineEnv },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    },
+    async stopConsumers() {
+      if (!engine || engine.exitCode !== null) return;
+      const exited = new Promise((resolve) => engine.once('exit', resolve));
+      engine.kill('SIGTERM');
+      await exited;
+    },
+    pids: () => [engine?.pid, temporal.process.pid].filter(Boolean),
+    async close() {
+      await this.stopConsumers();
+      await temporal.stop();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
