@@ -36,7 +36,8 @@ export function watchProcesses(pids) {
       clearInterval(timer);
       const [before, after] = [await start, await Promise.all(pids.map(processUsage))];
       peak = Math.max(peak, after.reduce((sum, item) => sum + item.rss, 0));
-      return { cpuSeconds: after.reduce((sum, item, index) => sum + item.cpu - before[index].cpu, 0), peakRssBytes: peak };
+      const perProcess = after.map((item, index) => +(item.cpu - before[index].cpu).toFixed(2));
+      return { cpuSeconds: perProcess.reduce((sum, cpu) => sum + cpu, 0), perProcessCpuSeconds: perProcess, peakRssBytes: peak };
     },
   };
 }

@@ -16,7 +16,7 @@ async function post(payload) {
 let stop;
 if (kind === 'graphile-worker') {
   const { run } = await import('graphile-worker');
-  const runner = await run({ connectionString: databaseUrl, concurrency, noHandleSignals: true, pollInterval: 1000, logger: undefined, taskList: { deliver: (payload) => post(payload) } });
+  const runner = await run({ connectionString: databaseUrl, concurrency, maxPoolSize: concurrency + 2, noHandleSignals: true, pollInterval: 1000, logger: undefined, taskList: { deliver: (payload) => post(payload) } });
   stop = () => runner.stop();
 } else if (kind === 'pg-boss') {
   const { default: PgBoss } = await import('pg-boss');

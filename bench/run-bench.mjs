@@ -94,6 +94,7 @@ async function benchSystem(name, sink) {
   const options = { databaseUrl: url, sinkUrl: sink.url, concurrency: profile.concurrency };
   const system = name === 'outbox' ? await createOutboxSystem(options) : name === 'graphile-worker' ? await createGraphileWorkerSystem(options) : await createPgBossSystem(options);
   const pool = new pg.Pool({ connectionString: url, max: profile.writers + 2 });
+  pool.on('error', () => undefined);
   const result = { system: system.name };
   try {
     await system.prepare();
@@ -117,6 +118,8 @@ async function benchSystem(name, sink) {
     result.drainRatePerSecond = drained ? Math.round(((profile.backlog - 1) / span) * 1000) : null;
     result.cpuSecondsPer1000 = +((usage.cpuSeconds / profile.backlog) * 1000).toFixed(2);
     result.peakRssMb = Math.round(usage.peakRssBytes / 1024 / 1024);
+    // Where the CPU went, per process (outbox: engine, then its Temporal server).
+    result.drainCpuSecondsByProcess = usage.perProcessCpuSeconds;
 
     result.lag = {};
     for (const load of profile.loads) {

@@ -17,6 +17,7 @@ declare module 'vitest' {
     temporalAddress: string;
     temporalCliPath: string;
     workflowBundlePath: string;
+    tracedWorkflowBundlePath: string;
     templateDatabase: string;
     runId: string;
   }
@@ -38,13 +39,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await assertDistFresh();
   const cli = await findTemporalCli({ onProgress: (line) => console.log(`[setup] ${line}`) });
   const runId = `${process.pid}_${Date.now().toString(36)}`;
-  const [server, bundle, workDir] = await Promise.all([
+  const [server, bundle, tracedBundle, workDir] = await Promise.all([
     startDevServer({ cliPath: cli.path, port: 0, headless: true }),
-    bundleDeliveryWorkflows(),
+    bundleDeliveryWorkflows({ tracing: false }),
+    bundleDeliveryWorkflows({ tracing: true }),
     mkdtemp(join(tmpdir(), 'outbox-test-')),
   ]);
   const workflowBundlePath = join(workDir, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);
+  const tracedWorkflowBundlePath = join(workDir, 'workflow-bundle-traced.js');
+  await writeFile(tracedWorkflowBundlePath, tracedBundle.code);
 
   const templateDatabase = `${TEST_DATABASE_PREFIX}${runId}_template`;
   const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
@@ -58,6 +62,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('temporalAddress', server.address);
   project.provide('temporalCliPath', cli.path);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('tracedWorkflowBundlePath', tracedWorkflowBundlePath);
   project.provide('templateDatabase', templateDatabase);
   project.provide('runId', runId);
   console.log(`[setup] Temporal dev server ${server.address} (${cli.source}), ready in ${Date.now() - started}ms`);

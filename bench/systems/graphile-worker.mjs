@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runMigrations } from 'graphile-worker';
+import pg from 'pg';
 
 const PEER = fileURLToPath(new URL('../peer-worker.mjs', import.meta.url));
 
@@ -10,7 +11,11 @@ export async function createGraphileWorkerSystem({ databaseUrl, sinkUrl, concurr
   return {
     name: 'graphile-worker',
     async prepare() {
-      await runMigrations({ connectionString: databaseUrl, logger: undefined });
+      // Our own pool, ended here: no idle client left behind when the database is dropped.
+      const pgPool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+      pgPool.on('error', () => undefined);
+      await runMigrations({ pgPool });
+      await pgPool.end();
     },
     async enqueue(client, id, payload) {
       await client.query("SELECT graphile_worker.add_job('deliver', $1::json)", [JSON.stringify({ ...payload, id })]);

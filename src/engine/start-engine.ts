@@ -122,7 +122,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         connection: nativeConnection,
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
-        workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle()),
+        workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle({ tracing: tracing !== undefined })),
         db: database.db,
         http,
         connections,

@@ -66,7 +66,7 @@ export async function startTestWorker(
     connection,
     namespace: 'default',
     taskQueue,
-    workflowBundle: { code: await readFile(inject('workflowBundlePath'), 'utf8') },
+    workflowBundle: { code: await readFile(inject(options.tracing ? 'tracedWorkflowBundlePath' : 'workflowBundlePath'), 'utf8') },
     db: database.db,
     http,
     connections,
