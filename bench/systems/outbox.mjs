@@ -30,7 +30,9 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {} 
     },
     async startConsumers() {
       const port = await freePort();
-      engine = spawn(process.execPath, [BIN, 'start', '--no-http'], {
+      // BENCH_ENGINE_NODE_FLAGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', to profile the engine.
+      const flags = (process.env.BENCH_ENGINE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+      engine = spawn(process.execPath, [...flags, BIN, 'start', '--no-http'], {
         env: { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'bench', OUTBOX_HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...engineEnv },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
