@@ -154,11 +154,31 @@ async function benchSystem(name, sink) {
   return result;
 }
 
-function printTable(results) {
+/** The app transaction alone (business row, no event): what each system's enqueue adds to. */
+async function baselineTransaction() {
+  const database = `bench_baseline_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const pool = new pg.Pool({ connectionString: databaseUrl(database), max: profile.writers + 2 });
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('CREATE TABLE bench_orders (id text PRIMARY KEY, total int NOT NULL)');
+    const written = await writeEvents(pool, { enqueue: async () => undefined }, { count: profile.backlog, prefix: 'baseline' });
+    return { p50Ms: +percentile(written.latencies, 50).toFixed(2), p99Ms: +percentile(written.latencies, 99).toFixed(2) };
+  } finally {
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+function printTable(results, baseline) {
   const base = results.find((r) => r.system === 'graphile-worker');
   const rows = [
     ['enqueue rate (tx/s, 8 writers)', (r) => r.enqueueRatePerSecond],
     ['enqueue latency p50 / p99 (ms)', (r) => `${r.enqueueP50Ms} / ${r.enqueueP99Ms}`],
+    [`  added to the app transaction, p50 (ms; alone ${baseline.p50Ms})`, (r) => (r.enqueueP50Ms - baseline.p50Ms).toFixed(2)],
     [`drain rate, ${profile.backlog} backlog (deliveries/s)`, (r) => r.drainRatePerSecond],
     ...profile.loads.map((load) => [`lag p50/p95/p99 at ${load}/s (ms)`, (r) => (r.lag[load] ? `${r.lag[load].p50Ms}/${r.lag[load].p95Ms}/${r.lag[load].p99Ms}${r.lag[load].allDelivered ? '' : ' (not all)'}` : 'skipped')]),
     ['highest load with p99 < 1 s (of those tried)', (r) => r.maxLoadWithP99Under1s ?? 'none'],
@@ -178,13 +198,15 @@ function printTable(results) {
 
 const sink = await startSink();
 const results = [];
+log('baseline: the app transaction without an event');
+const baseline = await baselineTransaction();
 try {
   for (const name of profile.systems) results.push(await benchSystem(name, sink));
 } finally {
   await sink.stop();
 }
-printTable(results);
+printTable(results, baseline);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
-await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, profile, results }, null, 2)}\n`);
+await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, profile, baseline, results }, null, 2)}\n`);
 console.log(`\nwritten: ${file.pathname}`);
