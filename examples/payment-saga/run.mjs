@@ -34,6 +34,8 @@ step('starting the engine (outbox dev: migrations, embedded Temporal, relay, wor
 const engine = spawn(process.execPath, [fileURLToPath(new URL('../../bin/outbox.js', import.meta.url)), 'dev'], {
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { LOG_LEVEL: 'warn', ...process.env },
+  // Its own process group: Ctrl-C reaches this script, which stops the engine gracefully once.
+  detached: true,
 });
 const engineExit = new Promise((resolve) => engine.once('exit', resolve));
 const ready = `http://${config.http.host}:${config.http.port}/readyz`;
