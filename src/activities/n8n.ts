@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { headerValueSchema } from '../subscriptions/header-value.js';
 import { displayUrl } from '../subscriptions/display-url.js';
 import { secretOr } from '../subscriptions/secret-reference.js';
 import { postForDelivery } from './http-post.js';
@@ -7,7 +8,7 @@ import { httpUrlSchema, timeoutSchema } from './webhook.js';
 
 const authSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('basic'), username: z.string().min(1), password: secretOr(z.string().min(1)) }).strict(),
-  z.object({ type: z.literal('header'), name: z.string().regex(/^[A-Za-z0-9-]{1,100}$/), value: secretOr(z.string().min(1)) }).strict(),
+  z.object({ type: z.literal('header'), name: z.string().regex(/^[A-Za-z0-9-]{1,100}$/), value: secretOr(headerValueSchema.pipe(z.string().min(1))) }).strict(),
 ]);
 
 export const n8nConfigSchema = z

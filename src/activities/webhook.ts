@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
+import { headerValueSchema } from '../subscriptions/header-value.js';
 import { displayUrl } from '../subscriptions/display-url.js';
 import { secretOr } from '../subscriptions/secret-reference.js';
 import { isHttpUrl, postForDelivery } from './http-post.js';
@@ -23,7 +24,10 @@ export const timeoutSchema = z.number().int().min(1).max(10 * 60_000).default(10
 
 /** Extra static request headers; values may be `env:NAME`. */
 export const extraHeadersSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' }), z.string().max(4000))
+  .record(
+    z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' }),
+    headerValueSchema,
+  )
   .optional();
 
 export const webhookConfigSchema = z

@@ -49,6 +49,12 @@ function inEnqueueSpan<T>(events: OutboxEvent[], run: () => Promise<T>): Promise
   });
 }
 
+/** The payload limit, as JSON bytes: OUTBOX_MAX_PAYLOAD_BYTES, default 1 MiB (the SQL function's default too). */
+function maxPayloadBytes(): number {
+  const configured = Number(process.env.OUTBOX_MAX_PAYLOAD_BYTES);
+  return Number.isInteger(configured) && configured > 0 ? configured : 1_048_576;
+}
+
 function toRow(event: OutboxEvent, position?: number): EnqueueRow {
   const where = position === undefined ? 'event' : `event #${position}`;
   const result = outboxEventSchema.safeParse(event);
@@ -61,6 +67,16 @@ function toRow(event: OutboxEvent, position?: number): EnqueueRow {
     throw new InvalidEventError(
       where,
       new z.ZodError([{ code: 'custom', path: ['payload'], message: `is not JSON-serialisable (${(error as Error).message})`, input: undefined }]),
+    );
+  }
+  const limit = maxPayloadBytes();
+  const bytes = Buffer.byteLength(payload, 'utf8');
+  if (bytes > limit) {
+    throw new InvalidEventError(
+      where,
+      new z.ZodError([
+        { code: 'custom', path: ['payload'], message: `is ${bytes} bytes, above the limit of ${limit} bytes (OUTBOX_MAX_PAYLOAD_BYTES); send a reference instead of the document`, input: undefined },
+      ]),
     );
   }
   // Keys are the SQL function's option names (snake_case), so SQL callers and this helper agree.
