@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { EngineConfig } from '../config/load-config.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
 
 /**
  * The Temporal server operator commands talk to: TEMPORAL_ADDRESS, or the embedded dev
@@ -27,5 +28,8 @@ export async function connectOperatorClient(config: EngineConfig): Promise<{ cli
       { cause: error },
     );
   }
-  return { client: new Client({ connection, namespace: config.temporalNamespace }), close: () => connection.close() };
+  return {
+    client: new Client({ connection, namespace: config.temporalNamespace, ...dataConverterFor(config) }),
+    close: () => connection.close(),
+  };
 }

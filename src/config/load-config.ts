@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption-codec.js';
 import { durationMs } from './duration.js';
 
 /** Default task queue shared by the relay (which starts workflows) and the worker (which runs them). */
@@ -49,12 +50,25 @@ const environmentSchema = z.object({
   OUTBOX_REALTIME_ALLOWED_ORIGINS: z.string().optional(),
   OUTBOX_RETENTION: durationMs.optional(),
   OUTBOX_TRACING: z.enum(['off', 'otlp'], { error: 'expected off or otlp' }).default('off'),
+  OUTBOX_PAYLOAD_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined) return;
+      try {
+        parseEncryptionKeys(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  OUTBOX_CODEC_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  OUTBOX_CODEC_ALLOWED_ORIGINS: z.string().optional(),
   OUTBOX_CLEANUP_INTERVAL: durationMs.default(60 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** Variables whose values are never echoed in errors. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OUTBOX_REALTIME_SECRET']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OUTBOX_REALTIME_SECRET', 'OUTBOX_PAYLOAD_KEYS', 'OUTBOX_CODEC_TOKEN']);
 
 /** Names of every environment variable the engine reads. */
 export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
@@ -78,6 +92,10 @@ export interface EngineConfig {
   retention: { retentionMs: number | undefined; intervalMs: number };
   /** `otlp`: OpenTelemetry traces exported with OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracing: 'off' | 'otlp';
+  /** OUTBOX_PAYLOAD_KEYS: encrypt Temporal payloads (AES-256-GCM) when set. */
+  payloadKeys: EncryptionKeys | undefined;
+  /** The /codec endpoint for the Temporal UI and CLI: its bearer token and CORS origins. */
+  codec: { token: string | undefined; allowedOrigins: string[] };
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 }
 
@@ -148,6 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     },
     retention: { retentionMs: values.OUTBOX_RETENTION, intervalMs: values.OUTBOX_CLEANUP_INTERVAL },
     tracing: values.OUTBOX_TRACING,
+    payloadKeys: values.OUTBOX_PAYLOAD_KEYS === undefined ? undefined : parseEncryptionKeys(values.OUTBOX_PAYLOAD_KEYS),
+    codec: {
+      token: values.OUTBOX_CODEC_TOKEN,
+      allowedOrigins: (values.OUTBOX_CODEC_ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    },
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -56,9 +56,10 @@ export async function startHttpServer(options: {
       response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify(body));
     };
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, { error: 'use GET' });
-    if (path === '/healthz') return send(200, { status: 'ok' });
     const route = options.routes?.[path];
+    // Routes answer their own methods (the codec endpoint takes POST); the built-in ones GET.
+    if (!route && request.method !== 'GET' && request.method !== 'HEAD') return send(405, { error: 'use GET' });
+    if (path === '/healthz') return send(200, { status: 'ok' });
     if (route) {
       route(request, response, url).catch(() => {
         if (!response.headersSent) send(500, { error: 'internal error; see the engine log' });

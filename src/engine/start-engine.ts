@@ -12,6 +12,8 @@ import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { Relay } from '../outbox/relay.js';
 import { RetentionSchedule } from '../retention/retention-schedule.js';
 import { setUpTracing, type Tracing } from '../tracing/set-up-tracing.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
+import { codecRoutes } from '../temporal/codec-endpoint.js';
 import { freePort } from '../temporal/dev-server.js';
 import { RealtimeStream } from '../realtime/realtime-stream.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
@@ -94,9 +96,11 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       tracing = started;
       logger.info('OpenTelemetry tracing on (OTLP/HTTP; OTEL_EXPORTER_OTLP_ENDPOINT decides where)');
     }
+    const { dataConverter } = dataConverterFor(config);
     const client = new Client({
       connection,
       namespace: config.temporalNamespace,
+      ...(dataConverter && { dataConverter }),
       // Carries the relay's span into the workflow's headers, so the workflow joins the event's trace.
       ...(tracing && { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }),
     });
@@ -129,6 +133,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         breakerSettings: config.breaker,
         metrics,
         ...(tracing && { tracing }),
+        ...(dataConverter && { dataConverter }),
         logger,
       });
       workerRun = worker.run();
@@ -200,6 +205,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         checks,
         routes: {
           '/v1/stream': (request, response, url) => realtime.handle(request, response, url),
+          ...codecRoutes({ codec: dataConverter?.payloadCodecs?.[0], ...config.codec }),
           '/metrics': async (_request, response) => {
             const text = await metrics.render();
             response.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });

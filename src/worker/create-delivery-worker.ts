@@ -1,5 +1,6 @@
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry/lib/workflow/definitions.js';
+import type { DataConverter } from '@temporalio/common';
 import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDependencies } from '../activities/create-activities.js';
@@ -15,6 +16,8 @@ export interface DeliveryWorkerOptions extends ActivityDependencies {
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
   /** OpenTelemetry: spans for workflows and activities, joined to the relay's trace. */
   tracing?: Tracing;
+  /** Encrypts payloads in Temporal (see dataConverterFor). */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
     activities: createActivities(options),
+    ...(options.dataConverter && { dataConverter: options.dataConverter }),
     sinks: options.tracing ? { exporter: makeWorkflowExporter(options.tracing.spanProcessor, options.tracing.resource) } : DROP_WORKFLOW_SPANS,
     ...(options.tracing && {
       interceptors: {

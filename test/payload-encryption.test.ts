@@ -1,0 +1,140 @@
+// Payload encryption in Temporal: a real `outbox start` process with OUTBOX_PAYLOAD_KEYS, its
+// history read back with the raw `temporal` CLI (ciphertext only), decoded through the engine's
+// codec endpoint with the token, and still decodable after a key rotation.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { enqueue } from '../src/outbox/enqueue.js';
+import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
+import { freePort } from '../src/temporal/dev-server.js';
+import { EncryptionCodec, parseEncryptionKeys, PayloadDecryptionError } from '../src/temporal/encryption-codec.js';
+import { countEventsByStatus } from './helpers/count-events.js';
+import { uniqueTaskQueue } from './helpers/engine-harness.js';
+import { runCli, spawnCli } from './helpers/run-cli.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
+import { waitFor } from './helpers/wait-for.js';
+import { WebhookSink } from './helpers/webhook-sink.js';
+
+const key = () => randomBytes(32).toString('base64');
+const text = (value: string) => new TextEncoder().encode(value);
+
+describe('encryption codec', () => {
+  it('round-trips, decodes old keys after rotation and plain payloads, and refuses unknown keys and tampering', async () => {
+    const [k1, k2] = [key(), key()];
+    const before = new EncryptionCodec(parseEncryptionKeys(`k1:${k1}`));
+    const after = new EncryptionCodec(parseEncryptionKeys(`k2:${k2},k1:${k1}`));
+    const payload = { metadata: { encoding: text('json/plain') }, data: text('{"card":"4111"}') };
+    const [sealed] = await before.encode([payload]);
+    expect(Buffer.from(sealed!.data!).toString('utf8')).not.toContain('4111');
+    expect(new TextDecoder().decode(sealed!.metadata!['encryption-key-id'])).toBe('k1');
+    expect(Buffer.from((await after.decode([sealed!]))[0]!.data!).toString('utf8')).toBe('{"card":"4111"}');
+    expect(new TextDecoder().decode((await after.encode([payload]))[0]!.metadata!['encryption-key-id'])).toBe('k2');
+    expect((await after.decode([payload]))[0]).toBe(payload);
+    await expect(new EncryptionCodec(parseEncryptionKeys(`k3:${key()}`)).decode([sealed!])).rejects.toThrow(PayloadDecryptionError);
+    const tampered = { ...sealed!, data: Buffer.from(sealed!.data!).fill(1, 20, 21) };
+    await expect(after.decode([tampered])).rejects.toThrow(/did not verify/);
+    expect(() => parseEncryptionKeys('k1:short')).toThrow('key k1 must be 32 bytes');
+  });
+});
+
+describe('encrypted histories', () => {
+  let database: TestDatabase;
+  let sink: WebhookSink;
+  let engine: ChildProcess | undefined;
+  const taskQueue = uniqueTaskQueue('codec');
+  const [k1, k2] = [key(), key()];
+  const token = randomBytes(24).toString('hex');
+  let port: number;
+
+  const start = async (keys: string) => {
+    port = await freePort();
+    engine = spawnCli(['start'], {
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      OUTBOX_HTTP_PORT: String(port),
+      OUTBOX_PAYLOAD_KEYS: keys,
+      OUTBOX_CODEC_TOKEN: token,
+    });
+    engine.stdout?.resume();
+    engine.stderr?.resume();
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200, { what: 'the engine to be ready' });
+  };
+  const stop = async () => {
+    const child = engine;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const show = (workflowId: string, extra: string[] = []) =>
+    runCli(['temporal', '--', 'workflow', 'show', '--workflow-id', workflowId, '--output', 'json', ...extra], { TEMPORAL_ADDRESS: inject('temporalAddress') });
+  /**
+   * Every payload's encoding in a history, except search attributes (readable by design, for the
+   * UI's filters) and local-activity marker bookkeeping (`details.data`: the SDK's own activity
+   * type, attempt and timestamps; the activity's result is `details.result`, encrypted).
+   */
+  const encodings = (history: unknown): string[] => {
+    const found: string[] = [];
+    const path: string[] = [];
+    const walk = (node: unknown, inSearchAttributes: boolean) => {
+      if (!node || typeof node !== 'object') return;
+      for (const [name, value] of Object.entries(node)) {
+        const nested = inSearchAttributes || name === 'searchAttributes' || (name === 'data' && path.at(-1) === 'details');
+        path.push(name);
+        if (name === 'metadata' && value && typeof value === 'object' && 'encoding' in value && !inSearchAttributes) {
+          const encoding = Buffer.from(String((value as { encoding: string }).encoding), 'base64').toString('utf8');
+          found.push(encoding);
+        }
+        walk(value, nested);
+        path.pop();
+      }
+    };
+    walk(history, false);
+    return found;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sink = await new WebhookSink().start();
+    await addSubscription(database.db, { name: 'ledger', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+  });
+  afterAll(async () => {
+    await stop();
+    await sink?.stop();
+    await database?.drop();
+  });
+
+  it('stores only ciphertext in Temporal; the codec endpoint decodes for token holders, before and after a key rotation', async () => {
+    await start(`k1:${k1}`);
+    await enqueue(database.pool, { tenant: 'crypt', type: 'card.charged', payload: {}, idempotencyKey: 'crypt-1', correlationId: 'corr-visible-only-decrypted' });
+    await waitFor(async () => (await countEventsByStatus(database.db, { tenant: 'crypt' })).delivered === 1, { what: 'delivery with encryption on' });
+
+    const raw = await show('outbox:crypt:crypt-1');
+    expect(raw.code, raw.stderr).toBe(0);
+    // The CLI prints payload data as base64: the memo's correlation id, JSON-encoded, in base64.
+    const memoValue = Buffer.from(JSON.stringify('corr-visible-only-decrypted')).toString('base64');
+    expect(raw.stdout).not.toContain(memoValue);
+    const rawEncodings = encodings(JSON.parse(raw.stdout));
+    expect(rawEncodings.length).toBeGreaterThan(3);
+    expect(new Set(rawEncodings)).toEqual(new Set(['binary/encrypted']));
+
+    const codec = ['--codec-endpoint', `http://127.0.0.1:${port}/codec`];
+    const refused = await show('outbox:crypt:crypt-1', codec);
+    expect(refused.code).not.toBe(0);
+    const decoded = await show('outbox:crypt:crypt-1', [...codec, '--codec-auth', `Bearer ${token}`]);
+    expect(decoded.code, decoded.stderr).toBe(0);
+    expect(decoded.stdout).toContain(memoValue);
+
+    // Rotate: k2 encrypts from now on, k1 stays listed so older histories still decode.
+    await stop();
+    await start(`k2:${k2},k1:${k1}`);
+    await enqueue(database.pool, { tenant: 'crypt', type: 'card.charged', payload: {}, idempotencyKey: 'crypt-2' });
+    await waitFor(async () => (await countEventsByStatus(database.db, { tenant: 'crypt' })).delivered === 2, { what: 'delivery after the rotation' });
+    const newer = JSON.stringify(JSON.parse((await show('outbox:crypt:crypt-2')).stdout));
+    expect(newer).toContain(Buffer.from('k2').toString('base64'));
+    const older = await show('outbox:crypt:crypt-1', ['--codec-endpoint', `http://127.0.0.1:${port}/codec`, '--codec-auth', `Bearer ${token}`]);
+    expect(older.code, older.stderr).toBe(0);
+    expect(older.stdout).toContain(memoValue);
+  });
+});
