@@ -31,6 +31,8 @@ export interface DeliverInput {
   operatorPass?: boolean;
   /** The pass's retry timing: every retry delay is computed here (schedule, jitter, Retry-After). */
   backoff?: RetryTiming;
+  /** The route's limits (the subscription's, or its tenant's default); stored ones when absent. */
+  flowControl?: FlowControl;
   /** A saga step or compensation: its own message id, the saga's results, the step's answer kept. */
   sagaStep?: SagaStepRef;
 }
@@ -125,7 +127,7 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
       DeliveryFailureType.circuitOpen,
     );
   } else {
-    const limits = flowControlOf(subscription.flow_control);
+    const limits = input.flowControl ?? flowControlOf(subscription.flow_control);
     const gate = limits
       ? await admitToEndpoint(deps.db, { subscriptionId: subscription.id, limits, timeoutMs, signal: context.cancellationSignal, heartbeat: () => context.heartbeat() })
       : undefined;

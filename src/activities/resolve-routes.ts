@@ -3,6 +3,7 @@ import type { Database, FanoutStrategy, SubscriptionsTable } from '../db/databas
 import { flowControlSchema, storedRetryPolicySchema } from '../subscriptions/subscription-schema.js';
 import type { DeliveryRoute, RouteRole, SagaPlan } from '../workflows/definitions.js';
 import { sagaPlanFor } from './resolve-saga.js';
+import { tenantFlowControl } from '../subscriptions/tenant-flow-control.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -34,6 +35,11 @@ export function toRoute(row: RouteRow): DeliveryRoute {
     retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
     ...flowControlOf(row.flow_control),
   };
+}
+
+/** A subscription without limits of its own takes the tenant's default, if there is one. */
+export function withTenantLimits(route: DeliveryRoute, tenantLimits: DeliveryRoute['flowControl']): DeliveryRoute {
+  return route.flowControl || !tenantLimits ? route : { ...route, flowControl: tenantLimits };
 }
 
 /** The route's limits, only when it has some (routes without limits look as they always did). */
@@ -77,7 +83,8 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string): Prom
     .orderBy('id')
     .execute();
 
-  const routes = rows.map(toRoute);
+  const tenantLimits = await tenantFlowControl(db, event.tenant_id);
+  const routes = rows.map((row) => withTenantLimits(toRoute(row), tenantLimits));
   const found = new Set(routes.map((route) => route.subscriptionName));
   const missingTargets = (event.targets ?? []).filter((name) => !found.has(name));
   const rule = await fanoutRuleFor(db, event.tenant_id, event.event_type);
@@ -124,5 +131,5 @@ export async function routeFor(db: Kysely<Database>, input: { eventId: string; s
     .where('name', '=', input.subscriptionName)
     .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
     .executeTakeFirst();
-  return row ? toRoute(row) : undefined;
+  return row ? withTenantLimits(toRoute(row), await tenantFlowControl(db, event.tenant_id)) : undefined;
 }

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { sagaStepsSchema } from '../sagas/define-saga.js';
 import type { DeliveryRoute, SagaPlan } from '../workflows/definitions.js';
-import { routeColumns, toRoute } from './resolve-routes.js';
+import { tenantFlowControl } from '../subscriptions/tenant-flow-control.js';
+import { routeColumns, toRoute, withTenantLimits } from './resolve-routes.js';
 
 /**
  * The saga route an event goes through, if any: the tenant's own saga before one for every
@@ -30,7 +31,8 @@ export async function sagaPlanFor(db: Kysely<Database>, event: { tenant_id: stri
     .where('name', 'in', names)
     .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
     .execute();
-  const routes = new Map<string, DeliveryRoute>(rows.map((row) => [row.name, toRoute(row)]));
+  const tenantLimits = await tenantFlowControl(db, event.tenant_id);
+  const routes = new Map<string, DeliveryRoute>(rows.map((row) => [row.name, withTenantLimits(toRoute(row), tenantLimits)]));
   return {
     name: saga.name,
     steps: steps.map((step) => ({

@@ -76,10 +76,21 @@ export function registerSubscriptionCommands(program: Command): void {
     .action(async (idOrName: string) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, true)));
   subscriptions
     .command('disable')
-    .description('stop routing new events to a subscription; in-flight deliveries are dead-lettered')
+    .description('stop delivering to a subscription: its events are dead-lettered (never dropped) until it is enabled again')
     .argument('<id-or-name>')
     .option('--reason <text>', 'why; shown by `subscriptions list`')
     .action(async (idOrName: string, flags: { reason?: string }) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, false, flags.reason)));
+  subscriptions
+    .command('tenant-limits')
+    .description("a tenant's default endpoint limits, for each subscription delivering its events without limits of its own")
+    .option('--tenant <id>', 'the tenant (omit to list every tenant default)')
+    .addOption(new Option('--rate <n>', 'at most n deliveries per second to each endpoint').argParser(positiveNumber))
+    .addOption(new Option('--burst <n>', 'with --rate: deliveries that may go at once after a quiet spell').argParser(positiveInteger))
+    .addOption(new Option('--max-in-flight <n>', 'at most n deliveries in flight to each endpoint').argParser(positiveInteger))
+    .option('--clear', "remove the tenant's default")
+    .action(async (flags: { tenant?: string; rate?: number; burst?: number; maxInFlight?: number; clear?: boolean }) =>
+      (await subscriptionCommands()).tenantLimitsCommand(flags),
+    );
   subscriptions
     .command('remove')
     .description('remove a subscription by id or name')

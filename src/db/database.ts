@@ -20,6 +20,13 @@ export interface Database {
   'outbox.saga_step_results': SagaStepResultsTable;
   'outbox.endpoint_throttle': EndpointThrottleTable;
   'outbox.delivery_leases': DeliveryLeasesTable;
+  'outbox.tenant_flow_control': TenantFlowControlTable;
+}
+
+export interface TenantFlowControlTable {
+  tenant_id: string;
+  flow_control: ColumnType<unknown, string, string>;
+  updated_at: Generated<Date>;
 }
 
 export interface EndpointThrottleTable {

@@ -197,6 +197,7 @@ export async function deliverOnce(
     workflowId,
     ...(operatorPass && { operatorPass }),
     ...(sagaStep && { sagaStep }),
+    ...(limits && { flowControl: limits }),
     backoff: {
       initialIntervalMs: policy.initialIntervalMs,
       backoffCoefficient: policy.backoffCoefficient,

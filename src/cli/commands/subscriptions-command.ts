@@ -11,6 +11,8 @@ import {
   setSubscriptionEnabled,
   type SubscriptionSummary,
 } from '../../subscriptions/subscription-store.js';
+import type { FlowControlSettings } from '../../subscriptions/subscription-schema.js';
+import { listTenantFlowControl, setTenantFlowControl } from '../../subscriptions/tenant-flow-control.js';
 
 export interface AddSubscriptionFlags extends TargetFlags {
   name?: string;
@@ -93,7 +95,11 @@ function describePolicy(summary: SubscriptionSummary): string {
 }
 
 function describeLimits(summary: SubscriptionSummary): string {
-  const { ratePerSecond, burst, maxInFlight } = summary.flowControl;
+  return describeFlowControl(summary.flowControl);
+}
+
+function describeFlowControl(limits: FlowControlSettings): string {
+  const { ratePerSecond, burst, maxInFlight } = limits;
   const parts = [
     ...(ratePerSecond !== undefined ? [`at most ${ratePerSecond}/s${burst !== undefined && burst > 1 ? ` (bursts of ${burst})` : ''}`] : []),
     ...(maxInFlight !== undefined ? [`at most ${maxInFlight} in flight`] : []),
@@ -145,4 +151,24 @@ export async function removeSubscriptionCommand(idOrName: string): Promise<boole
   }
   console.log(`removed subscription ${removed.name} (id ${removed.id})`);
   return true;
+}
+
+/** `outbox subscriptions tenant-limits [--tenant T --rate N --max-in-flight M | --clear]` */
+export async function tenantLimitsCommand(flags: { tenant?: string; rate?: number; burst?: number; maxInFlight?: number; clear?: boolean }): Promise<void> {
+  const limits = {
+    ...(flags.rate !== undefined && { ratePerSecond: flags.rate }),
+    ...(flags.burst !== undefined && { burst: flags.burst }),
+    ...(flags.maxInFlight !== undefined && { maxInFlight: flags.maxInFlight }),
+  };
+  if (flags.tenant === undefined) {
+    if (Object.keys(limits).length > 0 || flags.clear) throw new InvalidSubscriptionError('--tenant is required to set or clear a default; without it the defaults are listed');
+    const defaults = await withDatabase((db) => listTenantFlowControl(db));
+    if (defaults.length === 0) console.log('no tenant defaults: only subscriptions with their own --rate / --max-in-flight are limited');
+    for (const entry of defaults) console.log(`${entry.tenant}: ${describeFlowControl(entry.limits)}`);
+    return;
+  }
+  if (!flags.clear && Object.keys(limits).length === 0) throw new InvalidSubscriptionError('give --rate, --max-in-flight (and --burst), or --clear');
+  const tenant = flags.tenant;
+  const saved = await withDatabase((db) => setTenantFlowControl(db, tenant, flags.clear ? {} : limits));
+  console.log(saved ? `tenant ${tenant}: ${describeFlowControl(saved)} for each endpoint without limits of its own` : `tenant ${tenant}: no default limits`);
 }
