@@ -2,7 +2,7 @@
 // `outbox start --no-relay` child process; the payment stub counts effects by idempotency key.
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPaymentStub, type PaymentStub } from '../examples/payment-saga/psp-stub.mjs';
+import { paymentSagaSetup, startPaymentStub, type PaymentStub } from '../examples/payment-saga/psp-stub.mjs';
 import type { Relay } from '../src/outbox/relay.js';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { saveSaga } from '../src/sagas/saga-store.js';
@@ -37,26 +37,10 @@ describe('saga crash recovery', () => {
   beforeAll(async () => {
     [database, temporal] = await Promise.all([createTestDatabase(), connectTemporal()]);
     stub = await startPaymentStub({ secret });
-    for (const name of ['reserve', 'charge', 'provision']) {
-      for (const [suffix, path] of [['', `/${name}`], ['-undo', `/${name}/undo`]] as const) {
-        await addSubscription(database.db, {
-          name: `psp-${name}${suffix}`,
-          events: 'payment.requested',
-          // A short timeout: a killed worker's activity is retried once it times out.
-          target: { kind: 'webhook', config: { url: `${stub.url}${path}`, secret, timeoutMs: 2_000 } },
-          retryPolicy: { maximumAttempts: 10, initialInterval: '1s' },
-        });
-      }
-    }
-    await saveSaga(database.db, {
-      name: 'payment',
-      events: 'payment.requested',
-      steps: [
-        { name: 'reserve', target: 'psp-reserve', compensation: 'psp-reserve-undo' },
-        { name: 'charge', target: 'psp-charge', compensation: 'psp-charge-undo' },
-        { name: 'provision', target: 'psp-provision' },
-      ],
-    });
+    // A short timeout: a killed worker's activity is retried once it times out.
+    const { subscriptions, saga } = paymentSagaSetup({ stubUrl: stub.url, secret, timeoutMs: 2_000, maximumAttempts: 10 });
+    for (const subscription of subscriptions) await addSubscription(database.db, subscription);
+    await saveSaga(database.db, saga);
     relay = createTestRelay(database, temporal.client, taskQueue);
     relay.start();
   });

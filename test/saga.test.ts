@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPaymentStub, type PaymentStub } from '../examples/payment-saga/psp-stub.mjs';
+import { paymentSagaSetup, startPaymentStub, type PaymentStub } from '../examples/payment-saga/psp-stub.mjs';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { saveSaga } from '../src/sagas/saga-store.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
@@ -27,25 +27,9 @@ describe('saga routes', () => {
     engine = await startTestEngine(() => createTestDatabase(), { prefix: 'saga' });
     stub = await startPaymentStub({ secret });
     env = operatorEnv(engine.database, engine.taskQueue);
-    for (const name of ['reserve', 'charge', 'provision']) {
-      for (const [suffix, path] of [['', `/${name}`], ['-undo', `/${name}/undo`]] as const) {
-        await addSubscription(engine.database.db, {
-          name: `psp-${name}${suffix}`,
-          events: 'payment.requested',
-          target: { kind: 'webhook', config: { url: `${stub.url}${path}`, secret } },
-          retryPolicy: { maximumAttempts: 2, initialInterval: '1s' },
-        });
-      }
-    }
-    await saveSaga(engine.database.db, {
-      name: 'payment',
-      events: 'payment.requested',
-      steps: [
-        { name: 'reserve', target: 'psp-reserve', compensation: 'psp-reserve-undo' },
-        { name: 'charge', target: 'psp-charge', compensation: 'psp-charge-undo' },
-        { name: 'provision', target: 'psp-provision' },
-      ],
-    });
+    const { subscriptions, saga } = paymentSagaSetup({ stubUrl: stub.url, secret, maximumAttempts: 2 });
+    for (const subscription of subscriptions) await addSubscription(engine.database.db, subscription);
+    await saveSaga(engine.database.db, saga);
   });
   afterAll(async () => {
     await stub?.stop();

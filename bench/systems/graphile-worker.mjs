@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runMigrations } from 'graphile-worker';
 import pg from 'pg';
+import { stopChild } from '../measure.mjs';
 
 const PEER = fileURLToPath(new URL('../peer-worker.mjs', import.meta.url));
 
@@ -23,15 +24,10 @@ export async function createGraphileWorkerSystem({ databaseUrl, sinkUrl, concurr
     async startConsumers() {
       worker = spawn(process.execPath, [PEER, 'graphile-worker', databaseUrl, sinkUrl, String(concurrency)], { stdio: ['ignore', 'ignore', 'inherit'] });
     },
-    async stopConsumers() {
-      if (!worker || worker.exitCode !== null) return;
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGTERM');
-      await exited;
-    },
+    stopConsumers: () => stopChild(worker),
     pids: () => [worker?.pid].filter(Boolean),
     async close() {
-      await this.stopConsumers();
+      await stopChild(worker);
     },
   };
 }

@@ -9,6 +9,7 @@ import { addSubscription, generateWebhookSecret, migrate } from '../../dist/inde
 import { freePort, startDevServer } from '../../dist/temporal/dev-server.js';
 import { findTemporalCli } from '../../dist/temporal/find-temporal-cli.js';
 import { createDatabase } from '../../dist/db/create-database.js';
+import { stopChild } from '../measure.mjs';
 
 const BIN = fileURLToPath(new URL('../../bin/outbox.js', import.meta.url));
 
@@ -37,15 +38,10 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {} 
         stdio: ['ignore', 'ignore', 'inherit'],
       });
     },
-    async stopConsumers() {
-      if (!engine || engine.exitCode !== null) return;
-      const exited = new Promise((resolve) => engine.once('exit', resolve));
-      engine.kill('SIGTERM');
-      await exited;
-    },
+    stopConsumers: () => stopChild(engine),
     pids: () => [engine?.pid, temporal.process.pid].filter(Boolean),
     async close() {
-      await this.stopConsumers();
+      await stopChild(engine);
       await temporal.stop();
       await rm(workDir, { recursive: true, force: true });
     },

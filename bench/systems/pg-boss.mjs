@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import PgBoss from 'pg-boss';
+import { stopChild } from '../measure.mjs';
 
 const PEER = fileURLToPath(new URL('../peer-worker.mjs', import.meta.url));
 
@@ -22,15 +23,10 @@ export async function createPgBossSystem({ databaseUrl, sinkUrl, concurrency }) 
     async startConsumers() {
       worker = spawn(process.execPath, [PEER, 'pg-boss', databaseUrl, sinkUrl, String(concurrency)], { stdio: ['ignore', 'ignore', 'inherit'] });
     },
-    async stopConsumers() {
-      if (!worker || worker.exitCode !== null) return;
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGTERM');
-      await exited;
-    },
+    stopConsumers: () => stopChild(worker),
     pids: () => [worker?.pid].filter(Boolean),
     async close() {
-      await this.stopConsumers();
+      await stopChild(worker);
       await boss.stop({ graceful: false, wait: true });
     },
   };

@@ -19,3 +19,15 @@ export interface PaymentStub {
 }
 
 export function startPaymentStub(options?: { port?: number; secret?: string }): Promise<PaymentStub>;
+
+export interface PaymentSagaSetup {
+  subscriptions: {
+    name: string;
+    events: string;
+    target: { kind: 'webhook'; config: { url: string; secret: string; timeoutMs?: number } };
+    retryPolicy: { maximumAttempts: number; initialInterval: string };
+  }[];
+  saga: { name: string; events: string; steps: { name: string; target: string; compensation?: string }[] };
+}
+
+export function paymentSagaSetup(options: { stubUrl: string; secret: string; timeoutMs?: number; maximumAttempts?: number }): PaymentSagaSetup;

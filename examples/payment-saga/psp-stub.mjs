@@ -106,3 +106,31 @@ export async function startPaymentStub({ port = 0, secret } = {}) {
   stub.url = `http://127.0.0.1:${server.address().port}`;
   return stub;
 }
+
+/**
+ * The example's routing: one webhook subscription per stub endpoint (`psp-reserve`,
+ * `psp-reserve-undo`, …) and the `payment` saga over them, ready for addSubscription / saveSaga.
+ */
+export function paymentSagaSetup({ stubUrl, secret, timeoutMs, maximumAttempts = 5 }) {
+  const subscriptions = ['reserve', 'charge', 'provision'].flatMap((step) =>
+    [
+      [`psp-${step}`, `/${step}`],
+      [`psp-${step}-undo`, `/${step}/undo`],
+    ].map(([name, path]) => ({
+      name,
+      events: 'payment.requested',
+      target: { kind: 'webhook', config: { url: `${stubUrl}${path}`, secret, ...(timeoutMs !== undefined && { timeoutMs }) } },
+      retryPolicy: { maximumAttempts, initialInterval: '1s' },
+    })),
+  );
+  const saga = {
+    name: 'payment',
+    events: 'payment.requested',
+    steps: [
+      { name: 'reserve', target: 'psp-reserve', compensation: 'psp-reserve-undo' },
+      { name: 'charge', target: 'psp-charge', compensation: 'psp-charge-undo' },
+      { name: 'provision', target: 'psp-provision' },
+    ],
+  };
+  return { subscriptions, saga };
+}

@@ -18,7 +18,7 @@ import {
   removeSubscription,
   saveSaga,
 } from '../../dist/index.js';
-import { startPaymentStub } from './psp-stub.mjs';
+import { paymentSagaSetup, startPaymentStub } from './psp-stub.mjs';
 
 const config = loadConfig();
 const uiPort = config.devServer.uiPort;
@@ -59,28 +59,13 @@ const stop = async () => {
 process.once('SIGINT', () => void stop().then(() => process.exit(0)));
 
 step('registering subscriptions and the saga');
+const { subscriptions, saga } = paymentSagaSetup({ stubUrl: stub.url, secret });
 const existing = new Set((await listSubscriptions(database.db)).map((subscription) => subscription.name));
-for (const name of ['reserve', 'charge', 'provision']) {
-  for (const [suffix, path] of [['', `/${name}`], ['-undo', `/${name}/undo`]]) {
-    const subscription = `psp-${name}${suffix}`;
-    if (existing.has(subscription)) await removeSubscription(database.db, subscription);
-    await addSubscription(database.db, {
-      name: subscription,
-      events: 'payment.requested',
-      target: { kind: 'webhook', config: { url: `${stub.url}${path}`, secret } },
-      retryPolicy: { maximumAttempts: 5, initialInterval: '1s' },
-    });
-  }
+for (const subscription of subscriptions) {
+  if (existing.has(subscription.name)) await removeSubscription(database.db, subscription.name);
+  await addSubscription(database.db, subscription);
 }
-await saveSaga(database.db, {
-  name: 'payment',
-  events: 'payment.requested',
-  steps: [
-    { name: 'reserve', target: 'psp-reserve', compensation: 'psp-reserve-undo' },
-    { name: 'charge', target: 'psp-charge', compensation: 'psp-charge-undo' },
-    { name: 'provision', target: 'psp-provision' },
-  ],
-});
+await saveSaga(database.db, saga);
 console.log('  payment.requested → reserve → charge → provision (undo: refund the charge, release the reservation)');
 
 step('enqueueing two payments');

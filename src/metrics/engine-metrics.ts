@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
+import { readLiveFigures, type LiveFigures } from '../outbox/read-live-figures.js';
 
 // Labels are event types, target kinds, subscription names and outcomes: bounded by what the
 // operator configures. Tenant ids and idempotency keys are never labels (unbounded).
@@ -96,37 +97,26 @@ export class EngineMetrics {
     const db = options.db;
     if (!db) return;
     // Gauges read at scrape time: the truth is in PostgreSQL, shared by every engine process.
-    new Gauge({
-      name: 'outbox_events_pending',
-      help: 'Committed events not yet handed to Temporal (the relay backlog).',
-      registers: [this.registry],
-      async collect() {
-        const row = await db.selectFrom('outbox.events').select(sql<string>`count(*)`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-        this.set(Number(row.n));
-      },
-    });
-    new Gauge({
-      name: 'outbox_oldest_pending_age_seconds',
-      help: 'Age of the oldest pending event: the relay lag (0 when none is pending).',
-      registers: [this.registry],
-      async collect() {
-        const row = await db
-          .selectFrom('outbox.events')
-          .select(sql<number | null>`extract(epoch FROM clock_timestamp() - min(created_at))::float8`.as('age'))
-          .where('status', '=', 'pending')
-          .executeTakeFirstOrThrow();
-        this.set(row.age ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'outbox_dead_letters_open',
-      help: 'Dead letters waiting for an operator (retry or discard).',
-      registers: [this.registry],
-      async collect() {
-        const row = await db.selectFrom('outbox.dead_letters').select(sql<string>`count(*)`.as('n')).where('resolved_at', 'is', null).executeTakeFirstOrThrow();
-        this.set(Number(row.n));
-      },
-    });
+    // One statement per scrape (the same index-only reads as `outbox status --watch`), shared
+    // by the gauges below.
+    let reading: { at: number; figures: Promise<LiveFigures> } | undefined;
+    const figures = () => {
+      if (!reading || Date.now() - reading.at > 1_000) reading = { at: Date.now(), figures: readLiveFigures(db) };
+      return reading.figures;
+    };
+    const fromFigures = (name: string, help: string, pick: (figures: LiveFigures) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          this.set(pick(await figures()));
+        },
+      });
+    fromFigures('outbox_events_pending', 'Committed events not yet handed to Temporal (the relay backlog).', (f) => f.pending);
+    fromFigures('outbox_oldest_pending_age_seconds', 'Age of the oldest pending event: the relay lag (0 when none is pending).', (f) => (f.pending === 0 ? 0 : f.lagSeconds));
+    fromFigures('outbox_dead_letters_open', 'Dead letters waiting for an operator (retry or discard).', (f) => f.openDeadLetters);
+    fromFigures('outbox_subscriptions_disabled', 'Subscriptions turned off (by an operator, by a 410 Gone, or after their endpoint failed for too long).', (f) => f.disabledSubscriptions);
     new Gauge({
       name: 'outbox_circuit_breakers',
       help: 'Endpoints by circuit breaker state (closed, open, half_open).',
@@ -136,15 +126,6 @@ export class EngineMetrics {
         const rows = await db.selectFrom('outbox.circuit_breakers').select(['state', sql<string>`count(*)`.as('n')]).groupBy('state').execute();
         this.reset();
         for (const state of ['closed', 'open', 'half_open']) this.set({ state }, Number(rows.find((row) => row.state === state)?.n ?? 0));
-      },
-    });
-    new Gauge({
-      name: 'outbox_subscriptions_disabled',
-      help: 'Subscriptions turned off (by an operator, or after their endpoint failed for too long).',
-      registers: [this.registry],
-      async collect() {
-        const row = await db.selectFrom('outbox.subscriptions').select(sql<string>`count(*)`.as('n')).where('enabled', '=', false).executeTakeFirstOrThrow();
-        this.set(Number(row.n));
       },
     });
   }
