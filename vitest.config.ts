@@ -11,5 +11,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // Every test target is a loopback server, which the engine refuses by default (SSRF protection);
+    // test/egress.test.ts checks the refusals with its own policies.
+    env: { OUTBOX_ALLOW_PRIVATE_TARGETS: 'loopback' },
   },
 });

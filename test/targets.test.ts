@@ -75,7 +75,7 @@ describe('targets', () => {
     try {
       const parsed = kind.configSchema.parse(config);
       for (let i = 0; i < 2; i += 1) {
-        await kind.send({ http, connections, signal: AbortSignal.timeout(10_000), secret: (value) => resolveSecret(value, process.env) }, parsed, buildTargetMessage(row));
+        await kind.send({ http, httpAllowingPrivate: http, connections, signal: AbortSignal.timeout(10_000), secret: (value) => resolveSecret(value, process.env) }, parsed, buildTargetMessage(row));
       }
     } finally {
       await connections.close();

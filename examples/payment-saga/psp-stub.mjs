@@ -119,7 +119,8 @@ export function paymentSagaSetup({ stubUrl, secret, timeoutMs, maximumAttempts =
     ].map(([name, path]) => ({
       name,
       events: 'payment.requested',
-      target: { kind: 'webhook', config: { url: `${stubUrl}${path}`, secret, ...(timeoutMs !== undefined && { timeoutMs }) } },
+      // The stub runs on this machine: allow this subscription to reach a loopback address.
+      target: { kind: 'webhook', config: { url: `${stubUrl}${path}`, secret, allowPrivateAddresses: true, ...(timeoutMs !== undefined && { timeoutMs }) } },
       retryPolicy: { maximumAttempts, initialInterval: '1s' },
     })),
   );

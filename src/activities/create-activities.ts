@@ -13,8 +13,10 @@ import { EngineMetrics } from '../metrics/engine-metrics.js';
 /** What activities need from the process that hosts them; nothing lives at module level. */
 export interface ActivityDependencies {
   db: Kysely<Database>;
-  /** undici dispatcher (keep-alive connection pool) for HTTP targets. */
+  /** undici dispatcher (keep-alive connection pool) for HTTP targets; see createGuardedAgent. */
   http: Dispatcher;
+  /** For subscriptions with allowPrivateAddresses; `http` when absent. */
+  httpAllowingPrivate?: Dispatcher;
   /** Pooled broker connections (Redis, NATS, AMQP, MQTT, Kafka); closed by the worker's owner. */
   connections: TargetConnections;
   logger: Logger;

@@ -45,6 +45,7 @@ export interface DeliverResult {
 export interface DeliveryDependencies {
   db: Kysely<Database>;
   http: Dispatcher;
+  httpAllowingPrivate?: Dispatcher;
   connections: TargetConnections;
   breakers: CircuitBreakers;
   metrics: EngineMetrics;
@@ -136,7 +137,7 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     } else try {
       const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);
       const result = await kind.send(
-        { http: deps.http, connections: deps.connections, signal, secret: (value) => resolveSecret(value, deps.env), captureResponse: keepsAnswer },
+        { http: deps.http, httpAllowingPrivate: deps.httpAllowingPrivate ?? deps.http, connections: deps.connections, signal, secret: (value) => resolveSecret(value, deps.env), captureResponse: keepsAnswer },
         config,
         message,
       );

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { PrivateAddressError } from '../egress/address-policy.js';
 import { MissingSecretError } from '../subscriptions/secret-reference.js';
 
 // The one place that decides whether a failed delivery is retried. Target senders throw
@@ -21,6 +22,8 @@ export const DeliveryFailureType = {
   circuitOpen: 'CircuitOpen',
   /** The engine disabled the subscription: its endpoint answered 410 Gone or failed for too long. */
   subscriptionDisabled: 'SubscriptionDisabled',
+  /** The target resolved to a loopback/private/link-local address, refused before connecting. */
+  privateAddress: 'PrivateAddressRefused',
   /** The endpoint's rate limit or in-flight cap kept the attempt waiting too long; not sent. */
   throttled: 'Throttled',
 } as const;
@@ -56,7 +59,7 @@ export function parseRetryAfter(header: string | undefined, now: number = Date.n
  * Classifies an HTTP answer: undefined for 2xx (delivered), otherwise the DeliveryError to throw.
  * 408, 429 and 5xx are retried (honouring Retry-After); every other status is final.
  */
-export function classifyHttpStatus(statusCode: number, retryAfter: string | undefined, bodySnippet: string): DeliveryError | undefined {
+export function classifyHttpStatus(statusCode: number, retryAfter: string | undefined, bodySnippet: string, redirectTo?: string): DeliveryError | undefined {
   if (statusCode >= 200 && statusCode < 300) return undefined;
   const detail = bodySnippet ? `: ${bodySnippet}` : '';
   if (statusCode === 408 || statusCode === 429 || statusCode >= 500) {
@@ -64,7 +67,7 @@ export function classifyHttpStatus(statusCode: number, retryAfter: string | unde
   }
   if (statusCode >= 300 && statusCode < 400) {
     return new DeliveryError(
-      `target answered HTTP ${statusCode} (redirects are not followed; point the subscription at the final URL)`,
+      `target answered HTTP ${statusCode}${redirectTo ? ` redirecting to ${redirectTo}` : ''}; redirects are not followed (so none can lead to an internal address): point the subscription at the final URL`,
       false,
       statusCode,
     );
@@ -79,6 +82,11 @@ export function classifyHttpStatus(statusCode: number, retryAfter: string | unde
 export function classifyTransportError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   if (error instanceof MissingSecretError) return new DeliveryError(error.message, false, undefined, undefined, DeliveryFailureType.misconfigured);
+  // Retrying cannot help until an operator allows the address or fixes the DNS record.
+  const cause = (error as { cause?: unknown }).cause;
+  if (error instanceof PrivateAddressError || cause instanceof PrivateAddressError) {
+    return new DeliveryError((error instanceof PrivateAddressError ? error : (cause as PrivateAddressError)).message, false, undefined, undefined, DeliveryFailureType.privateAddress);
+  }
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {
     return new DeliveryError('target did not answer before the timeout', true);

@@ -1,5 +1,7 @@
 import { request, type Dispatcher } from 'undici';
+import { displayUrl } from '../subscriptions/display-url.js';
 import { classifyHttpStatus, classifyTransportError } from './delivery-failure.js';
+import type { SendContext } from './target-kind.js';
 
 const USER_AGENT = 'outbox-temporal/0.1';
 const BODY_SNIPPET_BYTES = 300;
@@ -39,7 +41,8 @@ export async function postForDelivery(
   }
   const snippet = await readSnippet(response.body);
   const retryAfter = response.headers['retry-after'];
-  throw classifyHttpStatus(statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, snippet) ?? new Error('unreachable');
+  const location = response.headers.location;
+  throw classifyHttpStatus(statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, snippet, redirectTarget(url, Array.isArray(location) ? location[0] : location)) ?? new Error('unreachable');
 }
 
 /** The answer's text, at most `limit` bytes (a longer answer is cut, and the rest dropped). */
@@ -72,6 +75,21 @@ async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<strin
   } catch {
     return '';
   }
+}
+
+/** Where a redirect points, safe to log (query hidden), or undefined when there is none. */
+function redirectTarget(base: string, location: string | undefined): string | undefined {
+  if (!location) return undefined;
+  try {
+    return displayUrl(new URL(location, base).toString());
+  } catch {
+    return '(an unparseable Location)';
+  }
+}
+
+/** The pool an HTTP kind uses: private addresses only for subscriptions that allow them. */
+export function dispatcherFor(context: SendContext, config: { allowPrivateAddresses?: boolean | undefined }): Dispatcher {
+  return config.allowPrivateAddresses ? context.httpAllowingPrivate : context.http;
 }
 
 /** `http://` or `https://` URLs only. */

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { headerValueSchema } from '../subscriptions/header-value.js';
 import { displayUrl } from '../subscriptions/display-url.js';
 import { secretOr } from '../subscriptions/secret-reference.js';
-import { postForDelivery } from './http-post.js';
+import { dispatcherFor, postForDelivery } from './http-post.js';
 import { defineTargetKind } from './target-kind.js';
-import { httpUrlSchema, timeoutSchema } from './webhook.js';
+import { allowPrivateAddressesSchema, httpUrlSchema, timeoutSchema } from './webhook.js';
 
 const authSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('basic'), username: z.string().min(1), password: secretOr(z.string().min(1)) }).strict(),
@@ -17,6 +17,7 @@ export const n8nConfigSchema = z
     /** n8n's Webhook node supports basic auth and header auth. */
     auth: authSchema.optional(),
     timeoutMs: timeoutSchema,
+    allowPrivateAddresses: allowPrivateAddressesSchema,
   })
   .strict();
 
@@ -30,6 +31,7 @@ export const n8nTarget = defineTargetKind<N8nConfig>({
   kind: 'n8n',
   configSchema: n8nConfigSchema,
   endpoint: (config) => displayUrl(config.url),
+  httpTarget: (config) => ({ url: config.url, allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,
   send: async (context, config, message) => {
     const headers: Record<string, string> = {
@@ -42,6 +44,6 @@ export const n8nTarget = defineTargetKind<N8nConfig>({
     } else if (config.auth?.type === 'header') {
       headers[config.auth.name.toLowerCase()] = context.secret(config.auth.value);
     }
-    return postForDelivery(context.http, config.url, { headers, body: message.body, timeoutMs: config.timeoutMs, signal: context.signal, captureResponse: context.captureResponse });
+    return postForDelivery(dispatcherFor(context, config), config.url, { headers, body: message.body, timeoutMs: config.timeoutMs, signal: context.signal, captureResponse: context.captureResponse });
   },
 });

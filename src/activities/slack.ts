@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { isEnvReference, secretOr } from '../subscriptions/secret-reference.js';
-import { postForDelivery } from './http-post.js';
+import { dispatcherFor, postForDelivery } from './http-post.js';
 import { defineTargetKind } from './target-kind.js';
 import type { EventEnvelope } from './target-message.js';
-import { httpUrlSchema, timeoutSchema } from './webhook.js';
+import { allowPrivateAddressesSchema, httpUrlSchema, timeoutSchema } from './webhook.js';
 
 export const slackConfigSchema = z
   .object({
@@ -12,6 +12,7 @@ export const slackConfigSchema = z
     /** mrkdwn with {{type}}, {{tenant}}, {{id}}, {{eventId}}, {{timestamp}} and {{data.path}}. */
     template: z.string().min(1).max(2900).optional(),
     timeoutMs: timeoutSchema,
+    allowPrivateAddresses: allowPrivateAddressesSchema,
   })
   .strict();
 
@@ -68,10 +69,12 @@ export const slackTarget = defineTargetKind<SlackConfig>({
   kind: 'slack',
   configSchema: slackConfigSchema,
   endpoint: (config) => slackEndpoint(config.url),
+  // An env:NAME URL is only known to the worker: checked at connect time only.
+  httpTarget: (config) => ({ url: config.url, allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,
   send: async (context, config, message) => {
     const text = renderSlackText(config.template, message.envelope).slice(0, SLACK_TEXT_LIMIT);
-    return postForDelivery(context.http, context.secret(config.url), {
+    return postForDelivery(dispatcherFor(context, config), context.secret(config.url), {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }),
       timeoutMs: config.timeoutMs,

@@ -5,8 +5,10 @@ import type { TargetMessage } from './target-message.js';
 
 /** What a target kind gets for one delivery attempt. */
 export interface SendContext {
-  /** Keep-alive HTTP pool for HTTP-based kinds. */
+  /** Keep-alive HTTP pool for HTTP-based kinds; refuses private addresses (OUTBOX_ALLOW_PRIVATE_TARGETS widens it). */
   http: Dispatcher;
+  /** The same, allowing any address: for subscriptions with `allowPrivateAddresses`. */
+  httpAllowingPrivate: Dispatcher;
   /** The worker's pooled broker connections. */
   connections: TargetConnections;
   /** Aborted at the attempt's timeout or when Temporal cancels the activity. */
@@ -39,6 +41,11 @@ export interface TargetKind<Config = unknown> {
   /** Per-attempt timeout. */
   timeoutMs(config: Config): number;
   send(context: SendContext, config: Config, message: TargetMessage): Promise<SendResult>;
+  /**
+   * HTTP kinds: the URL they call and whether the subscription may reach private addresses,
+   * checked against the address policy when the subscription is saved (and at every connect).
+   */
+  httpTarget?(config: Config): { url: string; allowPrivateAddresses: boolean };
   /**
    * True when the delivery log row itself is the delivery (the realtime stream reads it), so it
    * must be written in commit order per tenant.

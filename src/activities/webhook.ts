@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { headerValueSchema } from '../subscriptions/header-value.js';
 import { displayUrl } from '../subscriptions/display-url.js';
 import { secretOr } from '../subscriptions/secret-reference.js';
-import { isHttpUrl, postForDelivery } from './http-post.js';
+import { isHttpUrl, dispatcherFor, postForDelivery } from './http-post.js';
 import { defineTargetKind } from './target-kind.js';
 
 /** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes. */
@@ -21,6 +21,8 @@ export const webhookSecretSchema = z.string().refine(
 
 export const httpUrlSchema = z.string().refine(isHttpUrl, { error: 'must be an http:// or https:// URL' });
 export const timeoutSchema = z.number().int().min(1).max(10 * 60_000).default(10_000);
+/** Lets one subscription reach loopback/private/link-local addresses (an internal endpoint). */
+export const allowPrivateAddressesSchema = z.boolean({ error: 'must be true or false' }).optional();
 
 /** Extra static request headers; values may be `env:NAME`. */
 export const extraHeadersSchema = z
@@ -36,6 +38,7 @@ export const webhookConfigSchema = z
     secret: secretOr(webhookSecretSchema),
     timeoutMs: timeoutSchema,
     headers: extraHeadersSchema,
+    allowPrivateAddresses: allowPrivateAddressesSchema,
   })
   .strict();
 
@@ -50,13 +53,14 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
   kind: 'webhook',
   configSchema: webhookConfigSchema,
   endpoint: (config) => displayUrl(config.url),
+  httpTarget: (config) => ({ url: config.url, allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,
   send: async (context, config, message) => {
     // The signature covers the timestamp header, so both come from the same instant.
     const now = new Date();
     const signature = new Webhook(context.secret(config.secret)).sign(message.id, now, message.body);
     const extra = Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)]));
-    return postForDelivery(context.http, config.url, {
+    return postForDelivery(dispatcherFor(context, config), config.url, {
       headers: {
         ...extra,
         'content-type': 'application/json',

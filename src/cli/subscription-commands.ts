@@ -48,6 +48,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--channel <name>', 'realtime: channel browsers subscribe to (default "default")')
     .option('--config <json>', 'more target settings as JSON, merged in (see README)')
     .addOption(new Option('--timeout <duration>', 'per-attempt timeout, e.g. 10s').argParser(duration))
+    .option('--allow-private-address', 'webhook, slack, n8n: let this subscription reach loopback/private/link-local addresses (an internal endpoint you trust)')
     .optionsGroup('Retry policy:')
     .addOption(new Option('--max-attempts <n>', 'attempts before dead-lettering (default 20)').argParser(positiveInteger))
     .addOption(new Option('--initial-interval <duration>', 'delay before the first retry (default 1s)').argParser(duration))

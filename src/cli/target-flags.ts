@@ -28,6 +28,7 @@ export interface TargetFlags {
   token?: string;
   channel?: string;
   timeout?: number;
+  allowPrivateAddress?: boolean;
   config?: string;
 }
 
@@ -78,7 +79,14 @@ export function targetFromFlags(flags: TargetFlags): { kind: TargetKindName; con
       throw new TargetFlagError(`--config must be a JSON object of ${kind} settings, e.g. '{"timeoutMs": 5000}'`);
     }
   }
-  const config: Record<string, unknown> = { ...(flags.timeout !== undefined && { timeoutMs: flags.timeout }), ...extra };
+  if (flags.allowPrivateAddress && !['webhook', 'slack', 'n8n'].includes(kind)) {
+    throw new TargetFlagError(`--allow-private-address applies to HTTP targets (--webhook, --slack, --n8n); ${flagName(TARGET_FLAGS[kind])} connects to the broker you name.`);
+  }
+  const config: Record<string, unknown> = {
+    ...(flags.timeout !== undefined && { timeoutMs: flags.timeout }),
+    ...(flags.allowPrivateAddress && { allowPrivateAddresses: true }),
+    ...extra,
+  };
   const auth = { ...(flags.username !== undefined && { username: flags.username }), ...(flags.password !== undefined && { password: flags.password }) };
   let generatedSecret: string | undefined;
   switch (kind) {
@@ -137,6 +145,7 @@ export function flagForField(field: string, kind: TargetKindName | undefined): s
     events: '--events',
     secret: '--secret',
     timeoutMs: '--timeout',
+    allowPrivateAddresses: '--allow-private-address',
     headers: '--header',
     template: '--template',
     stream: '--stream',

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption-codec.js';
+import { AddressPolicy } from '../egress/address-policy.js';
 import { durationMs } from './duration.js';
 
 /** Default task queue shared by the relay (which starts workflows) and the worker (which runs them). */
@@ -64,6 +65,17 @@ const environmentSchema = z.object({
   OUTBOX_CODEC_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   OUTBOX_CODEC_ALLOWED_ORIGINS: z.string().optional(),
   OUTBOX_CLEANUP_INTERVAL: durationMs.default(60 * 60_000),
+  OUTBOX_ALLOW_PRIVATE_TARGETS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return { policy: AddressPolicy.parse(value), set: value !== undefined };
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `${(error as Error).message}; give all, loopback, IPs, CIDR ranges or host names, comma-separated` });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -96,6 +108,11 @@ export interface EngineConfig {
   payloadKeys: EncryptionKeys | undefined;
   /** The /codec endpoint for the Temporal UI and CLI: its bearer token and CORS origins. */
   codec: { token: string | undefined; allowedOrigins: string[] };
+  /**
+   * OUTBOX_ALLOW_PRIVATE_TARGETS: which private addresses HTTP targets may reach (none by
+   * default); `explicit` is false when the variable is unset (`outbox dev` then allows loopback).
+   */
+  targets: { addressPolicy: AddressPolicy; explicit: boolean };
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 }
 
@@ -170,6 +187,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     codec: {
       token: values.OUTBOX_CODEC_TOKEN,
       allowedOrigins: (values.OUTBOX_CODEC_ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    },
+    targets: {
+      addressPolicy: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.policy ?? AddressPolicy.strict,
+      explicit: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.set === true,
     },
     logLevel: values.LOG_LEVEL,
   };

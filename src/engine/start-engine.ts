@@ -3,7 +3,8 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { Agent } from 'undici';
+import { AddressPolicy } from '../egress/address-policy.js';
+import { createGuardedAgent } from '../egress/guarded-agent.js';
 import type { EngineConfig } from '../config/load-config.js';
 import { createDatabase } from '../db/create-database.js';
 import { pendingMigrations } from '../db/migrate.js';
@@ -118,8 +119,10 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       installTemporalRuntime(logger);
       const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
       cleanups.push(() => nativeConnection.close());
-      const http = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
-      cleanups.push(() => http.close());
+      // Every HTTP target connection is checked against the address policy (SSRF protection).
+      const http = createGuardedAgent({ policy: config.targets.addressPolicy });
+      const httpAllowingPrivate = createGuardedAgent({ policy: AddressPolicy.unrestricted });
+      cleanups.push(() => http.close(), () => httpAllowingPrivate.close());
       const connections = new TargetConnections(logger);
       cleanups.push(() => connections.close());
       worker = await createDeliveryWorker({
@@ -129,6 +132,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle({ tracing: tracing !== undefined })),
         db: database.db,
         http,
+        httpAllowingPrivate,
         connections,
         breakerSettings: config.breaker,
         metrics,

@@ -3,6 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import { type z } from 'zod';
 import type { Database, SubscriptionRow } from '../db/database.js';
 import { targetKindNamed } from '../activities/target-kinds.js';
+import { checkTargetUrl, type TargetUrlCheck } from '../egress/check-target-url.js';
+import { isEnvReference } from './secret-reference.js';
 import {
   flowControlSchema,
   newSubscriptionSchema,
@@ -71,7 +73,9 @@ function summarise(row: SubscriptionRow): SubscriptionSummary {
 
 /**
  * Validates and stores a subscription. Throws {@link InvalidSubscriptionError} naming the bad
- * field; nothing is written then.
+ * field; nothing is written then. HTTP targets on loopback, private, link-local, unique-local or
+ * multicast addresses are refused unless OUTBOX_ALLOW_PRIVATE_TARGETS (or `urlCheck`) allows
+ * them or the target sets `allowPrivateAddresses`.
  *
  * @example
  * await addSubscription(db, {
@@ -80,7 +84,11 @@ function summarise(row: SubscriptionRow): SubscriptionSummary {
  *   retryPolicy: { maximumAttempts: 5, initialInterval: '1s' },
  * });
  */
-export async function addSubscription(db: Kysely<Database>, input: Omit<NewSubscription, 'name'> & { name?: string }): Promise<SubscriptionSummary> {
+export async function addSubscription(
+  db: Kysely<Database>,
+  input: Omit<NewSubscription, 'name'> & { name?: string },
+  urlCheck: TargetUrlCheck = {},
+): Promise<SubscriptionSummary> {
   const parsed = newSubscriptionSchema.safeParse({ ...input, name: input.name ?? `${input.target.kind}-${randomBytes(4).toString('hex')}` });
   if (!parsed.success) {
     const issues = fieldIssues(parsed.error);
@@ -88,6 +96,12 @@ export async function addSubscription(db: Kysely<Database>, input: Omit<NewSubsc
     throw new InvalidSubscriptionError(`Invalid subscription: ${text}. Nothing was saved.`, issues);
   }
   const subscription = parsed.data;
+  // SSRF protection, first pass: the URL as saved (the worker checks every connection again).
+  const httpTarget = targetKindNamed(subscription.target.kind)?.httpTarget?.(subscription.target.config);
+  if (httpTarget && !httpTarget.allowPrivateAddresses && !isEnvReference(httpTarget.url)) {
+    const refusal = await checkTargetUrl(httpTarget.url, urlCheck);
+    if (refusal) throw new InvalidSubscriptionError(`Invalid subscription: url: ${refusal.message} Nothing was saved.`, [{ field: 'url', message: refusal.message.replace(/\.$/, '') }]);
+  }
   try {
     const row = await db
       .insertInto('outbox.subscriptions')

@@ -89,6 +89,8 @@ export async function runChaos(database: TestDatabase, profile: ChaosProfile, op
     OUTBOX_RELAY_POLL_INTERVAL: '200ms',
     OUTBOX_BREAKER_COOLDOWN: '2s',
     LOG_LEVEL: 'error',
+    // The sink is a loopback server.
+    OUTBOX_ALLOW_PRIVATE_TARGETS: 'loopback',
   };
   const relay = new Supervised('relay', ['start', '--no-worker', '--no-http'], env, log);
   const worker = new Supervised('worker', ['start', '--no-relay', '--no-http'], env, log);

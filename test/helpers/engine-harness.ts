@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { pino, type Logger } from 'pino';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { inject } from 'vitest';
 import type { BreakerSettings } from '../../src/activities/circuit-breaker.js';
 import { TargetConnections } from '../../src/activities/target-connections.js';
@@ -56,11 +56,12 @@ export interface RunningWorker {
 export async function startTestWorker(
   database: TestDatabase,
   taskQueue: string,
-  options: { breakerSettings?: BreakerSettings; tracing?: Tracing } = {},
+  options: { breakerSettings?: BreakerSettings; tracing?: Tracing; http?: Dispatcher } = {},
 ): Promise<RunningWorker> {
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const http = new Agent({ keepAliveTimeout: 10_000 });
+  // Tests' sinks are on loopback: a plain pool unless the test brings its own (egress tests).
+  const http = options.http ?? new Agent({ keepAliveTimeout: 10_000 });
   const connections = new TargetConnections(testLogger);
   const worker = await createDeliveryWorker({
     connection,
@@ -126,11 +127,14 @@ export interface TestEngine {
  */
 export async function startTestEngine(
   createDatabase: () => Promise<TestDatabase>,
-  options: { prefix: string; relay?: Parameters<typeof createTestRelay>[3]; breakerSettings?: BreakerSettings },
+  options: { prefix: string; relay?: Parameters<typeof createTestRelay>[3]; breakerSettings?: BreakerSettings; http?: Dispatcher },
 ): Promise<TestEngine> {
   const taskQueue = uniqueTaskQueue(options.prefix);
   const [database, temporal] = await Promise.all([createDatabase(), connectTemporal()]);
-  const worker = await startTestWorker(database, taskQueue, { ...(options.breakerSettings && { breakerSettings: options.breakerSettings }) });
+  const worker = await startTestWorker(database, taskQueue, {
+    ...(options.breakerSettings && { breakerSettings: options.breakerSettings }),
+    ...(options.http && { http: options.http }),
+  });
   const relay = createTestRelay(database, temporal.client, taskQueue, options.relay);
   relay.start();
   return {

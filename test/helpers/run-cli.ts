@@ -24,7 +24,8 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 /** Starts `outbox ARGS` and returns the process (for long-running commands such as `start`). */
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [OUTBOX_BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    // Test targets are loopback servers: the engine refuses private addresses otherwise.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', OUTBOX_ALLOW_PRIVATE_TARGETS: 'loopback', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

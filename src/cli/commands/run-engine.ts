@@ -1,4 +1,5 @@
 import { loadConfig } from '../../config/load-config.js';
+import { AddressPolicy } from '../../egress/address-policy.js';
 import { createDatabase } from '../../db/create-database.js';
 import { migrate } from '../../db/migrate.js';
 import { createLogger } from '../../engine/create-logger.js';
@@ -17,9 +18,13 @@ export interface RunEngineOptions {
  * gracefully (a second signal forces exit).
  */
 export async function runEngine(options: RunEngineOptions): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const loaded = loadConfig();
+  const logger = createLogger(loaded.logLevel);
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  // On a laptop the targets are usually local servers: dev allows loopback unless told otherwise.
+  const config =
+    options.dev && !loaded.targets.explicit ? { ...loaded, targets: { addressPolicy: AddressPolicy.parse('loopback'), explicit: false } } : loaded;
+  if (options.dev && !loaded.targets.explicit) say('dev: HTTP targets may be on loopback (OUTBOX_ALLOW_PRIVATE_TARGETS=loopback); other private addresses are refused');
 
   if (options.dev) {
     const database = createDatabase({ connectionString: config.databaseUrl, max: 1 });
@@ -56,7 +61,7 @@ export async function runEngine(options: RunEngineOptions): Promise<void> {
   if (engine.http) say(`  Health: http://${config.http.host}:${engine.http.address.port}/readyz`);
   if (options.dev) {
     say('  Next: add a subscription in another terminal, e.g.');
-    say("    npx outbox subscriptions add --events 'order.*' --webhook http://127.0.0.1:9000/hook");
+    say("    npx outbox subscriptions add --events 'order.*' --webhook http://127.0.0.1:9000/hook --allow-private-address");
     say('  Press Ctrl+C to stop.\n');
   }
 

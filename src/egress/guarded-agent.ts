@@ -1,0 +1,78 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
+import { Agent, buildConnector } from 'undici';
+import { type AddressPolicy, isIpLiteral } from './address-policy.js';
+
+/** Resolves a host name to all its addresses (node:dns lookup by default; tests inject one). */
+export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
+
+/** The system resolver, as the OS would resolve it for a connection. */
+export const systemResolver: ResolveHost = (hostname) =>
+  new Promise((resolve, reject) => {
+    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+  });
+
+export interface GuardedAgentOptions {
+  policy: AddressPolicy;
+  /** Defaults to the system resolver. */
+  resolve?: ResolveHost;
+  /** Connect timeout, ms. */
+  connectTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * An undici Agent that checks every address it is about to connect to against the policy. The
+ * check runs on the resolved address at connect time, so a name that resolved to a public
+ * address when the subscription was saved and to 169.254.169.254 later (DNS rebinding) is still
+ * refused; IP literals, which skip the resolver, are checked before connecting. TLS certificates
+ * are verified (undici's default; extra CAs come from NODE_EXTRA_CA_CERTS).
+ *
+ * @example
+ * const http = createGuardedAgent({ policy: AddressPolicy.parse(process.env.OUTBOX_ALLOW_PRIVATE_TARGETS) });
+ * await request('https://hooks.example.com/x', { dispatcher: http, method: 'POST', body: '{}' });
+ */
+export function createGuardedAgent(options: GuardedAgentOptions): Agent {
+  const { policy } = options;
+  const resolve = options.resolve ?? systemResolver;
+  const agentOptions = { keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000 };
+  const timeout = options.connectTimeoutMs ?? 10_000;
+  if (policy.allowsEverything && !options.resolve) return new Agent({ ...agentOptions, connect: { timeout } });
+
+  // net.connect calls this instead of dns.lookup; refusing here means no socket is ever opened.
+  const guardedLookup = (hostname: string, lookupOptions: LookupOptions | LookupAllOptions, callback: LookupCallback): void => {
+    resolve(hostname).then(
+      (all) => {
+        const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? all.filter((entry) => entry.family === lookupOptions.family) : all;
+        if (wanted.length === 0) {
+          callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), []);
+          return;
+        }
+        // Every address must pass: connecting may fall back from one to the next.
+        for (const entry of wanted) {
+          const refusal = policy.refusal(hostname, entry.address);
+          if (refusal) return callback(refusal, []);
+        }
+        if (lookupOptions.all) callback(null, wanted);
+        else callback(null, wanted[0]!.address, wanted[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    );
+  };
+  const connectBase = buildConnector({ timeout, lookup: guardedLookup });
+  return new Agent({
+    ...agentOptions,
+    connect: (connectOptions, callback) => {
+      const { hostname } = connectOptions;
+      if (isIpLiteral(hostname)) {
+        const refusal = policy.refusal(hostname, hostname);
+        if (refusal) {
+          callback(refusal, null);
+          return;
+        }
+      }
+      connectBase(connectOptions, callback);
+    },
+  });
+}
