@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--backlog 20000] [--loads 100,500,1000] [--duration 20s] [--systems outbox,graphile-worker,pg-boss]
+//                [--temporal dev|postgres|both]   (node bench/run-bench.mjs --help)
 //
 // One run drives the same workload through this engine, graphile-worker and pg-boss, each on
 // its own fresh database on the same PostgreSQL, delivering by HTTP POST to the same loopback
 // sink: enqueue cost in the app's transaction (8 writers, a business row + an event each),
 // drain rate of a pre-filled backlog, end-to-end lag at steady offered loads, CPU and memory of
-// each system's processes, and this engine's relay claim cost with 0 vs many delivered rows.
+// each system's processes and of PostgreSQL per database, and this engine's relay claim cost
+// with 0 vs many delivered rows. This engine runs against the Temporal CLI's dev server (SQLite)
+// by default; --temporal postgres runs it against bench/temporal-pg, a Temporal server on
+// PostgreSQL databases of its own, and --temporal both runs the two side by side.
 // Prints a table and writes bench/results/<date>.json. Figures are compared within the run.
 import { mkdir, writeFile } from 'node:fs/promises';
 import pg from 'pg';
-import { percentile, sleep, watchProcesses } from './measure.mjs';
+import { percentile, sleep, watchPostgres, watchProcesses } from './measure.mjs';
 import { startSink } from './sink.mjs';
 import { createGraphileWorkerSystem } from './systems/graphile-worker.mjs';
 import { createOutboxSystem } from './systems/outbox.mjs';
@@ -18,10 +22,34 @@ import { measureClaimCost } from './claim-cost.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
+  const inline = args.find((arg) => arg.startsWith(`--${name}=`));
+  if (inline) return inline.slice(name.length + 3);
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? args[index + 1] : fallback;
 };
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`node bench/run-bench.mjs [options]   (npm run bench -- [options] builds dist/ first)
+
+  --quick                 small profile: backlog 800, loads 25,50,100, 6 s each, 100 000 delivered rows
+  --backlog N             events enqueued before the consumers start, then drained (20000)
+  --loads A,B,C           offered loads in events/s, tried in order until one is not sustained (100,500,1000)
+  --duration Ns           seconds per offered load (20s)
+  --delivered-rows N      delivered rows for the relay claim-cost measurement (1000000)
+  --systems a,b,c         outbox, outbox-pg, graphile-worker, pg-boss (outbox,graphile-worker,pg-boss)
+  --temporal KIND         which Temporal server "outbox" runs against: dev (the CLI's dev server on
+                          SQLite, default), postgres (bench/temporal-pg: Temporal on PostgreSQL,
+                          built with Go on first use), both (two rows side by side)
+
+  DATABASE_URL            admin connection (postgres://postgres@127.0.0.1:5432/postgres); every
+                          system gets fresh databases on that server, dropped afterwards
+  TEMPORAL_PG             a prebuilt bench/temporal-pg binary (else built into ~/.cache/outbox/temporal-pg)
+  BENCH_ENGINE_NODE_FLAGS Node flags for the engine process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`);
+  process.exit(0);
+}
 const quick = args.includes('--quick');
+const temporalKind = flag('temporal', 'dev');
+if (!['dev', 'postgres', 'both'].includes(temporalKind)) throw new Error(`--temporal ${temporalKind}: want dev, postgres or both`);
+const expandOutbox = (name) => (name !== 'outbox' ? [name] : temporalKind === 'both' ? ['outbox', 'outbox-pg'] : temporalKind === 'postgres' ? ['outbox-pg'] : ['outbox']);
 const profile = {
   backlog: Number(flag('backlog', quick ? 800 : 20_000)),
   loads: flag('loads', quick ? '25,50,100' : '100,500,1000').split(',').map(Number),
@@ -29,7 +57,8 @@ const profile = {
   writers: 8,
   concurrency: 16,
   deliveredRows: Number(flag('delivered-rows', quick ? 100_000 : 1_000_000)),
-  systems: flag('systems', 'outbox,graphile-worker,pg-boss').split(','),
+  systems: [...new Set(flag('systems', 'outbox,graphile-worker,pg-boss').split(',').flatMap(expandOutbox))],
+  temporal: temporalKind,
 };
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (line) => console.error(line);
@@ -85,6 +114,29 @@ async function waitForArrivals(sink, ids, timeoutMs) {
   return false;
 }
 
+let claimCostMeasured = false;
+
+async function createSystem(name, options) {
+  if (name === 'outbox') return createOutboxSystem(options);
+  if (name === 'outbox-pg') {
+    const stamp = Date.now().toString(36);
+    return createOutboxSystem({ ...options, temporal: 'postgres', adminUrl: ADMIN_URL, temporalDatabases: [`temporal_bench_${stamp}`, `temporal_bench_${stamp}_visibility`] });
+  }
+  if (name === 'graphile-worker') return createGraphileWorkerSystem(options);
+  if (name === 'pg-boss') return createPgBossSystem(options);
+  throw new Error(`unknown system ${name}: want outbox, outbox-pg, graphile-worker or pg-boss`);
+}
+
+/** PostgreSQL CPU by database → by role for this system (its app database, Temporal's, the rest). */
+function postgresCpuByRole(byDatabase, database, temporalDatabases) {
+  const roles = {};
+  for (const [name, seconds] of Object.entries(byDatabase)) {
+    const role = name === database ? 'app database' : name === temporalDatabases[0] ? 'Temporal persistence' : name === temporalDatabases[1] ? 'Temporal visibility' : name === '(background)' ? 'background (WAL writer, checkpointer, autovacuum…)' : `other (${name})`;
+    roles[role] = +((roles[role] ?? 0) + seconds).toFixed(2);
+  }
+  return roles;
+}
+
 async function benchSystem(name, sink) {
   const database = `bench_${name.replace(/-/g, '_')}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -92,9 +144,19 @@ async function benchSystem(name, sink) {
   await admin.query(`CREATE DATABASE ${database}`);
   const url = databaseUrl(database);
   const options = { databaseUrl: url, sinkUrl: sink.url, concurrency: profile.concurrency };
-  const system = name === 'outbox' ? await createOutboxSystem(options) : name === 'graphile-worker' ? await createGraphileWorkerSystem(options) : await createPgBossSystem(options);
+  let system;
+  try {
+    system = await createSystem(name, options);
+  } catch (error) {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+    throw error;
+  }
   const pool = new pg.Pool({ connectionString: url, max: profile.writers + 2 });
   pool.on('error', () => undefined);
+  const sampler = new pg.Pool({ connectionString: ADMIN_URL, max: 1 });
+  sampler.on('error', () => undefined);
+  const temporalDatabases = system.temporalDatabases ?? [];
   const result = { system: system.name };
   try {
     await system.prepare();
@@ -110,9 +172,11 @@ async function benchSystem(name, sink) {
     sink.reset();
     await system.startConsumers();
     const watch = watchProcesses(system.pids());
+    const watchDb = watchPostgres(sampler);
     const ids = Array.from({ length: profile.backlog }, (_, n) => `backlog-${n}`);
     const drained = await waitForArrivals(sink, ids, 30 * 60_000);
     const usage = await watch.stop();
+    const dbUsage = await watchDb.stop();
     const arrivals = ids.map((id) => sink.firstArrival.get(id)).filter(Boolean);
     const span = Math.max(...arrivals) - Math.min(...arrivals);
     result.drainRatePerSecond = drained ? Math.round(((profile.backlog - 1) / span) * 1000) : null;
@@ -120,6 +184,11 @@ async function benchSystem(name, sink) {
     result.peakRssMb = Math.round(usage.peakRssBytes / 1024 / 1024);
     // Where the CPU went, per process (outbox: engine, then its Temporal server).
     result.drainCpuSecondsByProcess = usage.perProcessCpuSeconds;
+    result.drainProcesses = system.processNames ?? [];
+    // PostgreSQL's share: its backends by database (the system's own, Temporal's), and the rest.
+    result.drainPostgresCpuSeconds = postgresCpuByRole(dbUsage, database, temporalDatabases);
+    const pgOwn = Object.entries(result.drainPostgresCpuSeconds).filter(([role]) => !role.startsWith('other')).reduce((sum, [, s]) => sum + s, 0);
+    result.postgresCpuSecondsPer1000 = +((pgOwn / profile.backlog) * 1000).toFixed(2);
 
     result.lag = {};
     for (const load of profile.loads) {
@@ -141,14 +210,16 @@ async function benchSystem(name, sink) {
     result.maxLoadWithP99Under1s = sustained.length ? Math.max(...sustained) : null;
 
     await system.stopConsumers();
-    if (name === 'outbox') {
+    if (name.startsWith('outbox') && !claimCostMeasured) {
+      claimCostMeasured = true;
       log(`${system.name}: relay claim cost with 0 vs ${profile.deliveredRows} delivered rows`);
       result.claimCost = await measureClaimCost(pool, profile.deliveredRows);
     }
   } finally {
     await system.close().catch((error) => log(`${system.name}: close failed: ${error.message}`));
     await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await sampler.end();
+    for (const name of [database, ...temporalDatabases]) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
   return result;
@@ -183,13 +254,16 @@ function printTable(results, baseline) {
     ...profile.loads.map((load) => [`lag p50/p95/p99 at ${load}/s (ms)`, (r) => (r.lag[load] ? `${r.lag[load].p50Ms}/${r.lag[load].p95Ms}/${r.lag[load].p99Ms}${r.lag[load].allDelivered ? '' : ' (not all)'}` : 'skipped')]),
     ['highest load with p99 < 1 s (of those tried)', (r) => r.maxLoadWithP99Under1s ?? 'none'],
     ['CPU s per 1 000 deliveries (drain)', (r) => r.cpuSecondsPer1000],
+    ['  by process', (r) => (r.drainProcesses?.length ? r.drainProcesses.map((process, i) => `${process} ${((r.drainCpuSecondsByProcess[i] / profile.backlog) * 1000).toFixed(2)}`).join(', ') : '')],
+    ['PostgreSQL CPU s per 1 000 deliveries (drain)', (r) => r.postgresCpuSecondsPer1000],
+    ['  by database', (r) => Object.entries(r.drainPostgresCpuSeconds ?? {}).filter(([role]) => !role.startsWith('other')).map(([role, seconds]) => `${role.replace(/ \(.*/, '')} ${((seconds / profile.backlog) * 1000).toFixed(2)}`).join(', ')],
     ['peak RSS of its processes (MB)', (r) => r.peakRssMb],
   ];
   const header = ['', ...results.map((r) => r.system), ...(base ? ['drain vs graphile-worker'] : [])];
   const lines = rows.map(([label, value]) => [label, ...results.map((r) => String(value(r))), ...(base ? [label.startsWith('drain') ? results.map((r) => `${r.system}: ${(r.drainRatePerSecond / base.drainRatePerSecond).toFixed(2)}×`).join(', ') : ''] : [])]);
   const widths = header.map((_, i) => Math.max(...[header, ...lines].map((line) => String(line[i] ?? '').length)));
   for (const line of [header, ...lines]) console.log(line.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  '));
-  const outbox = results.find((r) => r.system === 'outbox-temporal');
+  const outbox = results.find((r) => r.claimCost);
   if (outbox?.claimCost) {
     const { emptyMs, fullMs, deliveredRows } = outbox.claimCost;
     console.log(`\nrelay claim: ${emptyMs} ms with 0 delivered rows, ${fullMs} ms with ${deliveredRows} (${(((fullMs - emptyMs) / emptyMs) * 100).toFixed(0)}%)`);

@@ -26,6 +26,7 @@ export async function createGraphileWorkerSystem({ databaseUrl, sinkUrl, concurr
     },
     stopConsumers: () => stopChild(worker),
     pids: () => [worker?.pid].filter(Boolean),
+    processNames: ['worker'],
     async close() {
       await stopChild(worker);
     },

@@ -1,5 +1,7 @@
 // This engine: outbox.enqueue in the app transaction; `outbox start` (relay + worker) against
-// its own Temporal dev server on a database file, as in production-like use.
+// its own Temporal server: the CLI's dev server on a SQLite file (temporal: 'dev'), or
+// bench/temporal-pg, a Temporal server whose persistence and visibility are PostgreSQL
+// databases on the same PostgreSQL (temporal: 'postgres').
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,16 +12,27 @@ import { freePort, startDevServer } from '../../dist/temporal/dev-server.js';
 import { findTemporalCli } from '../../dist/temporal/find-temporal-cli.js';
 import { createDatabase } from '../../dist/db/create-database.js';
 import { stopChild } from '../measure.mjs';
+import { startPostgresTemporal } from '../temporal-pg/server.mjs';
 
 const BIN = fileURLToPath(new URL('../../bin/outbox.js', import.meta.url));
 
-export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {} }) {
+export const OUTBOX_SYSTEM_NAMES = { dev: 'outbox-temporal (dev server)', postgres: 'outbox-temporal (PostgreSQL-backed Temporal)' };
+
+/** temporalDatabases: names of the two Temporal databases when temporal is 'postgres'. */
+export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {}, temporal: kind = 'dev', adminUrl, temporalDatabases }) {
   const workDir = await mkdtemp(join(tmpdir(), 'outbox-bench-'));
-  const cli = await findTemporalCli({ onProgress: (line) => console.error(`  ${line}`) });
-  const temporal = await startDevServer({ cliPath: cli.path, port: 0, headless: true, dbFile: join(workDir, 'temporal.db') });
+  const onProgress = (line) => console.error(`  ${line}`);
+  let temporal;
+  if (kind === 'postgres') {
+    temporal = await startPostgresTemporal({ adminUrl, database: temporalDatabases[0], visibilityDatabase: temporalDatabases[1], onProgress });
+  } else {
+    const cli = await findTemporalCli({ onProgress });
+    temporal = await startDevServer({ cliPath: cli.path, port: 0, headless: true, dbFile: join(workDir, 'temporal.db') });
+  }
   let engine;
   return {
-    name: 'outbox-temporal',
+    name: OUTBOX_SYSTEM_NAMES[kind],
+    temporalDatabases: kind === 'postgres' ? temporalDatabases : [],
     async prepare() {
       const database = createDatabase({ connectionString: databaseUrl, max: 2 });
       await migrate(database.pool);
@@ -40,6 +53,7 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {} 
     },
     stopConsumers: () => stopChild(engine),
     pids: () => [engine?.pid, temporal.process.pid].filter(Boolean),
+    processNames: ['engine', 'Temporal server'],
     async close() {
       await stopChild(engine);
       await temporal.stop();

@@ -25,6 +25,7 @@ export async function createPgBossSystem({ databaseUrl, sinkUrl, concurrency }) 
     },
     stopConsumers: () => stopChild(worker),
     pids: () => [worker?.pid].filter(Boolean),
+    processNames: ['worker'],
     async close() {
       await stopChild(worker);
       await boss.stop({ graceful: false, wait: true });
