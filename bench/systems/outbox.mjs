@@ -36,7 +36,7 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {},
     async prepare() {
       const database = createDatabase({ connectionString: databaseUrl, max: 2 });
       await migrate(database.pool);
-      await addSubscription(database.db, { name: 'bench-sink', events: '*', target: { kind: 'webhook', config: { url: sinkUrl, secret: generateWebhookSecret() } } });
+      await addSubscription(database.db, { name: 'bench-sink', events: '*', target: { kind: 'webhook', config: { url: sinkUrl, secret: generateWebhookSecret(), allowPrivateAddresses: true } } });
       await database.close();
     },
     async enqueue(client, id, payload) {

@@ -32,6 +32,8 @@ export async function startPostgresTemporal({ adminUrl, database, visibilityData
     '--fresh',
   ];
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DECLARATIONS)) args.push('--search-attribute', `${name}=${type}`);
+  // BENCH_TEMPORAL_PG_FLAGS, e.g. '--pprof-port 7936' to profile the server, '--shards 1'.
+  args.push(...(process.env.BENCH_TEMPORAL_PG_FLAGS ?? '').split(' ').filter(Boolean));
   const env = { ...process.env };
   if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
   const child = spawn(binary.path, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
