@@ -8,6 +8,7 @@ import { deliverToTarget, type DeliverInput } from './deliver-to-target.js';
 import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInput } from './event-outcome.js';
 import { resolveRoutes, routeFor } from './resolve-routes.js';
 import { reserveSlot } from './flow-control.js';
+import { finishTurn, takeTurn } from './ordered-lanes.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 
 /** What activities need from the process that hosts them; nothing lives at module level. */
@@ -56,6 +57,10 @@ export function createActivities(deps: ActivityDependencies) {
      */
     reserveDeliverySlot: (input: { subscriptionId: string; ratePerSecond: number; burst?: number }) =>
       reserveSlot(deps.db, { ...input, clock: 'admit' }),
+    /** Asks for an ordered delivery's turn in its lane (tenant + aggregate, per subscription). */
+    takeTurn: (input: { eventId: string; subscriptionId: string }) => takeTurn(deps.db, input),
+    /** Closes the event's place in a lane; names the next waiting event's workflow to wake. */
+    finishTurn: (input: { eventId: string; subscriptionId: string }) => finishTurn(deps.db, input),
     /** Sets the event row's status. */
     setEventStatus: (input: { eventId: string; status: EventStatus }) => setEventStatus(outcomes, input),
   };

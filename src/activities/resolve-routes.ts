@@ -3,6 +3,7 @@ import type { Database, FanoutStrategy, SubscriptionsTable } from '../db/databas
 import { flowControlSchema, storedRetryPolicySchema } from '../subscriptions/subscription-schema.js';
 import type { DeliveryRoute, RouteRole, SagaPlan } from '../workflows/definitions.js';
 import { sagaPlanFor } from './resolve-saga.js';
+import { openLanesOf } from './ordered-lanes.js';
 import { tenantFlowControl } from '../subscriptions/tenant-flow-control.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -22,6 +23,11 @@ export interface ResolvedRoutes {
   eventExists: boolean;
   /** The event goes through this saga route instead of `routes` (absent in older histories). */
   saga?: SagaPlan;
+  /**
+   * Ordered subscriptions (ids) whose lanes hold this event: those routes wait for their turn, and
+   * lanes the event is not delivered to are closed at once. Absent when there are none.
+   */
+  orderedLanes?: string[];
 }
 
 export type RouteRow = Pick<Selectable<SubscriptionsTable>, 'id' | 'name' | 'target_kind' | 'retry_policy' | 'flow_control'> & { timeout_ms: number | null };
@@ -65,15 +71,17 @@ export function routeColumns(db: Kysely<Database>) {
  * const { routes } = await resolveRoutes(db, '42');
  */
 export async function resolveRoutes(db: Kysely<Database>, eventId: string): Promise<ResolvedRoutes> {
-  const event = await db
-    .selectFrom('outbox.events')
-    .select(['id', 'tenant_id', 'event_type', 'targets'])
-    .where('id', '=', eventId)
-    .executeTakeFirst();
+  const readEvent = () => db.selectFrom('outbox.events').select(['id', 'tenant_id', 'event_type', 'targets', 'aggregate_id', 'status']).where('id', '=', eventId);
+  let event = await readEvent().executeTakeFirst();
   if (!event) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: false };
+  // Still pending: the relay that started this workflow has not committed yet, and its commit
+  // puts the event in its ordered lanes. FOR SHARE waits for that commit (the relay holds the row).
+  if (event.status === 'pending' && event.aggregate_id !== null) event = (await readEvent().forShare().executeTakeFirst()) ?? event;
+  const lanes = event.aggregate_id === null ? [] : await openLanesOf(db, eventId);
+  const orderedLanes = lanes.length > 0 ? { orderedLanes: lanes } : {};
   // Explicit targets name plain subscriptions; otherwise a matching saga route takes the event.
   const saga = event.targets ? undefined : await sagaPlanFor(db, event);
-  if (saga) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: true, saga };
+  if (saga) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: true, saga, ...orderedLanes };
 
   const rows = await routeColumns(db)
     .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
@@ -97,7 +105,7 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string): Prom
     else roles[name] = 'required';
   }
   for (const name of missingTargets) roles[name] = 'required';
-  return { routes, roles, strategy: rule.strategy, missingTargets, eventExists: true };
+  return { routes, roles, strategy: rule.strategy, missingTargets, eventExists: true, ...orderedLanes };
 }
 
 /**

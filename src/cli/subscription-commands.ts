@@ -62,6 +62,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .addOption(new Option('--rate <n>', 'at most n deliveries per second to this endpoint, across all workers').argParser(positiveNumber))
     .addOption(new Option('--burst <n>', 'with --rate: deliveries that may go at once after a quiet spell (default 1)').argParser(positiveInteger))
     .addOption(new Option('--max-in-flight <n>', 'at most n deliveries to this endpoint at the same time, across all workers').argParser(positiveInteger))
+    .option('--ordered', "deliver each tenant + aggregate's events one at a time, in commit order (a dead letter holds its successors)")
     .option('--disabled', 'add it disabled')
     .option('--json', 'print the result as JSON')
     .action(async (flags: AddSubscriptionFlags) => (await subscriptionCommands()).addSubscriptionCommand(flags));

@@ -21,6 +21,7 @@ export interface Database {
   'outbox.endpoint_throttle': EndpointThrottleTable;
   'outbox.delivery_leases': DeliveryLeasesTable;
   'outbox.tenant_flow_control': TenantFlowControlTable;
+  'outbox.ordered_deliveries': OrderedDeliveriesTable;
 }
 
 export interface TenantFlowControlTable {
@@ -110,6 +111,8 @@ export interface SubscriptionsTable {
   target_config: ColumnType<unknown, string, string>;
   retry_policy: ColumnType<unknown, string | undefined, string>;
   enabled: Generated<boolean>;
+  /** Deliveries of one tenant + aggregate go one at a time, in commit order (ordered_deliveries). */
+  ordered: Generated<boolean>;
   /** Rate limit and in-flight cap ({@link FlowControl}); `{}` for none. */
   flow_control: ColumnType<unknown, string | undefined, string>;
   disabled_reason: string | null;
@@ -187,3 +190,14 @@ export type NewDeliveryRow = Insertable<DeliveriesTable>;
 export type DeadLetterRow = Selectable<DeadLettersTable>;
 export type CircuitBreakerRow = Selectable<CircuitBreakersTable>;
 export type NewDeadLetterRow = Insertable<DeadLettersTable>;
+
+/** A delivery's place in its lane: one ordered subscription, one tenant, one aggregate. */
+export interface OrderedDeliveriesTable {
+  subscription_id: string;
+  tenant_id: string;
+  /** `aggregate_type:aggregate_id` */
+  ordering_key: string;
+  event_id: string;
+  state: Generated<'waiting' | 'delivering' | 'done'>;
+  updated_at: Generated<Date>;
+}

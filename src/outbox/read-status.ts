@@ -17,6 +17,11 @@ export interface OutboxStatus {
   breakers: { endpoint: string; state: CircuitState; consecutiveFailures: number; failingSince: Date | null; nextProbeAt: Date | null; lastError: string | null }[];
   /** Subscriptions that are disabled, with why. */
   disabledSubscriptions: { name: string; reason: string | null }[];
+  /**
+   * Ordered lanes held by a dead letter: the aggregate's later events wait until it is retried
+   * or discarded (`waiting` of them so far).
+   */
+  blockedLanes: { subscription: string; tenant: string; orderingKey: string; blockedByEventId: string; deadLetterId: string; waiting: number }[];
 }
 
 /**
@@ -28,7 +33,7 @@ export interface OutboxStatus {
  * console.log(`${status.pending} pending, lag ${status.oldestPendingAgeSeconds ?? 0}s`);
  */
 export async function readOutboxStatus(db: Kysely<Database>): Promise<OutboxStatus> {
-  const [oldest, counts, deadLetters, breakers, disabled] = await Promise.all([
+  const [oldest, counts, deadLetters, breakers, disabled, blocked] = await Promise.all([
     db
       .selectFrom('outbox.events')
       .select(sql<number>`extract(epoch from clock_timestamp() - created_at)::float8`.as('age'))
@@ -49,6 +54,16 @@ export async function readOutboxStatus(db: Kysely<Database>): Promise<OutboxStat
       .orderBy('endpoint')
       .execute(),
     db.selectFrom('outbox.subscriptions').select(['name', 'disabled_reason']).where('enabled', '=', false).orderBy('name').execute(),
+    sql<{ subscription: string; tenant: string; ordering_key: string; event_id: string; dead_letter_id: string; waiting: string }>`
+      SELECT s.name AS subscription, head.tenant_id AS tenant, head.ordering_key, head.event_id, d.id AS dead_letter_id,
+             (SELECT count(*) FROM outbox.ordered_deliveries w
+               WHERE w.subscription_id = head.subscription_id AND w.tenant_id = head.tenant_id
+                 AND w.ordering_key = head.ordering_key AND w.state = 'waiting') AS waiting
+        FROM outbox.dead_letters d
+        JOIN outbox.ordered_deliveries head ON head.event_id = d.event_id AND head.subscription_id = d.subscription_id AND head.state <> 'done'
+        JOIN outbox.subscriptions s ON s.id = head.subscription_id
+       WHERE d.resolved_at IS NULL
+       ORDER BY d.id`.execute(db),
   ]);
   const byStatus: Record<EventStatus, number> = { pending: 0, dispatched: 0, delivered: 0, dead_lettered: 0, discarded: 0, expired: 0, compensated: 0 };
   for (const row of counts) byStatus[row.status] = Number(row.count);
@@ -67,5 +82,13 @@ export async function readOutboxStatus(db: Kysely<Database>): Promise<OutboxStat
       lastError: row.last_error,
     })),
     disabledSubscriptions: disabled.map((row) => ({ name: row.name, reason: row.disabled_reason })),
+    blockedLanes: blocked.rows.map((row) => ({
+      subscription: row.subscription,
+      tenant: row.tenant,
+      orderingKey: row.ordering_key,
+      blockedByEventId: row.event_id,
+      deadLetterId: row.dead_letter_id,
+      waiting: Number(row.waiting),
+    })),
   };
 }

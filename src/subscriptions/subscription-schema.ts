@@ -129,6 +129,8 @@ export const newSubscriptionSchema = z.object({
   target: targetSchema,
   retryPolicy: retryPolicySchema.prefault({}),
   flowControl: flowControlSchema.default({}),
+  /** Deliver each tenant + aggregate's events one at a time, in commit order. */
+  ordered: z.boolean({ error: 'must be true or false' }).default(false),
   enabled: z.boolean().default(true),
 });
 

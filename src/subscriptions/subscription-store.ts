@@ -25,6 +25,8 @@ export interface SubscriptionSummary {
   retryPolicy: RetryPolicy;
   /** Rate limit and in-flight cap; empty when unlimited. */
   flowControl: FlowControlSettings;
+  /** Events of one tenant + aggregate are delivered one at a time, in commit order. */
+  ordered: boolean;
   enabled: boolean;
   /** Why it is disabled (by an operator, or by the engine after its endpoint failed for days). */
   disabledReason: string | null;
@@ -65,6 +67,7 @@ function summarise(row: SubscriptionRow): SubscriptionSummary {
     target: describeTarget(row),
     retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
     flowControl: flowControlSchema.catch({}).parse(row.flow_control ?? {}),
+    ordered: row.ordered,
     enabled: row.enabled,
     disabledReason: row.enabled ? null : row.disabled_reason,
     createdAt: row.created_at,
@@ -113,6 +116,7 @@ export async function addSubscription(
         target_config: JSON.stringify(subscription.target.config),
         retry_policy: JSON.stringify(subscription.retryPolicy),
         flow_control: JSON.stringify(subscription.flowControl),
+        ordered: subscription.ordered,
         enabled: subscription.enabled,
       })
       .returningAll()

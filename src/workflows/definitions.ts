@@ -107,6 +107,8 @@ export interface RouteStatus {
   passes: number;
   lastError?: string;
   lastStatusCode?: number | null;
+  /** An ordered route waiting for its turn: the earlier event (id) of its aggregate it waits for. */
+  waitingForEvent?: string;
   /** The open (or last) outbox.dead_letters row of this route. */
   deadLetterId?: string;
   discardReason?: string;
@@ -203,6 +205,11 @@ export interface ReplaySignalArgs {
 export const retrySignal = defineSignal<[RetrySignalArgs?]>('retry');
 export const discardSignal = defineSignal<[DiscardSignalArgs?]>('discard');
 export const replaySignal = defineSignal<[ReplaySignalArgs?]>('replay');
+/**
+ * Sent by the workflow of the previous event in an ordered lane when it is done there: this
+ * event's delivery to that subscription may go. Operators never need it (the engine sends it).
+ */
+export const orderedTurnSignal = defineSignal<[{ subscriptionId: string }]>('orderedTurn');
 export const statusQuery = defineQuery<EventDeliveryStatus>('status');
 
 /**

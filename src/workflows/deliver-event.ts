@@ -1,8 +1,9 @@
-import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EventStatus } from '../db/database.js';
 import {
   DEFAULT_DEAD_LETTER_HOLD_MS,
   discardSignal,
+  orderedTurnSignal,
   replaySignal,
   retrySignal,
   searchAttributeKeys,
@@ -61,11 +62,47 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     return statusWrites;
   };
 
+  // Ordered lanes (subscription ids) this event still holds a place in, and wake-ups received.
+  const openLanes = new Set<string>();
+  const turnsSignalled = new Set<string>();
+
+  /** Waits until every earlier event of the aggregate is done in this subscription's lane. */
+  const waitForTurn = async (subscriptionId: string, run: RouteRun): Promise<void> => {
+    for (;;) {
+      // Cleared before asking, so a wake-up that races with the answer is kept, not lost.
+      turnsSignalled.delete(subscriptionId);
+      const answer = await bookkeeping.takeTurn({ eventId: input.eventId, subscriptionId });
+      if (answer.go) {
+        delete run.status.waitingForEvent;
+        return;
+      }
+      run.status.waitingForEvent = answer.blockedBy;
+      await condition(() => turnsSignalled.has(subscriptionId), answer.recheckMs);
+    }
+  };
+
+  /** Leaves the lane and wakes the next event waiting in it. */
+  const closeLane = async (subscriptionId: string): Promise<void> => {
+    if (!openLanes.delete(subscriptionId)) return;
+    const { successorWorkflowId } = await bookkeeping.finishTurn({ eventId: input.eventId, subscriptionId });
+    if (!successorWorkflowId) return;
+    // Not started yet (or already gone): it finds the lane open when it asks for its turn.
+    await getExternalWorkflowHandle(successorWorkflowId)
+      .signal(orderedTurnSignal, { subscriptionId })
+      .catch(() => undefined);
+  };
+
   const start = (run: RouteRun): void => {
     run.running = true;
     run.status.passes += 1;
     const siblings = () => [...runs.values()].filter((other) => other !== run && other.status.role === 'any_of');
-    void deliverRoute(run, { input, workflowId, holdMs, syncStatus, anyOfSiblings: siblings })
+    const lane = run.route && openLanes.has(run.route.subscriptionId) ? run.route.subscriptionId : undefined;
+    const deliver = async () => {
+      if (lane) await waitForTurn(lane, run);
+      await deliverRoute(run, { input, workflowId, holdMs, syncStatus, anyOfSiblings: siblings });
+      if (lane) await closeLane(lane);
+    };
+    void deliver()
       .catch((error: unknown) => failures.push(error))
       .finally(() => {
         run.running = false;
@@ -73,6 +110,9 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   };
 
   setHandler(statusQuery, snapshot);
+  setHandler(orderedTurnSignal, ({ subscriptionId }) => {
+    turnsSignalled.add(subscriptionId);
+  });
   setHandler(retrySignal, (args) => {
     for (const run of selected(args?.subscriptions)) if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
   });
@@ -94,8 +134,13 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   if (!resolved.eventExists) {
     throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, 'EventGone');
   }
-  // A saga route replaces the plain fan-out (its handlers replace the ones above).
-  if (resolved.saga) return runSagaRoute(resolved.saga, { input, workflowId, holdMs });
+  for (const lane of resolved.orderedLanes ?? []) openLanes.add(lane);
+  // A saga route replaces the plain fan-out (its handlers replace the ones above); it is not
+  // delivered through the lanes, so they are left at once.
+  if (resolved.saga) {
+    for (const lane of [...openLanes]) await closeLane(lane);
+    return runSagaRoute(resolved.saga, { input, workflowId, holdMs });
+  }
   const wanted = (name: string) => !input.subscriptions?.length || input.subscriptions.includes(name);
   const newRun = (name: string, route: DeliveryRoute | undefined): RouteRun => ({
     status: { subscriptionName: name, state: 'delivering', role: resolved.roles?.[name] ?? 'required', attempts: 0, passes: 0 },
@@ -107,6 +152,9 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   for (const route of resolved.routes) if (wanted(route.subscriptionName)) runs.set(route.subscriptionName, newRun(route.subscriptionName, route));
   for (const name of resolved.missingTargets) if (wanted(name)) runs.set(name, newRun(name, undefined));
   routed = true;
+  // Lanes of subscriptions this run does not deliver to (filtered out, removed) are left at once.
+  const delivered = new Set([...runs.values()].flatMap((run) => (run.route ? [run.route.subscriptionId] : [])));
+  for (const lane of [...openLanes]) if (!delivered.has(lane)) await closeLane(lane);
   upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }]);
   if (runs.size > 0) void syncStatus();
   for (const run of runs.values()) start(run);

@@ -85,6 +85,12 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
       console.log('\ndisabled subscriptions');
       for (const disabled of status.disabledSubscriptions) console.log(`  ${disabled.name}: ${disabled.reason ?? 'no reason recorded'}`);
     }
+    if (status.blockedLanes.length > 0) {
+      console.log('\nordered deliveries held by a dead letter (retry or discard it to release the rest)');
+      for (const lane of status.blockedLanes) {
+        console.log(`  ${lane.subscription} ${lane.tenant}/${lane.orderingKey}: event ${lane.blockedByEventId} dead-lettered (dead letter ${lane.deadLetterId}), ${lane.waiting} later event(s) waiting`);
+      }
+    }
   } finally {
     await database.close();
   }

@@ -30,6 +30,7 @@ export interface AddSubscriptionFlags extends TargetFlags {
   rate?: number;
   burst?: number;
   maxInFlight?: number;
+  ordered?: boolean;
   disabled?: boolean;
   json?: boolean;
 }
@@ -61,6 +62,7 @@ export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promi
       target: { kind: target.kind, config: target.config },
       retryPolicy,
       flowControl,
+      ordered: flags.ordered === true,
       enabled: !flags.disabled,
     }).catch((error: unknown) => {
       throw error instanceof InvalidSubscriptionError && error.issues.length > 0 ? withFlagNames(error, target.kind) : error;
@@ -73,6 +75,7 @@ export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promi
   console.log(`added subscription ${summary.name} (id ${summary.id}): ${summary.events} of tenant ${summary.tenant} → ${summary.target}`);
   console.log(`retry policy: ${describePolicy(summary)}`);
   if (Object.keys(summary.flowControl).length > 0) console.log(`flow control: ${describeLimits(summary)}`);
+  if (summary.ordered) console.log('ordered: events of one tenant + aggregate are delivered one at a time, in commit order (events without aggregate_id are not ordered)');
   if (target.generatedSecret) {
     // Printed once, here only: it is not shown by `list` and never logged.
     console.log(`signing secret (generated; give it to the receiver to verify webhook-signature): ${target.generatedSecret}`);
@@ -119,8 +122,8 @@ export async function listSubscriptionsCommand(flags: { json?: boolean }): Promi
     return;
   }
   printTable(
-    ['ID', 'NAME', 'TENANT', 'EVENTS', 'TARGET', 'RETRY', 'LIMITS', 'ENABLED'],
-    subscriptions.map((s) => [s.id, s.name, s.tenant, s.events, `${s.targetKind} ${s.target}`, describePolicy(s), describeLimits(s), s.enabled ? 'yes' : 'no']),
+    ['ID', 'NAME', 'TENANT', 'EVENTS', 'TARGET', 'RETRY', 'LIMITS', 'ORDERED', 'ENABLED'],
+    subscriptions.map((s) => [s.id, s.name, s.tenant, s.events, `${s.targetKind} ${s.target}`, describePolicy(s), describeLimits(s), s.ordered ? 'per aggregate' : 'no', s.enabled ? 'yes' : 'no']),
   );
   for (const disabled of subscriptions.filter((s) => !s.enabled && s.disabledReason)) {
     console.log(`\n${disabled.name} is disabled: ${disabled.disabledReason}\n  re-enable: outbox subscriptions enable ${disabled.name}`);
