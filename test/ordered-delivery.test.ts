@@ -4,7 +4,10 @@
 // never two at once per aggregate, while different aggregates overlap; a sink that fails now and
 // then only delays. A dead-lettered event holds its aggregate's later events (shown by
 // `outbox status`) until an operator retries it; other aggregates go on.
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
@@ -13,6 +16,8 @@ import { operatorEnv } from './helpers/operator-env.js';
 import { runCli } from './helpers/run-cli.js';
 import { createTestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
 
 interface Arrival {
   aggregate: string;
@@ -175,5 +180,13 @@ describe('per-aggregate ordering', () => {
     await waitFor(() => sink.delivered('stuck').length === 4, { what: 'the stuck aggregate to drain after the retry' });
     expect(sink.delivered('stuck')).toEqual([1, 2, 3, 4]);
     expect(sink.maxInFlightPerAggregate).toBe(1);
+    // Event 3 of the stuck aggregate waited for its turn and was woken by a signal: its history
+    // is a determinism fixture (replayed by workflow-replay.test.ts on every run).
+    if (process.env.RECORD_HISTORIES === '1') {
+      const handle = engine.handle('shop', 'stuck-2');
+      await handle.result();
+      const history = await handle.fetchHistory();
+      await writeFile(`${FIXTURES}ordered-waited-for-turn.json`, `${JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`);
+    }
   });
 });
