@@ -109,3 +109,10 @@ async function postgresPids() {
   }
   return pids;
 }
+
+/** Busy CPU seconds of the whole machine so far (all cores; /proc/stat), to spot other load. */
+export async function machineBusySeconds() {
+  const [cpu] = (await readFile('/proc/stat', 'utf8')).split('\n');
+  const [user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / TICKS;
+}

@@ -12,8 +12,9 @@
 // PostgreSQL databases of its own, and --temporal both runs the two side by side.
 // Prints a table and writes bench/results/<date>.json. Figures are compared within the run.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import pg from 'pg';
-import { percentile, sleep, watchPostgres, watchProcesses } from './measure.mjs';
+import { machineBusySeconds, percentile, sleep, watchPostgres, watchProcesses } from './measure.mjs';
 import { startSink } from './sink.mjs';
 import { createGraphileWorkerSystem } from './systems/graphile-worker.mjs';
 import { createOutboxSystem } from './systems/outbox.mjs';
@@ -173,10 +174,12 @@ async function benchSystem(name, sink) {
     await system.startConsumers();
     const watch = watchProcesses(system.pids());
     const watchDb = watchPostgres(sampler);
+    const [busyBefore, drainStarted] = [await machineBusySeconds(), Date.now()];
     const ids = Array.from({ length: profile.backlog }, (_, n) => `backlog-${n}`);
     const drained = await waitForArrivals(sink, ids, 30 * 60_000);
     const usage = await watch.stop();
     const dbUsage = await watchDb.stop();
+    const busy = (await machineBusySeconds()) - busyBefore;
     const arrivals = ids.map((id) => sink.firstArrival.get(id)).filter(Boolean);
     const span = Math.max(...arrivals) - Math.min(...arrivals);
     result.drainRatePerSecond = drained ? Math.round(((profile.backlog - 1) / span) * 1000) : null;
@@ -189,6 +192,11 @@ async function benchSystem(name, sink) {
     result.drainPostgresCpuSeconds = postgresCpuByRole(dbUsage, database, temporalDatabases);
     const pgOwn = Object.entries(result.drainPostgresCpuSeconds).filter(([role]) => !role.startsWith('other')).reduce((sum, [, s]) => sum + s, 0);
     result.postgresCpuSecondsPer1000 = +((pgOwn / profile.backlog) * 1000).toFixed(2);
+    // Cores busy during the drain, and how many of them went to anything but this system and
+    // its PostgreSQL share (the bench's own writers and sink, or other load on the machine).
+    const drainSeconds = (Date.now() - drainStarted) / 1000;
+    result.drainMachineBusyCores = +(busy / drainSeconds).toFixed(2);
+    result.drainOtherBusyCores = +((busy - usage.cpuSeconds - pgOwn) / drainSeconds).toFixed(2);
 
     result.lag = {};
     for (const load of profile.loads) {
@@ -258,6 +266,7 @@ function printTable(results, baseline) {
     ['PostgreSQL CPU s per 1 000 deliveries (drain)', (r) => r.postgresCpuSecondsPer1000],
     ['  by database', (r) => Object.entries(r.drainPostgresCpuSeconds ?? {}).filter(([role]) => !role.startsWith('other')).map(([role, seconds]) => `${role.replace(/ \(.*/, '')} ${((seconds / profile.backlog) * 1000).toFixed(2)}`).join(', ')],
     ['peak RSS of its processes (MB)', (r) => r.peakRssMb],
+    [`machine cores busy during the drain (of ${cpus().length}) / on anything else`, (r) => `${r.drainMachineBusyCores} / ${r.drainOtherBusyCores}`],
   ];
   const header = ['', ...results.map((r) => r.system), ...(base ? ['drain vs graphile-worker'] : [])];
   const lines = rows.map(([label, value]) => [label, ...results.map((r) => String(value(r))), ...(base ? [label.startsWith('drain') ? results.map((r) => `${r.system}: ${(r.drainRatePerSecond / base.drainRatePerSecond).toFixed(2)}×`).join(', ') : ''] : [])]);
