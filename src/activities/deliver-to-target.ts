@@ -35,6 +35,8 @@ export interface DeliverInput {
   flowControl?: FlowControl;
   /** A saga step or compensation: its own message id, the saga's results, the step's answer kept. */
   sagaStep?: SagaStepRef;
+  /** Attempts this pass already made as a local activity (the fast first attempt): numbering goes on from there. */
+  attemptOffset?: number;
 }
 
 export interface DeliverResult {
@@ -71,7 +73,7 @@ function parseConfig(kind: TargetKind, name: string, stored: unknown): unknown {
  */
 export async function deliverToTarget(deps: DeliveryDependencies, input: DeliverInput): Promise<DeliverResult> {
   const context = Context.current();
-  const attempt = context.info.attempt;
+  const attempt = context.info.attempt + (input.attemptOffset ?? 0);
   const [event, subscription] = await Promise.all([
     deps.db.selectFrom('outbox.events').selectAll().where('id', '=', input.eventId).executeTakeFirst(),
     deps.db.selectFrom('outbox.subscriptions').selectAll().where('id', '=', input.subscriptionId).executeTakeFirst(),

@@ -109,11 +109,17 @@ export function countsAgainstEndpoint(error: DeliveryError): boolean {
 export interface DeliveryFailureDetails {
   attempt: number;
   statusCode: number | null;
+  /** When the next attempt may go (ms), for a workflow scheduling it itself (the local first attempt). */
+  retryDelayMs?: number;
 }
 
 /** Turns a DeliveryError into the ApplicationFailure the activity throws. */
 export function toApplicationFailure(error: DeliveryError, attempt: number): ApplicationFailure {
-  const details: DeliveryFailureDetails = { attempt, statusCode: error.statusCode ?? null };
+  const details: DeliveryFailureDetails = {
+    attempt,
+    statusCode: error.statusCode ?? null,
+    ...(error.retryable && error.retryAfterMs !== undefined && { retryDelayMs: error.retryAfterMs }),
+  };
   return ApplicationFailure.create({
     message: error.message,
     type: error.failureType,

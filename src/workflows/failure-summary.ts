@@ -15,10 +15,11 @@ export interface FailureSummary {
  * activity attaches DeliveryFailureDetails to its ApplicationFailures; a deadline (schedule-to-
  * close timeout) wraps the last one in a TimeoutFailure.
  */
-export function summariseFailure(error: ActivityFailure): FailureSummary {
+export function summariseFailure(error: ActivityFailure | ApplicationFailure): FailureSummary {
   let application: ApplicationFailure | undefined;
   let timeout: TimeoutFailure | undefined;
-  for (let cause: Error | undefined = error.cause; cause; cause = (cause as TemporalFailure).cause) {
+  // A local activity's failure can arrive as the ApplicationFailure itself, not wrapped.
+  for (let cause: Error | undefined = error instanceof ApplicationFailure ? error : error.cause; cause; cause = (cause as TemporalFailure).cause) {
     if (cause instanceof ApplicationFailure) application ??= cause;
     if (cause instanceof TimeoutFailure) timeout ??= cause;
   }

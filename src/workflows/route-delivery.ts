@@ -1,9 +1,10 @@
 // One route of a deliverEvent workflow: deliver, and on failure act by the route's role (dead
 // letter and wait for an operator, or give up quietly when the route was not needed).
-import { ActivityFailure, condition, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { createActivities } from '../activities/create-activities.js';
 import type { DeliverEventInput, DeliveryRoute, RouteStatus } from './definitions.js';
 import { summariseFailure } from './failure-summary.js';
+import type { DeliveryFailureDetails } from '../activities/delivery-failure.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -89,7 +90,7 @@ async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | 
     delete status.lastError;
     return undefined;
   } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
+    if (!(error instanceof ActivityFailure) && !(error instanceof ApplicationFailure)) throw error;
     const summary = summariseFailure(error);
     return {
       message: summary.message,
@@ -180,18 +181,7 @@ export async function deliverOnce(
     });
     if (waitMs > 0) await sleep(waitMs);
   }
-  const { deliver } = proxyActivities<Activities>({
-    startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS + (limits ? FLOW_CONTROL_WAIT_MS : 0),
-    ...(policy.deadlineMs !== undefined && { scheduleToCloseTimeout: policy.deadlineMs }),
-    retry: {
-      initialInterval: policy.initialIntervalMs,
-      backoffCoefficient: policy.backoffCoefficient,
-      maximumInterval: policy.maximumIntervalMs,
-      maximumAttempts: policy.maximumAttempts,
-      nonRetryableErrorTypes: policy.nonRetryableErrorTypes,
-    },
-  });
-  return deliver({
+  const common = {
     eventId: input.eventId,
     subscriptionId: route.subscriptionId,
     workflowId,
@@ -206,5 +196,40 @@ export async function deliverOnce(
       ...(policy.retryDelaysMs !== undefined && { retryDelaysMs: policy.retryDelaysMs }),
       ...(policy.jitter !== undefined && { jitter: policy.jitter }),
     },
+  };
+  let attemptOffset = 0;
+  // Fast path: the first attempt runs as a local activity, inside the workflow task that routed
+  // the event, so an event delivered at once costs the server one workflow task instead of two
+  // workflow tasks and an activity task. Only a retryable failure falls back to the regular
+  // activity, whose attempts go on from 2 under the subscription's policy. Passes with flow
+  // control or a deadline, and operator passes, keep the regular activity throughout.
+  if (!limits && policy.deadlineMs === undefined && !operatorPass && patched('local-first-attempt')) {
+    const { deliver: deliverLocally } = proxyLocalActivities<Activities>({
+      startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS,
+      retry: { maximumAttempts: 1 },
+    });
+    try {
+      return await deliverLocally(common);
+    } catch (error) {
+      // A local activity's failure can arrive unwrapped (the ApplicationFailure itself).
+      const failure = error instanceof ApplicationFailure ? error : error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      if (!failure || failure.nonRetryable || policy.maximumAttempts <= 1 || policy.nonRetryableErrorTypes.includes(failure.type ?? '')) throw error;
+      // Wait as the policy says before attempt 2 (the activity computed it, with jitter or Retry-After).
+      const details = failure.details?.[0] as DeliveryFailureDetails | undefined;
+      await sleep(details?.retryDelayMs ?? policy.initialIntervalMs);
+      attemptOffset = 1;
+    }
+  }
+  const { deliver } = proxyActivities<Activities>({
+    startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS + (limits ? FLOW_CONTROL_WAIT_MS : 0),
+    ...(policy.deadlineMs !== undefined && { scheduleToCloseTimeout: policy.deadlineMs }),
+    retry: {
+      initialInterval: policy.initialIntervalMs,
+      backoffCoefficient: policy.backoffCoefficient,
+      maximumInterval: policy.maximumIntervalMs,
+      maximumAttempts: policy.maximumAttempts - attemptOffset,
+      nonRetryableErrorTypes: policy.nonRetryableErrorTypes,
+    },
   });
+  return deliver({ ...common, ...(attemptOffset > 0 && { attemptOffset }) });
 }

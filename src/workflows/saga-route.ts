@@ -1,7 +1,7 @@
 // A saga route inside deliverEvent: steps in order; when one fails for good, the completed ones
 // are undone in reverse through their compensation targets. A compensation that exhausts its
 // policy is dead-lettered and waits for an operator, like any delivery.
-import { ActivityFailure, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { EventStatus } from '../db/database.js';
 import { Compensations } from './compensations.js';
 import {
@@ -180,7 +180,7 @@ async function runStep(
     const result = await deliverOnce(context.input, route, context.workflowId, operatorPass, { saga, step, compensation });
     return { attempts: result.attempt };
   } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
+    if (!(error instanceof ActivityFailure) && !(error instanceof ApplicationFailure)) throw error;
     const summary = summariseFailure(error);
     const attempts = summary.attempts ?? route.retryPolicy.maximumAttempts;
     return { failure: { message: summary.message, attempts, statusCode: summary.statusCode, fromLog: summary.completeFromDeliveryLog }, attempts };
