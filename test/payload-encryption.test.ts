@@ -71,8 +71,10 @@ describe('encrypted histories', () => {
     runCli(['temporal', '--', 'workflow', 'show', '--workflow-id', workflowId, '--output', 'json', ...extra], { TEMPORAL_ADDRESS: inject('temporalAddress') });
   /**
    * Every payload's encoding in a history, except search attributes (readable by design, for the
-   * UI's filters) and local-activity marker bookkeeping (`details.data`: the SDK's own activity
-   * type, attempt and timestamps; the activity's result is `details.result`, encrypted).
+   * UI's filters), local-activity marker bookkeeping (`details.data`: the SDK's own activity
+   * type, attempt and timestamps; the activity's result is `details.result`, encrypted) and patch
+   * markers (`details.patch-data`: the patch id, written by the SDK core; checked below to hold
+   * nothing else).
    */
   const encodings = (history: unknown): string[] => {
     const found: string[] = [];
@@ -80,7 +82,7 @@ describe('encrypted histories', () => {
     const walk = (node: unknown, inSearchAttributes: boolean) => {
       if (!node || typeof node !== 'object') return;
       for (const [name, value] of Object.entries(node)) {
-        const nested = inSearchAttributes || name === 'searchAttributes' || (name === 'data' && path.at(-1) === 'details');
+        const nested = inSearchAttributes || name === 'searchAttributes' || ((name === 'data' || name === 'patch-data') && path.at(-1) === 'details');
         path.push(name);
         if (name === 'metadata' && value && typeof value === 'object' && 'encoding' in value && !inSearchAttributes) {
           const encoding = Buffer.from(String((value as { encoding: string }).encoding), 'base64').toString('utf8');
@@ -118,6 +120,10 @@ describe('encrypted histories', () => {
     const rawEncodings = encodings(JSON.parse(raw.stdout));
     expect(rawEncodings.length).toBeGreaterThan(3);
     expect(new Set(rawEncodings)).toEqual(new Set(['binary/encrypted']));
+    // The only clear-text payloads left are patch markers, and they carry the patch id alone.
+    const history = JSON.parse(raw.stdout) as { events: { markerRecordedEventAttributes?: { details?: Record<string, { payloads: { data: string }[] }> } }[] };
+    const patchData = history.events.flatMap((event) => event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []);
+    for (const payload of patchData) expect(Object.keys(JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as object).sort()).toEqual(['deprecated', 'id']);
 
     const codec = ['--codec-endpoint', `http://127.0.0.1:${port}/codec`];
     const refused = await show('outbox:crypt:crypt-1', codec);
