@@ -7,13 +7,13 @@
 //   node bench/temporal-pg/build.mjs   # builds if needed, prints the binary's path
 //
 // TEMPORAL_PG=/path/to/temporal-pg skips all this.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWithGo } from '../../dist/temporal/build-with-go.js';
 
 const SOURCE_DIR = fileURLToPath(new URL('.', import.meta.url));
 const SOURCES = ['main.go', 'go.mod', 'go.sum'];
@@ -56,46 +56,21 @@ export async function findTemporalPg({ env = process.env, onProgress = () => und
   const binary = join(cacheDir, 'temporal-pg');
   if (await isExecutable(binary)) return { path: binary, source: 'cache' };
 
-  await mkdir(cacheDir, { recursive: true });
-  const buildDir = await mkdtemp(join(cacheDir, '.build-'));
   const version = await temporalServerVersion();
-  const started = Date.now();
   onProgress(`Building temporal-pg (go.temporal.io/server ${version} on PostgreSQL) with Go; the first build takes several minutes…`);
-  const child = spawn('go', ['build', '-trimpath', '-o', join(buildDir, 'temporal-pg'), '.'], {
-    cwd: SOURCE_DIR,
-    env: { ...env, GOFLAGS: `${env.GOFLAGS ?? ''} -mod=mod`.trim() },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const buildSeconds = await buildWithGo({
+    command: (buildDir) => ({
+      args: ['build', '-trimpath', '-o', join(buildDir, 'temporal-pg'), '.'],
+      env: { ...env, GOFLAGS: `${env.GOFLAGS ?? ''} -mod=mod`.trim() },
+      cwd: SOURCE_DIR,
+    }),
+    destination: binary,
+    label: 'temporal-pg',
+    onProgress,
+    failure: (code, output) => new Error(`go build of ${SOURCE_DIR} failed (exit ${code}). Last output:\n${output}\nIs Go 1.25+ installed and the Go module proxy reachable?`),
   });
-  let downloads = 0;
-  const output = [];
-  const collect = (chunk) => {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      if (line.startsWith('go: downloading')) downloads += 1;
-      output.push(line);
-      if (output.length > 40) output.shift();
-    }
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const ticker = setInterval(() => {
-    onProgress(`  still building temporal-pg: ${Math.round((Date.now() - started) / 1000)}s elapsed, ${downloads} modules downloaded`);
-  }, 15_000);
-  try {
-    const code = await new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', resolve);
-    });
-    if (code !== 0) {
-      throw new Error(`go build of ${SOURCE_DIR} failed (exit ${code}). Last output:\n${output.join('\n')}\nIs Go 1.25+ installed and the Go module proxy reachable?`);
-    }
-    await rename(join(buildDir, 'temporal-pg'), binary);
-    const buildSeconds = Math.round((Date.now() - started) / 1000);
-    onProgress(`Built temporal-pg in ${buildSeconds}s → ${binary}`);
-    return { path: binary, source: 'go build', buildSeconds };
-  } finally {
-    clearInterval(ticker);
-    await rm(buildDir, { recursive: true, force: true });
-  }
+  onProgress(`Built temporal-pg in ${buildSeconds}s → ${binary}`);
+  return { path: binary, source: 'go build', buildSeconds };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

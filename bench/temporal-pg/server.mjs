@@ -1,9 +1,8 @@
 // Starts bench/temporal-pg (Temporal on PostgreSQL) as a child process and waits until its
 // frontend answers, like startDevServer does for `temporal server start-dev`.
 import { spawn } from 'node:child_process';
-import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../../dist/workflows/definitions.js';
-import { freePort } from '../../dist/temporal/dev-server.js';
+import { freePort, temporalAnswers } from '../../dist/temporal/dev-server.js';
 import { findTemporalPg } from './build.mjs';
 
 /**
@@ -64,7 +63,7 @@ export async function startPostgresTemporal({ adminUrl, database, visibilityData
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exited) throw new Error(`temporal-pg stopped during start-up (${exited}). Its last output:\n${output.join('\n')}`);
-    if (ready && (await answers(address))) break;
+    if (ready && (await temporalAnswers(address))) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`temporal-pg did not answer on ${address} within ${startTimeoutMs} ms. Last output:\n${output.join('\n')}`);
@@ -75,15 +74,3 @@ export async function startPostgresTemporal({ adminUrl, database, visibilityData
   return { address, process: child, binary: binary.path, stop, output };
 }
 
-async function answers(address) {
-  let connection;
-  try {
-    connection = await Connection.connect({ address, connectTimeout: 1_000 });
-    await connection.workflowService.describeNamespace({ namespace: 'default' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await connection?.close().catch(() => undefined);
-  }
-}

@@ -97,7 +97,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
           `Is port ${port} or ${uiPort ?? ''} already in use? Set OUTBOX_DEV_TEMPORAL_PORT / OUTBOX_DEV_TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS to use a running server.`,
       );
     }
-    if (await answers(address)) break;
+    if (await temporalAnswers(address)) break;
     if (Date.now() > deadline) {
       await stop();
       throw new DevServerError(`The Temporal dev server did not answer on ${address} within ${options.startTimeoutMs ?? 60_000}ms. Last output:\n${output.join('\n')}`);
@@ -107,7 +107,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   return { address, uiUrl: uiPort === undefined ? undefined : `http://${ip}:${uiPort}`, process: child, stop };
 }
 
-async function answers(address: string): Promise<boolean> {
+/** True when a Temporal frontend at `address` answers for the `default` namespace (start-up probe). */
+export async function temporalAnswers(address: string): Promise<boolean> {
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ address, connectTimeout: 1_000 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { buildWithGo } from './build-with-go.js';
 import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -134,49 +134,24 @@ async function downloadWithTestingPackage(destination: string, progress: (line: 
   }
 }
 
-/**
- * `go install` into a fresh directory, then an atomic rename into the cache: a build that is
- * interrupted, or two builds at once, never leave a half-written binary behind.
- */
+/** `go install` of the pinned CLI into the cache (see buildWithGo: never a half-written binary). */
 async function goInstall(go: string, cacheDir: string, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
-  const buildDir = await mkdtemp(join(cacheDir, '.build-'));
-  const started = Date.now();
+  const destination = join(cacheDir, 'temporal');
   progress(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go (first run only; takes a few minutes)…`);
-  const child = spawn(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...env, GOBIN: buildDir, GOFLAGS: `${env.GOFLAGS ?? ''} -trimpath`.trim() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let downloads = 0;
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      if (line.startsWith('go: downloading')) downloads += 1;
-      output.push(line);
-      if (output.length > 40) output.shift();
-    }
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const ticker = setInterval(() => {
-    const elapsed = Math.round((Date.now() - started) / 1000);
-    progress(`  still building the Temporal CLI: ${elapsed}s elapsed, ${downloads} modules downloaded`);
-  }, 15_000);
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', resolve);
-    });
-    if (code !== 0) {
-      throw new TemporalCliNotFoundError(
-        `go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} failed (exit ${code}). Last output:\n${output.join('\n')}\n` +
+  const seconds = await buildWithGo({
+    go,
+    command: (buildDir) => ({
+      args: ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
+      env: { ...env, GOBIN: buildDir, GOFLAGS: `${env.GOFLAGS ?? ''} -trimpath`.trim() },
+    }),
+    destination,
+    label: 'the Temporal CLI',
+    onProgress: progress,
+    failure: (code, output) =>
+      new TemporalCliNotFoundError(
+        `go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} failed (exit ${code}). Last output:\n${output}\n` +
           'Check that the Go module proxy is reachable, or install the temporal CLI yourself and set TEMPORAL_CLI.',
-      );
-    }
-    await rename(join(buildDir, 'temporal'), join(cacheDir, 'temporal'));
-    progress(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)}s → ${join(cacheDir, 'temporal')}`);
-  } finally {
-    clearInterval(ticker);
-    await rm(buildDir, { recursive: true, force: true });
-  }
+      ),
+  });
+  progress(`Built the Temporal CLI in ${seconds}s → ${destination}`);
 }
