@@ -1,10 +1,14 @@
 // `outbox start` and `outbox dev` as real processes: health endpoints, delivery, graceful shutdown.
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { freePort } from '../src/temporal/dev-server.js';
+import { processAlive, stopByPid } from '../src/temporal/dev-server-record.js';
 import { uniqueTaskQueue } from './helpers/engine-harness.js';
 import { spawnCli } from './helpers/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
@@ -115,5 +119,41 @@ describe('engine processes', () => {
     expect(await dev.exit).toBe(0);
     // The embedded server went down with it.
     await expect(fetch(uiUrl)).rejects.toThrow();
+  });
+
+  it('a dev server orphaned by a SIGKILLed `outbox dev` is found and reused by the next start, which says so', async () => {
+    const db = await database(false);
+    const dataHome = await mkdtemp(join(tmpdir(), 'outbox-dev-orphan-'));
+    cleanups.push(() => rm(dataHome, { recursive: true, force: true }));
+    const [grpcPort, uiPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+    const env = {
+      DATABASE_URL: db.url,
+      XDG_DATA_HOME: dataHome,
+      OUTBOX_DEV_TEMPORAL_PORT: String(grpcPort),
+      OUTBOX_DEV_TEMPORAL_UI_PORT: String(uiPort),
+      OUTBOX_DEV_TEMPORAL_DB: 'memory',
+      OUTBOX_HTTP_PORT: String(httpPort),
+    };
+    const first = run(['dev'], env);
+    cleanups.push(() => Promise.resolve(first.child.kill('SIGKILL')));
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, { what: 'dev to be ready', describe: () => first.stderr() });
+    const record = JSON.parse(await readFile(join(dataHome, 'outbox', `temporal-dev-${grpcPort}.json`), 'utf8')) as { pid: number };
+    cleanups.push(async () => void (await stopByPid(record.pid)));
+
+    first.child.kill('SIGKILL');
+    await first.exit;
+    // SIGKILL cannot be caught: the server is an orphan now, still answering.
+    expect(processAlive(record.pid)).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${uiPort}`)).ok).toBe(true);
+
+    const second = run(['dev'], env);
+    cleanups.push(() => Promise.resolve(second.child.kill('SIGKILL')));
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, { what: 'the second dev to be ready', describe: () => second.stderr() });
+    expect(second.stderr()).toContain(`reusing the Temporal dev server (pid ${record.pid})`);
+
+    second.child.kill('SIGINT');
+    expect(await second.exit).toBe(0);
+    // The reused server is stopped with the engine that took it over.
+    await waitFor(() => !processAlive(record.pid), { what: 'the reused dev server to stop' });
   });
 });

@@ -30,7 +30,7 @@ describe('realtime stream (server-sent events)', () => {
     engine = await startTestEngine(() => createTestDatabase(), { prefix: 'realtime' });
     stream = new RealtimeStream({ db: engine.database.db, connectionString: engine.database.url, secret: SECRET, allowedOrigins: [], logger: testLogger });
     await stream.start();
-    http = await startHttpServer({ host: '127.0.0.1', port: 0, checks: [], routes: { '/v1/stream': (req, res, u) => stream.handle(req, res, u) } });
+    http = await startHttpServer({ host: '127.0.0.1', port: 0, checks: [], logger: testLogger, routes: { '/v1/stream': (req, res, u) => stream.handle(req, res, u) } });
     await addSubscription(engine.database.db, { name: 'browsers', tenant: '*', events: 'live.*', target: { kind: 'realtime', config: {} } });
   });
   afterAll(async () => {
@@ -88,7 +88,7 @@ describe('realtime stream (server-sent events)', () => {
 
   it('answers 503 with the variable to set when no secret is configured', async () => {
     const off = new RealtimeStream({ db: engine.database.db, connectionString: engine.database.url, secret: undefined, allowedOrigins: [], logger: testLogger });
-    const server = await startHttpServer({ host: '127.0.0.1', port: 0, checks: [], routes: { '/v1/stream': (req, res, u) => off.handle(req, res, u) } });
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, checks: [], logger: testLogger, routes: { '/v1/stream': (req, res, u) => off.handle(req, res, u) } });
     try {
       const response = await fetch(`http://127.0.0.1:${server.address.port}/v1/stream?tenant=acme`);
       expect(response.status).toBe(503);

@@ -37,6 +37,7 @@ const environmentSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   OUTBOX_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   OUTBOX_HTTP_PORT: integer(0, 65535).default(8080),
+  OUTBOX_HTTP_MAX_CONNECTIONS: integer(1, 100_000).default(1_000),
   OUTBOX_RELAY_BATCH_SIZE: integer(1, 5000).default(200),
   OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
@@ -92,14 +93,16 @@ export interface EngineConfig {
   temporalAddress: string | undefined;
   temporalNamespace: string;
   taskQueue: string;
-  http: { host: string; port: number };
+  /** The engine's HTTP port; `maxConnections` caps open connections (SSE clients included). */
+  http: { host: string; port: number; maxConnections: number };
   relay: { batchSize: number; concurrency: number; pollIntervalMs: number };
   /** How long a dead-lettered delivery waits for an operator's retry or discard. */
   deadLetterHoldMs: number;
   realtime: { secret: string | undefined; allowedOrigins: string[] };
   /** Circuit breakers per endpoint, and auto-disable of endpoints failing for days (0: never). */
   breaker: { failureThreshold: number; cooldownMs: number; disableAfterMs: number };
-  devServer: { port: number; uiPort: number; dbFile: string | undefined };
+  /** `recordFile`: where the embedded server's pid is kept, to find one an earlier engine left behind. */
+  devServer: { port: number; uiPort: number; dbFile: string | undefined; recordFile: string };
   /** Automatic cleanup of finished rows (relay processes): off while `retentionMs` is undefined. */
   retention: { retentionMs: number | undefined; intervalMs: number };
   /** `otlp`: OpenTelemetry traces exported with OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -160,7 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     temporalAddress: values.TEMPORAL_ADDRESS,
     temporalNamespace: values.TEMPORAL_NAMESPACE,
     taskQueue: values.TEMPORAL_TASK_QUEUE,
-    http: { host: values.OUTBOX_HTTP_HOST, port: values.OUTBOX_HTTP_PORT },
+    http: { host: values.OUTBOX_HTTP_HOST, port: values.OUTBOX_HTTP_PORT, maxConnections: values.OUTBOX_HTTP_MAX_CONNECTIONS },
     relay: {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
@@ -180,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       port: values.OUTBOX_DEV_TEMPORAL_PORT,
       uiPort: values.OUTBOX_DEV_TEMPORAL_UI_PORT,
       dbFile: devDb === 'memory' ? undefined : devDb,
+      recordFile: join(defaultDataDir(env), `temporal-dev-${values.OUTBOX_DEV_TEMPORAL_PORT}.json`),
     },
     retention: { retentionMs: values.OUTBOX_RETENTION, intervalMs: values.OUTBOX_CLEANUP_INTERVAL },
     tracing: values.OUTBOX_TRACING,

@@ -206,6 +206,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       httpServer = await startHttpServer({
         host: config.http.host,
         port: config.http.port,
+        limits: { maxConnections: config.http.maxConnections },
+        logger,
         checks,
         routes: {
           '/v1/stream': (request, response, url) => realtime.handle(request, response, url),

@@ -16,6 +16,25 @@ const toJson = (payload: Payload): JsonPayload => ({
   data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
 });
 
+/**
+ * Largest request body the codec endpoint reads. The UI sends one history event's payloads per
+ * request; outbox payloads are ids (the event body stays in PostgreSQL), so 8 MiB is ample.
+ */
+export const MAX_CODEC_BODY_BYTES = 8 * 1024 * 1024;
+
+/** The request body as text, or undefined once it passes `limit` bytes (declared or sent). */
+async function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -46,16 +65,25 @@ export function codecEndpoint(options: { codec: PayloadCodec | undefined; token:
     if (!options.token) return send(503, { error: 'the codec endpoint is off: set OUTBOX_CODEC_TOKEN on the engine' });
     const authorization = request.headers.authorization ?? '';
     if (!authorization.startsWith('Bearer ') || !sameToken(authorization.slice(7), options.token)) return send(401, { error: 'send Authorization: Bearer <OUTBOX_CODEC_TOKEN>' });
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    let body: { payloads?: JsonPayload[] };
+    const text = await readBody(request, MAX_CODEC_BODY_BYTES);
+    if (text === undefined) {
+      send(413, { error: `the body is above ${MAX_CODEC_BODY_BYTES} bytes; send fewer payloads per request` });
+      return void request.destroy();
+    }
+    let body: { payloads?: unknown };
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payloads?: JsonPayload[] };
+      body = JSON.parse(text) as { payloads?: unknown };
     } catch {
       return send(400, { error: 'body must be JSON: {"payloads": [...]}' });
     }
+    if (body === null || typeof body !== 'object' || (body.payloads !== undefined && !Array.isArray(body.payloads))) {
+      return send(400, { error: 'payloads must be an array: {"payloads": [{"metadata": {...}, "data": "..."}]}' });
+    }
+    if ((body.payloads ?? []).some((payload: unknown) => payload === null || typeof payload !== 'object')) {
+      return send(400, { error: 'every item of payloads must be an object with metadata and data' });
+    }
     try {
-      const payloads = (body.payloads ?? []).map(fromJson);
+      const payloads = ((body.payloads ?? []) as JsonPayload[]).map(fromJson);
       const result = url.pathname.endsWith('/encode') ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
       send(200, { payloads: result.map(toJson) });
     } catch (error) {

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { findEarlierDevServer, removeDevServerRecord, stopByPid, writeDevServerRecord } from './dev-server-record.js';
 import { SEARCH_ATTRIBUTE_DECLARATIONS } from '../workflows/definitions.js';
 
 /** The embedded dev server did not come up; the message carries the tail of its output. */
@@ -25,6 +26,13 @@ export interface DevServerOptions {
   dynamicConfig?: Record<string, string | number | boolean>;
   /** How long to wait for the server to answer. */
   startTimeoutMs?: number;
+  /**
+   * Where to record the server's pid, so a later start finds a server orphaned by an engine
+   * that was killed, and reuses it (same settings, answering) or replaces it. None when absent.
+   */
+  recordFile?: string;
+  /** Told what was done with an earlier, orphaned server. */
+  onNotice?: (line: string) => void;
 }
 
 export interface RunningDevServer {
@@ -32,7 +40,12 @@ export interface RunningDevServer {
   address: string;
   /** Web UI URL, when not headless. */
   uiUrl: string | undefined;
-  process: ChildProcess;
+  /** The server's process id (a reused server is not a child of this process). */
+  pid: number;
+  /** The child process, when this process started the server. */
+  process: ChildProcess | undefined;
+  /** `started`, or `reused` when an orphaned server of an earlier engine was taken over. */
+  origin: 'started' | 'reused';
   /** Stops the server (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
 }
@@ -74,7 +87,37 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 
+  const address = `${ip}:${port}`;
+  const uiUrl = uiPort === undefined ? undefined : `http://${ip}:${uiPort}`;
+  const { recordFile } = options;
+  if (recordFile) {
+    const earlier = await findEarlierDevServer(recordFile);
+    if (earlier.state === 'owned') {
+      throw new DevServerError(
+        `Another outbox engine (pid ${earlier.record.ownerPid}) runs the embedded Temporal dev server on ${address} (pid ${earlier.record.pid}). ` +
+          'Stop that engine, or set OUTBOX_DEV_TEMPORAL_PORT and OUTBOX_DEV_TEMPORAL_UI_PORT to run a second one.',
+      );
+    }
+    if (earlier.state === 'orphan') {
+      const { pid } = earlier.record;
+      if (JSON.stringify(earlier.record.args) === JSON.stringify(args) && (await temporalAnswers(address))) {
+        options.onNotice?.(`reusing the Temporal dev server (pid ${pid}) on ${address} left running by an earlier engine that did not stop it`);
+        await writeDevServerRecord(recordFile, { pid, ownerPid: process.pid, args });
+        const stop = async () => {
+          await stopByPid(pid);
+          await removeDevServerRecord(recordFile);
+        };
+        return { address, uiUrl, pid, process: undefined, origin: 'reused', stop };
+      }
+      options.onNotice?.(`replacing the Temporal dev server (pid ${pid}) left running by an earlier engine: it was started with other settings or does not answer`);
+      await stopByPid(pid);
+      await removeDevServerRecord(recordFile);
+    }
+  }
+
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Recorded at once: an engine killed during start-up leaves a findable server too.
+  if (recordFile && child.pid !== undefined) await writeDevServerRecord(recordFile, { pid: child.pid, ownerPid: process.pid, args });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -87,8 +130,10 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     exited = signal ? `signal ${signal}` : `exit code ${code}`;
   });
 
-  const address = `${ip}:${port}`;
-  const stop = () => stopProcess(child);
+  const stop = async () => {
+    await stopProcess(child);
+    if (recordFile) await removeDevServerRecord(recordFile);
+  };
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   for (;;) {
     if (exited) {
@@ -98,13 +143,14 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
       );
     }
     if (await temporalAnswers(address)) break;
+    if (exited) continue;
     if (Date.now() > deadline) {
       await stop();
       throw new DevServerError(`The Temporal dev server did not answer on ${address} within ${options.startTimeoutMs ?? 60_000}ms. Last output:\n${output.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { address, uiUrl: uiPort === undefined ? undefined : `http://${ip}:${uiPort}`, process: child, stop };
+  return { address, uiUrl, pid: child.pid ?? 0, process: child, origin: 'started', stop };
 }
 
 /** True when a Temporal frontend at `address` answers for the `default` namespace (start-up probe). */

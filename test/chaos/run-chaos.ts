@@ -151,7 +151,7 @@ export async function runChaos(database: TestDatabase, profile: ChaosProfile, op
         consumer.flapping = false;
       },
     ],
-    ['SIGKILL Temporal server', async () => (temporal.process.kill('SIGKILL'), await sleep(profile.pauseMs), (temporal = await startTemporal()), undefined)],
+    ['SIGKILL Temporal server', async () => (process.kill(temporal.pid, 'SIGKILL'), await sleep(profile.pauseMs), (temporal = await startTemporal()), undefined)],
     [
       'slow link engine↔Temporal (+300 ms)',
       async () => {

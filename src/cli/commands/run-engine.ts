@@ -47,10 +47,17 @@ export async function runEngine(options: RunEngineOptions): Promise<void> {
       port: config.devServer.port,
       uiPort: config.devServer.uiPort,
       dbFile: config.devServer.dbFile,
+      recordFile: config.devServer.recordFile,
+      onNotice: say,
     });
     temporalAddress = devServer.address;
     say(`Temporal dev server on ${devServer.address} (state: ${config.devServer.dbFile ?? 'in memory'})`);
   }
+
+  // If this process dies of an error nothing caught, the dev server goes with it (a SIGKILL
+  // cannot be caught: the next start finds that server by its record and reuses or replaces it).
+  const stopDevServerOnExit = () => void devServer?.process?.kill('SIGTERM');
+  process.once('exit', stopDevServerOnExit);
 
   const engine = await startEngine({ config, temporalAddress, roles: options.roles, logger }).catch(async (error: unknown) => {
     await devServer?.stop();
@@ -81,6 +88,7 @@ export async function runEngine(options: RunEngineOptions): Promise<void> {
     await engine.done;
   } finally {
     await devServer?.stop();
+    process.off('exit', stopDevServerOnExit);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
