@@ -9,8 +9,9 @@ export async function startSink() {
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', () => {
       requests += 1;
-      // The engine sends the key as webhook-id; the peers' handlers send it as x-bench-id.
-      const id = request.headers['webhook-id'] ?? request.headers['x-bench-id'];
+      // The engine's webhook-id is outbox:<installation>:<tenant>:<key>; the peers' handlers send the key as x-bench-id.
+      const messageId = request.headers['webhook-id'];
+      const id = messageId ? (/^outbox:[a-z0-9-]+:[^:]+:(.+)$/.exec(messageId)?.[1] ?? messageId) : request.headers['x-bench-id'];
       if (id && !firstArrival.has(id)) firstArrival.set(id, Date.now());
       response.writeHead(204).end();
     });

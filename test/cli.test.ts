@@ -144,7 +144,7 @@ describe('outbox CLI', () => {
         await relay.stop();
       }
       const temporalEnv = { TEMPORAL_ADDRESS: inject('temporalAddress') };
-      const described = await runCli(['temporal', '--', 'workflow', 'describe', '--workflow-id', 'outbox:cli-temporal:cli-wf-1', '--output', 'json'], temporalEnv);
+      const described = await runCli(['temporal', '--', 'workflow', 'describe', '--workflow-id', database.workflowId('cli-temporal', 'cli-wf-1'), '--output', 'json'], temporalEnv);
       expect(described.code).toBe(0);
       const description = JSON.parse(described.stdout) as { workflowExecutionInfo: { type: { name: string }; searchAttributes: { indexedFields: Record<string, unknown> } } };
       expect(description.workflowExecutionInfo.type.name).toBe('deliverEvent');
@@ -154,12 +154,12 @@ describe('outbox CLI', () => {
       const listed = await waitFor(
         async () => {
           const result = await runCli(['temporal', '--', 'workflow', 'list', '--query', `OutboxTenant = "cli-temporal"`], temporalEnv);
-          return result.stdout.includes('outbox:cli-temporal:cli-wf-1') ? result : undefined;
+          return result.stdout.includes(database.workflowId('cli-temporal', 'cli-wf-1')) ? result : undefined;
         },
         { what: 'the workflow in `temporal workflow list --query`' },
       );
       expect(listed.code).toBe(0);
-      await temporal.client.workflow.getHandle('outbox:cli-temporal:cli-wf-1').terminate('test finished');
+      await temporal.client.workflow.getHandle(database.workflowId('cli-temporal', 'cli-wf-1')).terminate('test finished');
     });
   });
 });

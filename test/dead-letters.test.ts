@@ -57,7 +57,7 @@ describe('dead letters and operator signals', () => {
       retryPolicy: { maximumAttempts: 3, initialInterval: '10ms' },
     });
     const eventId = await enqueue(engine.database.pool, { tenant: 'dl1', type: 'order.created', payload: { n: 1 }, idempotencyKey: 'dl1-a' });
-    const workflowId = 'outbox:dl1:dl1-a';
+    const workflowId = engine.database.workflowId('dl1', 'dl1-a');
 
     const [deadLetter] = await waitFor(async () => ((await openDeadLetters('dl1')).length === 1 ? openDeadLetters('dl1') : undefined), {
       what: 'one dead letter',
@@ -75,7 +75,7 @@ describe('dead letters and operator signals', () => {
       },
       { what: 'the stuck workflow in `temporal workflow list --query`' },
     );
-    expect(listed).toMatch(/Running\s+outbox:dl1:dl1-a\s+deliverEvent/);
+    expect(listed).toMatch(new RegExp(`Running\\s+${workflowId}\\s+deliverEvent`));
     const queried = await runCli(['temporal', '--', 'workflow', 'query', '--workflow-id', workflowId, '--name', 'status', '--output', 'json'], env);
     expect(queried.code).toBe(0);
     expect(queried.stdout).toContain('"state": "dead_lettered"');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Relay } from '../src/outbox/relay.js';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
-import { discardSignal, statusQuery, workflowIdFor, type DeliverEventResult, type EventDeliveryStatus } from '../src/workflows/definitions.js';
+import { discardSignal, statusQuery, type DeliverEventResult, type EventDeliveryStatus } from '../src/workflows/definitions.js';
 import { connectTemporal, createTestRelay, startTestWorker, uniqueTaskQueue, type RunningWorker, type TemporalHandles } from './helpers/engine-harness.js';
 import { countEventsByStatus } from './helpers/count-events.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
@@ -40,14 +40,14 @@ describe('delivery end to end', () => {
   const statusWhen = (tenant: string, key: string, ready: (status: EventDeliveryStatus) => boolean) =>
     waitFor(
       async () => {
-        const status = await temporal.client.workflow.getHandle(workflowIdFor(tenant, key)).query(statusQuery);
+        const status = await temporal.client.workflow.getHandle(database.workflowId(tenant, key)).query(statusQuery);
         return ready(status) ? status : undefined;
       },
       { what: `workflow of ${tenant}/${key} to reach the expected state` },
     );
   /** The event's workflow result, once the relay has started it and it has finished. */
   const resultOf = (tenant: string, key: string) =>
-    waitFor(async () => (await temporal.client.workflow.getHandle(workflowIdFor(tenant, key)).result()) as DeliverEventResult, {
+    waitFor(async () => (await temporal.client.workflow.getHandle(database.workflowId(tenant, key)).result()) as DeliverEventResult, {
       what: `workflow of ${tenant}/${key} to finish`,
     });
 
@@ -96,7 +96,7 @@ describe('delivery end to end', () => {
     const verifier = new Webhook(secret);
     for (const request of sink.requests) {
       const payload = verifier.verify(request.body, request.headers as Record<string, string>) as { id: string; type: string; data: { total: number } };
-      expect(payload.id).toBe(request.id);
+      expect(payload.id).toBe(request.messageId);
       expect(payload.type).toBe('order.created');
     }
     const orders = await database.db.selectFrom('orders' as never).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
@@ -172,7 +172,7 @@ describe('delivery end to end', () => {
       },
     ]);
     expect(await statusOf('picky.%')).toEqual({ dead_lettered: 1 });
-    await temporal.client.workflow.getHandle(workflowIdFor('acme', 'picky-1')).signal(discardSignal, { reason: 'test over' });
+    await temporal.client.workflow.getHandle(database.workflowId('acme', 'picky-1')).signal(discardSignal, { reason: 'test over' });
     expect((await resultOf('acme', 'picky-1')).status).toBe('Discarded');
   });
 
@@ -214,7 +214,7 @@ describe('delivery end to end', () => {
     await addSubscription(database.db, { name: 'private', events: 'private.*', target: { kind: 'webhook', config: { url: sink.url, secret } } });
     await enqueue(database.pool, { tenant: 'acme', type: 'private.data', payload: { ssn: 'PAYLOAD-MARKER-123' }, idempotencyKey: 'private-1' });
     expect((await resultOf('acme', 'private-1')).status).toBe('Delivered');
-    const history = JSON.stringify(await temporal.client.workflow.getHandle(workflowIdFor('acme', 'private-1')).fetchHistory());
+    const history = JSON.stringify(await temporal.client.workflow.getHandle(database.workflowId('acme', 'private-1')).fetchHistory());
     expect(history).toContain('private-1');
     expect(history).not.toContain(secret.slice('whsec_'.length));
     expect(history).not.toContain('PAYLOAD-MARKER-123');
@@ -231,7 +231,7 @@ describe('delivery end to end', () => {
     expect(deadLetter.last_error).toMatch(/^subscription broken has invalid target settings \(secret: must be whsec_ followed by base64/);
     expect(deadLetter.last_error).not.toContain('hand-typed-secret-value');
     expect(sink.countsById().get('broken-1')).toBeUndefined();
-    await temporal.client.workflow.getHandle(workflowIdFor('acme', 'broken-1')).signal(discardSignal, { reason: 'test over' });
+    await temporal.client.workflow.getHandle(database.workflowId('acme', 'broken-1')).signal(discardSignal, { reason: 'test over' });
   });
 
   it('routes by tenant and pattern, and explicit targets go only to the named subscription', async () => {

@@ -163,7 +163,7 @@ describe('webhook URL safety (SSRF)', () => {
     try {
       const config = webhookTarget.configSchema.parse({ url: sink.url, secret: generateWebhookSecret(), allowPrivateAddresses: true });
       const context = { http: createGuardedAgent({ policy: AddressPolicy.strict }), httpAllowingPrivate: http, connections, signal: AbortSignal.timeout(10_000), secret: (value: string) => value };
-      const error = await webhookTarget.send(context, config, buildTargetMessage(eventRow('1'))).catch((caught: unknown) => caught);
+      const error = await webhookTarget.send(context, config, buildTargetMessage(eventRow('1'), 'outbox:egress:acme:1')).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DeliveryError);
       expect((error as DeliveryError).retryable).toBe(false);
       expect((error as Error).message).toMatch(/HTTP 302 redirecting to http:\/\/10\.0\.0\.1\/steal\?…; redirects are not followed/);

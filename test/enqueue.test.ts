@@ -40,7 +40,8 @@ describe('outbox.enqueue (SQL, any language)', () => {
       event_version: 2,
       targets: ['erp'],
       status: 'pending',
-      workflow_id: 'outbox:sql1:o-7',
+      // Written by the relay when it dispatches the row.
+      workflow_id: null,
     });
   });
 

@@ -112,7 +112,7 @@ describe('encrypted histories', () => {
     await enqueue(database.pool, { tenant: 'crypt', type: 'card.charged', payload: {}, idempotencyKey: 'crypt-1', correlationId: 'corr-visible-only-decrypted' });
     await waitFor(async () => (await countEventsByStatus(database.db, { tenant: 'crypt' })).delivered === 1, { what: 'delivery with encryption on' });
 
-    const raw = await show('outbox:crypt:crypt-1');
+    const raw = await show(database.workflowId('crypt', 'crypt-1'));
     expect(raw.code, raw.stderr).toBe(0);
     // The CLI prints payload data as base64: the memo's correlation id, JSON-encoded, in base64.
     const memoValue = Buffer.from(JSON.stringify('corr-visible-only-decrypted')).toString('base64');
@@ -126,9 +126,9 @@ describe('encrypted histories', () => {
     for (const payload of patchData) expect(Object.keys(JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as object).sort()).toEqual(['deprecated', 'id']);
 
     const codec = ['--codec-endpoint', `http://127.0.0.1:${port}/codec`];
-    const refused = await show('outbox:crypt:crypt-1', codec);
+    const refused = await show(database.workflowId('crypt', 'crypt-1'), codec);
     expect(refused.code).not.toBe(0);
-    const decoded = await show('outbox:crypt:crypt-1', [...codec, '--codec-auth', `Bearer ${token}`]);
+    const decoded = await show(database.workflowId('crypt', 'crypt-1'), [...codec, '--codec-auth', `Bearer ${token}`]);
     expect(decoded.code, decoded.stderr).toBe(0);
     expect(decoded.stdout).toContain(memoValue);
 
@@ -137,9 +137,9 @@ describe('encrypted histories', () => {
     await start(`k2:${k2},k1:${k1}`);
     await enqueue(database.pool, { tenant: 'crypt', type: 'card.charged', payload: {}, idempotencyKey: 'crypt-2' });
     await waitFor(async () => (await countEventsByStatus(database.db, { tenant: 'crypt' })).delivered === 2, { what: 'delivery after the rotation' });
-    const newer = JSON.stringify(JSON.parse((await show('outbox:crypt:crypt-2')).stdout));
+    const newer = JSON.stringify(JSON.parse((await show(database.workflowId('crypt', 'crypt-2'))).stdout));
     expect(newer).toContain(Buffer.from('k2').toString('base64'));
-    const older = await show('outbox:crypt:crypt-1', ['--codec-endpoint', `http://127.0.0.1:${port}/codec`, '--codec-auth', `Bearer ${token}`]);
+    const older = await show(database.workflowId('crypt', 'crypt-1'), ['--codec-endpoint', `http://127.0.0.1:${port}/codec`, '--codec-auth', `Bearer ${token}`]);
     expect(older.code, older.stderr).toBe(0);
     expect(older.stdout).toContain(memoValue);
   });

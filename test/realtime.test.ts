@@ -43,7 +43,7 @@ describe('realtime stream (server-sent events)', () => {
   const publish = async (tenant: string, keys: string[]) => {
     for (const key of keys) await enqueue(engine.database.pool, { tenant, type: 'live.update', payload: { key }, idempotencyKey: key });
   };
-  const keysOf = (connection: SseConnection) => connection.events.map((event) => (JSON.parse(event.data) as { id: string }).id);
+  const keysOf = (connection: SseConnection) => connection.events.map((event) => (JSON.parse(event.data) as { idempotencyKey: string }).idempotencyKey);
 
   it("refuses a missing, foreign or expired token, naming what to do", async () => {
     expect((await connect('acme', 'v1.123.nope')).status).toBe(401);

@@ -68,7 +68,7 @@ describe('outbox replay', () => {
     const after = await runIds(chosen);
     after.forEach((runId, i) => expect(runId).not.toBe(before[i]));
     const deliveredAgain = sink.requests.filter((request) => request.id === 'a-7');
-    expect(deliveredAgain.map((request) => request.headers['webhook-id'])).toEqual(['a-7', 'a-7']);
+    expect(deliveredAgain.map((request) => request.headers['webhook-id'])).toEqual([engine.database.workflowId('rp', 'a-7'), engine.database.workflowId('rp', 'a-7')]);
   });
 
   it('a still-running workflow gets the replay as a signal: same run, its delivered route again, its dead route retried', async () => {

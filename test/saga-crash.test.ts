@@ -70,7 +70,7 @@ describe('saga crash recovery', () => {
     startWorker();
     stub.release('/reserve/undo');
 
-    const result = (await temporal.client.workflow.getHandle('outbox:shop:crash-1').result()) as EventDeliveryStatus;
+    const result = (await temporal.client.workflow.getHandle(database.workflowId('shop', 'crash-1')).result()) as EventDeliveryStatus;
     expect(result.status).toBe('Compensated');
     expect(result.saga?.steps.map((step) => step.state)).toEqual(['compensated', 'compensated', 'failed']);
     // Each effect exactly once, although the interrupted calls were sent again.

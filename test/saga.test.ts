@@ -77,7 +77,7 @@ describe('saga routes', () => {
     ]);
     expect(await eventStatus('pay-refused')).toBe('compensated');
     const listed = await runCli(['temporal', '--', 'workflow', 'list', '--query', 'OutboxStatus = "Compensated" AND OutboxTenant = "shop"'], env);
-    expect(listed.stdout).toContain('outbox:shop:pay-refused');
+    expect(listed.stdout).toContain(engine.database.workflowId('shop', 'pay-refused'));
     await record('compensated', 'pay-refused');
   });
 
@@ -99,7 +99,7 @@ describe('saga routes', () => {
     expect(deadLetter).toMatchObject({ subscription_name: 'psp-charge-undo', saga_step: 'charge:compensate', attempts: 2, last_status_code: 500, resolved_at: null });
     expect(await eventStatus('pay-stuck')).toBe('dead_lettered');
     const listed = await runCli(['temporal', '--', 'workflow', 'list', '--query', 'OutboxStatus = "CompensationFailed"'], env);
-    expect(listed.stdout).toContain('outbox:shop:pay-stuck');
+    expect(listed.stdout).toContain(engine.database.workflowId('shop', 'pay-stuck'));
 
     stub.recover('/charge/undo');
     const signalled = await runCli(['temporal', '--', 'workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'retry'], env);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { enqueue } from '../src/outbox/enqueue.js';
-import { workflowIdFor, type DeliverEventResult } from '../src/workflows/definitions.js';
+import type { DeliverEventResult } from '../src/workflows/definitions.js';
 import { connectTemporal, createTestRelay, startTestWorker, uniqueTaskQueue, type RunningWorker, type TemporalHandles } from './helpers/engine-harness.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -37,9 +37,9 @@ describe('smoke: one event through relay, workflow and webhook', () => {
     relay.start();
     try {
       await waitFor(() => sink.requests.length === 1, { what: 'the sink to receive the event' });
-      const result = (await temporal.client.workflow.getHandle(workflowIdFor('acme', 'smoke-1')).result()) as DeliverEventResult;
+      const result = (await temporal.client.workflow.getHandle(database.workflowId('acme', 'smoke-1')).result()) as DeliverEventResult;
       expect(result).toMatchObject({ status: 'Delivered', routes: [{ subscriptionName: 'smoke', state: 'delivered', attempts: 1, passes: 1 }] });
-      expect(JSON.parse(sink.requests[0]?.body ?? '{}') as unknown).toMatchObject({ type: 'smoke.test', data: { hello: 'world' }, id: 'smoke-1', tenant: 'acme' });
+      expect(JSON.parse(sink.requests[0]?.body ?? '{}') as unknown).toMatchObject({ type: 'smoke.test', data: { hello: 'world' }, id: database.workflowId('acme', 'smoke-1'), idempotencyKey: 'smoke-1', tenant: 'acme' });
     } finally {
       await relay.stop();
     }

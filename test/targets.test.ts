@@ -75,7 +75,7 @@ describe('targets', () => {
     try {
       const parsed = kind.configSchema.parse(config);
       for (let i = 0; i < 2; i += 1) {
-        await kind.send({ http, httpAllowingPrivate: http, connections, signal: AbortSignal.timeout(10_000), secret: (value) => resolveSecret(value, process.env) }, parsed, buildTargetMessage(row));
+        await kind.send({ http, httpAllowingPrivate: http, connections, signal: AbortSignal.timeout(10_000), secret: (value) => resolveSecret(value, process.env) }, parsed, buildTargetMessage(row, engine.database.workflowId(tenant, key)));
       }
     } finally {
       await connections.close();
@@ -115,7 +115,7 @@ describe('targets', () => {
       expect(request?.headers['x-event-type']).toBe('order.created');
       expect(request?.headers['x-idempotency-key']).toBe('n8n-1');
       expect(request?.headers.authorization).toBe(`Basic ${Buffer.from('outbox:n8n-pass').toString('base64')}`);
-      expect(JSON.parse(request!.body)).toMatchObject({ type: 'order.created', id: 'n8n-1', data: { key: 'n8n-1' } });
+      expect(JSON.parse(request!.body)).toMatchObject({ type: 'order.created', id: engine.database.workflowId('n8n', 'n8n-1'), idempotencyKey: 'n8n-1', data: { key: 'n8n-1' } });
     });
 
     it('fails for good, without retrying, when an env: secret is missing on the worker', async () => {
@@ -147,8 +147,8 @@ describe('targets', () => {
       const flat = entries[0]![1];
       const fields: Record<string, string> = {};
       for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-      expect(fields).toMatchObject({ id: 'rs-1', type: 'order.created', tenant: 'rs' });
-      expect(JSON.parse(fields.payload!)).toMatchObject({ id: 'rs-1', data: { key: 'rs-1' } });
+      expect(fields).toMatchObject({ id: engine.database.workflowId('rs', 'rs-1'), type: 'order.created', tenant: 'rs' });
+      expect(JSON.parse(fields.payload!)).toMatchObject({ id: engine.database.workflowId('rs', 'rs-1'), data: { key: 'rs-1' } });
     });
 
     it('the same event sent twice (as an activity retry would) is added once', async () => {
@@ -185,14 +185,14 @@ describe('targets', () => {
     });
     const messages = async () => (await (await nats.jetstreamManager()).streams.info(streamName)).state.messages;
 
-    it('publishes to JetStream with Nats-Msg-Id = the idempotency key and waits for the ack', async () => {
+    it('publishes to JetStream with Nats-Msg-Id = the message id (installation, tenant, key) and waits for the ack', async () => {
       await subscribe('nats', { kind: 'nats', config: { url: 'nats://127.0.0.1:4222', subject: `${subjectRoot}.{tenant}.{type}` } });
       await event('nats', 'nats-1');
       await delivered('nats');
       const stored = await (await nats.jetstreamManager()).streams.getMessage(streamName, { last_by_subj: `${subjectRoot}.nats.order.created` });
-      expect(stored.header.get('Nats-Msg-Id')).toBe('nats-1');
+      expect(stored.header.get('Nats-Msg-Id')).toBe(engine.database.workflowId('nats', 'nats-1'));
       expect(stored.header.get('Outbox-Event-Type')).toBe('order.created');
-      expect(JSON.parse(codec.decode(stored.data))).toMatchObject({ id: 'nats-1', tenant: 'nats' });
+      expect(JSON.parse(codec.decode(stored.data))).toMatchObject({ id: engine.database.workflowId('nats', 'nats-1'), tenant: 'nats' });
     });
 
     it('the same event published twice is stored once (server-side dedupe window)', async () => {
@@ -211,7 +211,7 @@ describe('targets', () => {
       await proxy.up();
       await delivered('nats-outage');
       const stored = await (await nats.jetstreamManager()).streams.getMessage(streamName, { last_by_subj: `${subjectRoot}.outage` });
-      expect(stored.header.get('Nats-Msg-Id')).toBe('nats-outage-1');
+      expect(stored.header.get('Nats-Msg-Id')).toBe(engine.database.workflowId('nats-outage', 'nats-outage-1'));
     });
   });
 
@@ -235,10 +235,10 @@ describe('targets', () => {
       await subscribe('amqp', { kind: 'rabbitmq', config: { url: 'amqp://guest:guest@127.0.0.1:5672', exchange } });
       await event('amqp', 'amqp-1');
       await delivered('amqp');
-      const message = await waitFor(() => received.find((msg) => msg.properties.messageId === 'amqp-1'), { what: 'the message at the queue' });
+      const message = await waitFor(() => received.find((msg) => msg.properties.messageId === engine.database.workflowId('amqp', 'amqp-1')), { what: 'the message at the queue' });
       expect(message.properties).toMatchObject({ deliveryMode: 2, type: 'order.created', contentType: 'application/json', headers: { 'x-tenant': 'amqp' } });
       expect(message.fields.routingKey).toBe('order.created');
-      expect(JSON.parse(message.content.toString())).toMatchObject({ id: 'amqp-1' });
+      expect(JSON.parse(message.content.toString())).toMatchObject({ id: engine.database.workflowId('amqp', 'amqp-1'), idempotencyKey: 'amqp-1' });
     });
 
     it('an unroutable message is not confirmed as delivered: retried, then dead-lettered with the reason', async () => {
@@ -262,7 +262,7 @@ describe('targets', () => {
       await firstAttemptFailed('amqp-outage');
       await proxy.up();
       await delivered('amqp-outage', 2);
-      await waitFor(() => received.some((msg) => msg.properties.messageId === 'amqp-outage-1'), { what: 'the message after recovery' });
+      await waitFor(() => received.some((msg) => msg.properties.messageId === engine.database.workflowId('amqp-outage', 'amqp-outage-1')), { what: 'the message after recovery' });
     });
   });
 
@@ -278,7 +278,7 @@ describe('targets', () => {
       await delivered('mqtt');
       const message = await waitFor(() => received.find((m) => m.topic === `outbox-test/${run}/mqtt/order.created`), { what: 'the MQTT message' });
       expect(message.qos).toBe(1);
-      expect(JSON.parse(message.body)).toMatchObject({ id: 'mqtt-1' });
+      expect(JSON.parse(message.body)).toMatchObject({ id: engine.database.workflowId('mqtt', 'mqtt-1') });
     });
 
     it('delivers after Mosquitto comes back (outage through a TCP proxy)', async () => {
@@ -295,7 +295,7 @@ describe('targets', () => {
       await firstAttemptFailed('mqtt-outage');
       await proxy.up();
       await delivered('mqtt-outage');
-      await waitFor(() => received.includes('mqtt-outage-1'), { what: 'the MQTT message after recovery' });
+      await waitFor(() => received.includes(engine.database.workflowId('mqtt-outage', 'mqtt-outage-1')), { what: 'the MQTT message after recovery' });
     });
   });
 
@@ -326,10 +326,10 @@ describe('targets', () => {
             await Promise.resolve();
           },
         });
-        const record = await waitFor(() => messages.find((m) => m.headers['outbox-id'] === 'kafka-1'), { what: 'the record in the topic', timeoutMs: 60_000 });
+        const record = await waitFor(() => messages.find((m) => m.headers['outbox-id'] === engine.database.workflowId('kafka', 'kafka-1')), { what: 'the record in the topic', timeoutMs: 60_000 });
         expect(record.key).toBe('order-7');
-        expect(record.headers).toEqual({ 'outbox-id': 'kafka-1', 'event-type': 'order.created', tenant: 'kafka' });
-        expect(JSON.parse(record.value)).toMatchObject({ id: 'kafka-1', data: { n: 1 } });
+        expect(record.headers).toEqual({ 'outbox-id': engine.database.workflowId('kafka', 'kafka-1'), 'event-type': 'order.created', tenant: 'kafka' });
+        expect(JSON.parse(record.value)).toMatchObject({ id: engine.database.workflowId('kafka', 'kafka-1'), data: { n: 1 } });
       } finally {
         await consumer.disconnect();
       }

@@ -54,7 +54,7 @@ describe('outbox verify', () => {
     for (let i = 0; i < 10; i += 1) await enqueue(database.pool, { tenant: 'v', type: 'ok.event', payload: { i }, idempotencyKey: `ok-${i}` });
     await enqueue(database.pool, { tenant: 'v', type: 'stuck.event', payload: {}, idempotencyKey: 'stuck-1' });
     await waitFor(async () => (await countEventsByStatus(database.db, { tenant: 'v' })).delivered === 11, { what: '11 deliveries' });
-    await waitFor(async () => (await temporal.client.workflow.getHandle('outbox:v:stuck-1').query(statusQuery)).status === 'DeadLettered', {
+    await waitFor(async () => (await temporal.client.workflow.getHandle(database.workflowId('v', 'stuck-1')).query(statusQuery)).status === 'DeadLettered', {
       what: 'the stuck event to be dead-lettered',
     });
     const result = await runCli(['verify', '--since', '1h'], env);
@@ -68,7 +68,7 @@ describe('outbox verify', () => {
 
   it('after a workflow is deleted behind its back, names the event and exits non-zero', async () => {
     const [stuck] = await database.db.selectFrom('outbox.events').select('id').where('idempotency_key', '=', 'stuck-1').execute();
-    const deleted = await runCli(['temporal', '--', 'workflow', 'delete', '--workflow-id', 'outbox:v:stuck-1'], env);
+    const deleted = await runCli(['temporal', '--', 'workflow', 'delete', '--workflow-id', database.workflowId('v', 'stuck-1')], env);
     expect(deleted.code).toBe(0);
     const result = await waitFor(
       async () => {
@@ -77,7 +77,7 @@ describe('outbox verify', () => {
       },
       { what: 'verify to notice the deleted workflow' },
     );
-    expect(result.stdout).toContain(`event ${stuck!.id} (v/stuck-1, stuck.event, dead_lettered): its workflow outbox:v:stuck-1 does not exist in Temporal`);
+    expect(result.stdout).toContain(`event ${stuck!.id} (v/stuck-1, stuck.event, dead_lettered): its workflow ${database.workflowId('v', 'stuck-1')} does not exist in Temporal`);
     expect(result.stdout).toMatch(/1 not accounted for\n$/);
     const json = JSON.parse((await runCli(['verify', '--since', '1h', '--json'], env)).stdout) as { problems: { eventId: string }[] };
     expect(json.problems.map((problem) => problem.eventId)).toEqual([stuck!.id]);

@@ -86,16 +86,18 @@ export async function startPaymentStub({ port = 0, secret } = {}) {
         return reply(400, { error: `bad signature or body: ${error.message}` });
       }
       if (failing.has(path)) return reply(failing.get(path), { error: 'provider unavailable' });
-      const key = String(request.headers['webhook-id']);
-      const previous = answered.get(key);
+      const messageId = String(request.headers['webhook-id']);
+      // The webhook-id is outbox:<installation>:<tenant>:<idempotency key>:<step>; effects are shown by key and step.
+      const key = /^outbox:[a-z0-9-]+:[^:]+:(.+)$/.exec(messageId)?.[1] ?? messageId;
+      const previous = answered.get(messageId);
       if (previous) return reply(previous.status, previous.body);
       if (path === '/provision' && event.data?.failAt === 'provision') {
         const refusal = { status: 422, body: { error: 'cannot provision this order' } };
-        answered.set(key, refusal);
+        answered.set(messageId, refusal);
         return reply(refusal.status, refusal.body);
       }
       const result = make(key, event.saga);
-      answered.set(key, { status: 201, body: result });
+      answered.set(messageId, { status: 201, body: result });
       stub.effects.push({ key, path, result });
       const hold = held.get(path);
       if (hold) await hold.released;

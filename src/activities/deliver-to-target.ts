@@ -111,7 +111,8 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     'outbox.target': endpoint,
     ...(event.correlation_id !== null && { 'outbox.correlation_id': event.correlation_id }),
   });
-  const message = input.sagaStep ? await buildSagaMessage(deps.db, event, input.sagaStep) : buildTargetMessage(event);
+  // The workflow's id is the message id: unique across tenants and installations, stable across retries and replays.
+  const message = input.sagaStep ? await buildSagaMessage(deps.db, event, input.workflowId, input.sagaStep) : buildTargetMessage(event, input.workflowId);
   const keepsAnswer = input.sagaStep !== undefined && !input.sagaStep.compensation;
   const started = performance.now();
   const timeoutMs = kind.timeoutMs(config);

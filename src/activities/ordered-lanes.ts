@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { workflowIdFor } from '../workflows/definitions.js';
 
 /** Whether a delivery may start now, and if not how long the workflow waits before asking again. */
 export type TurnAnswer =
@@ -86,7 +85,7 @@ export async function finishTurn(db: Kysely<Database>, input: { eventId: string;
   const next = await db
     .selectFrom('outbox.ordered_deliveries as after')
     .innerJoin('outbox.events as e', 'e.id', 'after.event_id')
-    .select(['e.tenant_id', 'e.idempotency_key'])
+    .select('e.workflow_id')
     .where('after.subscription_id', '=', input.subscriptionId)
     .where('after.tenant_id', '=', closed.tenant_id)
     .where('after.ordering_key', '=', closed.ordering_key)
@@ -95,7 +94,8 @@ export async function finishTurn(db: Kysely<Database>, input: { eventId: string;
     .orderBy('after.event_id')
     .limit(1)
     .executeTakeFirst();
-  return next ? { successorWorkflowId: workflowIdFor(next.tenant_id, next.idempotency_key) } : {};
+  // Lane rows are written with the dispatch that records the workflow id, so it is there.
+  return next?.workflow_id ? { successorWorkflowId: next.workflow_id } : {};
 }
 
 /** The ordered subscriptions (ids) whose lanes hold this event and are not yet done with it. */

@@ -19,18 +19,18 @@ export function sagaStepLabel(ref: SagaStepRef): string {
 
 /**
  * The message of a saga step: the event's envelope plus `saga` (name, step, phase and the
- * results of the steps completed so far), under its own idempotency key
- * `<event key>:<step>` or `<event key>:<step>:compensate`, so a target dedupes each step and
- * each compensation separately.
+ * results of the steps completed so far), under its own message id `<event's message
+ * id>:<step>` or `<…>:<step>:compensate`, so a target dedupes each step and each compensation
+ * separately.
  *
  * @example
- * const message = await buildSagaMessage(db, event, { saga: 'payment', step: 'charge', compensation: true });
- * message.id; // 'order-42:charge:compensate'
+ * const message = await buildSagaMessage(db, event, 'outbox:3f9a1c2e07:acme:order-42', { saga: 'payment', step: 'charge', compensation: true });
+ * message.id; // 'outbox:3f9a1c2e07:acme:order-42:charge:compensate'
  */
-export async function buildSagaMessage(db: Kysely<Database>, event: EventRow, ref: SagaStepRef): Promise<TargetMessage> {
+export async function buildSagaMessage(db: Kysely<Database>, event: EventRow, messageId: string, ref: SagaStepRef): Promise<TargetMessage> {
   const rows = await db.selectFrom('outbox.saga_step_results').select(['step', 'result']).where('event_id', '=', event.id).orderBy('recorded_at').execute();
-  const base = buildTargetMessage(event);
-  const id = `${event.idempotency_key}:${sagaStepLabel(ref)}`;
+  const base = buildTargetMessage(event, messageId);
+  const id = `${messageId}:${sagaStepLabel(ref)}`;
   const envelope = {
     ...base.envelope,
     id,

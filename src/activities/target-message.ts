@@ -8,7 +8,10 @@ export interface EventEnvelope {
   type: string;
   timestamp: string;
   data: unknown;
+  /** The message id (same as {@link TargetMessage.id}): unique across tenants and installations. */
   id: string;
+  /** The key the application enqueued with (unique per tenant only). */
+  idempotencyKey: string;
   eventId: string;
   tenant: string;
   version: number;
@@ -31,7 +34,11 @@ export interface SagaEnvelope {
 
 /** What every target kind sends: the dedupe id, the serialised event, and fields for routing. */
 export interface TargetMessage {
-  /** The event's idempotency key: `webhook-id`, `Nats-Msg-Id`, `message_id`, … per medium. */
+  /**
+   * The dedupe id: `webhook-id`, `Nats-Msg-Id`, `message_id`, … per medium. It is the event's
+   * workflow id, `outbox:<installation>:<tenant>:<idempotency key>`, so it is unique across
+   * tenants and installations and the same on every attempt, retry and replay.
+   */
   id: string;
   eventType: string;
   /** JSON text of {@link EventEnvelope}. */
@@ -40,17 +47,19 @@ export interface TargetMessage {
 }
 
 /**
- * Builds the message for an event row, identical on every attempt and every target.
+ * Builds the message for an event row, identical on every attempt and every target. `messageId`
+ * is the id of the workflow delivering it (see {@link TargetMessage.id}).
  *
  * @example
- * const message = buildTargetMessage(eventRow); // message.body is the JSON envelope
+ * const message = buildTargetMessage(eventRow, 'outbox:3f9a1c2e07:acme:order-42'); // message.body is the JSON envelope
  */
-export function buildTargetMessage(event: EventRow): TargetMessage {
+export function buildTargetMessage(event: EventRow, messageId: string): TargetMessage {
   const envelope: EventEnvelope = {
     type: event.event_type,
     timestamp: event.created_at.toISOString(),
     data: event.payload,
-    id: event.idempotency_key,
+    id: messageId,
+    idempotencyKey: event.idempotency_key,
     eventId: event.id,
     tenant: event.tenant_id,
     version: event.event_version,
@@ -60,7 +69,7 @@ export function buildTargetMessage(event: EventRow): TargetMessage {
   }
   if (event.correlation_id !== null) envelope.correlationId = event.correlation_id;
   if (event.causation_id !== null) envelope.causationId = event.causation_id;
-  return { id: event.idempotency_key, eventType: event.event_type, body: JSON.stringify(envelope), envelope };
+  return { id: messageId, eventType: event.event_type, body: JSON.stringify(envelope), envelope };
 }
 
 /** Placeholders a topic, subject, stream or routing-key template may use. */

@@ -3,6 +3,7 @@ import type { RunEngineOptions } from './commands/run-engine.js';
 import type { ReplayFlags } from './commands/replay-command.js';
 import type { AddSagaFlags } from './commands/sagas-command.js';
 import { describeError } from './describe-error.js';
+import { registerInstallationCommands } from './installation-commands.js';
 import { registerSubscriptionCommands } from './subscription-commands.js';
 import { collect, duration, isoDate, pointInTime, positiveInteger } from './option-parsers.js';
 import { exitWith } from './exit-with.js';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
     );
 
   registerSubscriptionCommands(program);
+  registerInstallationCommands(program);
 
   const fanout = program.command('fanout').description('which of an event\'s deliveries must succeed (all, any, primary)');
   const fanoutCommands = () => import('./commands/fanout-command.js');

@@ -5,8 +5,6 @@ import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption
 import { AddressPolicy } from '../egress/address-policy.js';
 import { durationMs } from './duration.js';
 
-/** Default task queue shared by the relay (which starts workflows) and the worker (which runs them). */
-export const DEFAULT_TASK_QUEUE = 'outbox-delivery';
 
 const integer = (min: number, max: number) =>
   z.coerce
@@ -34,7 +32,7 @@ const environmentSchema = z.object({
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).optional(),
   OUTBOX_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   OUTBOX_HTTP_PORT: integer(0, 65535).default(8080),
   OUTBOX_HTTP_MAX_CONNECTIONS: integer(1, 100_000).default(1_000),
@@ -92,7 +90,11 @@ export interface EngineConfig {
   /** Absent: `dev`/`start` run an embedded Temporal dev server. */
   temporalAddress: string | undefined;
   temporalNamespace: string;
-  taskQueue: string;
+  /**
+   * TEMPORAL_TASK_QUEUE, when set; otherwise each installation uses its own queue
+   * (`outbox-delivery-<installation id>`, see taskQueueOf).
+   */
+  taskQueue: string | undefined;
   /** The engine's HTTP port; `maxConnections` caps open connections (SSE clients included). */
   http: { host: string; port: number; maxConnections: number };
   relay: { batchSize: number; concurrency: number; pollIntervalMs: number };

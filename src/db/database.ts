@@ -22,6 +22,15 @@ export interface Database {
   'outbox.delivery_leases': DeliveryLeasesTable;
   'outbox.tenant_flow_control': TenantFlowControlTable;
   'outbox.ordered_deliveries': OrderedDeliveriesTable;
+  'outbox.installation': InstallationTable;
+}
+
+/** One row: this outbox's installation id (migration 0020). */
+export interface InstallationTable {
+  singleton: Generated<boolean>;
+  id: string;
+  created_at: Generated<Date>;
+  legacy_workflows: Generated<boolean>;
 }
 
 export interface TenantFlowControlTable {
@@ -96,7 +105,8 @@ export interface EventsTable {
   created_at: Generated<Date>;
   dispatched_at: Timestamp | null;
   finished_at: Timestamp | null;
-  workflow_id: ColumnType<string, never, never>;
+  /** Written by the relay at dispatch (see migration 0020); NULL while the row is pending. */
+  workflow_id: ColumnType<string | null, never, string>;
   /** W3C trace context of the enqueuing transaction (tracing). */
   traceparent: ColumnType<string | null, string | null | undefined, string | null>;
 }

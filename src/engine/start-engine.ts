@@ -1,13 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client/index.js';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { AddressPolicy } from '../egress/address-policy.js';
 import { createGuardedAgent } from '../egress/guarded-agent.js';
 import type { EngineConfig } from '../config/load-config.js';
 import { createDatabase } from '../db/create-database.js';
 import { pendingMigrations } from '../db/migrate.js';
+import { LEGACY_TASK_QUEUE, readInstallation, taskQueueOf } from '../outbox/installation.js';
 import { TargetConnections } from '../activities/target-connections.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { Relay } from '../outbox/relay.js';
@@ -21,7 +21,8 @@ import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js'
 import { installTemporalRuntime } from '../temporal/install-runtime.js';
 import { createDeliveryWorker } from '../worker/create-delivery-worker.js';
 import { loadWorkflowBundle } from '../worker/bundle-workflows.js';
-import { startHttpServer, type EngineHttpServer, type ReadinessCheck } from './http-server.js';
+import { startHttpServer, type EngineHttpServer } from './http-server.js';
+import { readinessChecks } from './readiness-checks.js';
 
 /** Which parts this process runs; all three by default. Split them to scale relays and workers apart. */
 export interface EngineRoles {
@@ -83,6 +84,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       );
     }
 
+    const installation = await readInstallation(database.db);
+    const taskQueue = taskQueueOf(config, installation.id);
     const connection = await Connection.connect({ address: options.temporalAddress });
     cleanups.push(() => connection.close());
     const added = await ensureSearchAttributes(connection, config.temporalNamespace).catch((error: unknown) => {
@@ -107,6 +110,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     });
 
     let worker: Worker | undefined;
+    let legacyWorker: Worker | undefined;
     let workerRun: Promise<void> = Promise.resolve();
     // The SDK serves its worker metrics on a private loopback port; /metrics appends them.
     let temporalMetricsUrl: string | undefined;
@@ -125,10 +129,11 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       cleanups.push(() => http.close(), () => httpAllowingPrivate.close());
       const connections = new TargetConnections(logger);
       cleanups.push(() => connections.close());
-      worker = await createDeliveryWorker({
+      const workerOptions = {
         connection: nativeConnection,
         namespace: config.temporalNamespace,
-        taskQueue: config.taskQueue,
+        taskQueue,
+        installationId: installation.id,
         workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle({ tracing: tracing !== undefined })),
         db: database.db,
         http,
@@ -139,8 +144,14 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         ...(tracing && { tracing }),
         ...(dataConverter && { dataConverter }),
         logger,
-      });
-      workerRun = worker.run();
+      };
+      worker = await createDeliveryWorker(workerOptions);
+      // Workflows started before installation ids live on the old default queue: serve it until they are done.
+      if (installation.legacyWorkflows && config.taskQueue === undefined) {
+        legacyWorker = await createDeliveryWorker({ ...workerOptions, taskQueue: LEGACY_TASK_QUEUE });
+        logger.info({ taskQueue: LEGACY_TASK_QUEUE }, 'also serving workflows started before installation ids, on their old task queue');
+      }
+      workerRun = Promise.all([worker.run(), legacyWorker?.run()]).then(() => undefined);
       const running = worker;
       metrics.watchWorker(() => running.getState());
     }
@@ -151,7 +162,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         pool: database.pool,
         connectionString: config.databaseUrl,
         client,
-        taskQueue: config.taskQueue,
+        installationId: installation.id,
+        taskQueue,
         batchSize: config.relay.batchSize,
         concurrency: config.relay.concurrency,
         pollIntervalMs: config.relay.pollIntervalMs,
@@ -170,30 +182,12 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
 
     let httpServer: EngineHttpServer | undefined;
     if (roles.http) {
-      const checks: ReadinessCheck[] = [
-        { name: 'postgres', probe: async () => void (await sql`SELECT 1`.execute(database.db)) },
-        { name: 'temporal', probe: async () => void (await connection.workflowService.getSystemInfo({})) },
-      ];
-      const activeRelay = relay;
-      if (activeRelay) {
-        const staleAfter = Math.max(3 * config.relay.pollIntervalMs, 15_000);
-        checks.push({
-          name: 'relay',
-          probe: () => {
-            const age = Date.now() - activeRelay.stats.lastLoopAt;
-            if (age > staleAfter) throw new Error(`relay loop last ran ${Math.round(age / 1000)}s ago`);
-          },
-        });
-      }
-      const activeWorker = worker;
-      if (activeWorker) {
-        checks.push({
-          name: 'worker',
-          probe: () => {
-            if (activeWorker.getState() !== 'RUNNING') throw new Error(`worker is ${activeWorker.getState()}`);
-          },
-        });
-      }
+      const checks = readinessChecks({
+        db: database.db,
+        connection,
+        relay: relay && { relay, pollIntervalMs: config.relay.pollIntervalMs },
+        worker,
+      });
       const realtime = new RealtimeStream({
         db: database.db,
         connectionString: config.databaseUrl,
@@ -229,7 +223,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     const stop = () => {
       stopping ??= (async () => {
         await relay?.stop();
-        if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+        for (const running of [worker, legacyWorker]) if (running?.getState() === 'RUNNING') running.shutdown();
         await workerRun.catch(() => undefined);
         await cleanup();
         markStopped();
@@ -247,7 +241,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
           },
         )
       : stopped;
-    logger.info({ roles, taskQueue: config.taskQueue, namespace: config.temporalNamespace, temporal: options.temporalAddress }, 'outbox engine started');
+    logger.info({ roles, installation: installation.id, taskQueue, namespace: config.temporalNamespace, temporal: options.temporalAddress }, 'outbox engine started');
     return { relay, worker, http: httpServer, done, stop };
   } catch (error) {
     await cleanup();

@@ -23,7 +23,7 @@ export async function claimPendingEvents(client: pg.ClientBase, limit: number): 
 }
 
 /** The claim statement itself ($1 = batch size), exported so tests can EXPLAIN exactly it. */
-export const CLAIM_PENDING_EVENTS_SQL = `SELECT id::text, tenant_id, event_type, idempotency_key, correlation_id, traceparent,
+export const CLAIM_PENDING_EVENTS_SQL = `SELECT id::text, tenant_id, event_type, idempotency_key, workflow_id, correlation_id, traceparent,
           (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_at_us
      FROM outbox.events
     WHERE status = 'pending'

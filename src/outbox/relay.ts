@@ -17,6 +17,8 @@ export interface RelayOptions {
   /** Connection string for the dedicated LISTEN connection. */
   connectionString: string;
   client: Client;
+  /** This database's installation id (outbox.installation): part of every workflow id. */
+  installationId: string;
   taskQueue: string;
   batchSize: number;
   /** Workflow starts in flight at once within a batch. */
@@ -47,7 +49,7 @@ export interface RelayStats {
  * marks them dispatched, in one transaction per batch. Wakes on NOTIFY, polls as a fallback.
  *
  * @example
- * const relay = new Relay({ pool, connectionString, client, taskQueue, batchSize: 200, concurrency: 64, pollIntervalMs: 1000, deadLetterHoldMs, logger });
+ * const relay = new Relay({ pool, connectionString, client, installationId, taskQueue, batchSize: 200, concurrency: 64, pollIntervalMs: 1000, deadLetterHoldMs, logger });
  * relay.start();
  * // ... on SIGTERM:
  * await relay.stop();
@@ -97,22 +99,23 @@ export class Relay {
     try {
       await client.query('BEGIN');
       const events = await claimPendingEvents(client, this.options.batchSize);
-      const started: string[] = [];
+      const started: { id: string; workflowId: string }[] = [];
       let failed = 0;
       let firstError: unknown;
       await Promise.all(
         events.map((event) =>
           this.limit(async () => {
             try {
-              const outcome = await inDispatchSpan(event, () =>
+              const { outcome, workflowId } = await inDispatchSpan(event, this.options.installationId, () =>
                 startDeliveryWorkflow(this.options.client, event, {
+                  installationId: this.options.installationId,
                   taskQueue: this.options.taskQueue,
                   deadLetterHoldMs: this.options.deadLetterHoldMs,
                 }),
               );
               if (outcome === 'already_started') this.stats.alreadyStarted += 1;
               else this.stats.started += 1;
-              started.push(event.id);
+              started.push({ id: event.id, workflowId });
             } catch (error) {
               failed += 1;
               firstError ??= error;
@@ -127,7 +130,7 @@ export class Relay {
       this.stats.dispatched += started.length;
       this.stats.startFailures += failed;
       const typeOf = new Map(events.map((event) => [event.id, event.event_type]));
-      for (const id of started) this.metrics.eventsDispatched.inc({ event_type: typeOf.get(id) ?? 'unknown' });
+      for (const { id } of started) this.metrics.eventsDispatched.inc({ event_type: typeOf.get(id) ?? 'unknown' });
       if (failed > 0) this.metrics.workflowStartFailures.inc(failed);
       this.metrics.relayBatchSize.observe(events.length);
       timer();

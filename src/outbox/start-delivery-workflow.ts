@@ -1,11 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import {
-  DELIVER_EVENT_WORKFLOW,
-  searchAttributeKeys,
-  workflowIdFor,
-  type DeliverEventInput,
-} from '../workflows/definitions.js';
+import { DELIVER_EVENT_WORKFLOW, searchAttributeKeys, type DeliverEventInput } from '../workflows/definitions.js';
+import { workflowIdOfRow } from './installation.js';
 
 /** What starting a delivery workflow needs to know about its event row. */
 export interface DeliverableEvent {
@@ -13,6 +9,8 @@ export interface DeliverableEvent {
   tenant_id: string;
   event_type: string;
   idempotency_key: string;
+  /** Written at dispatch; NULL while pending (except rows from before installation ids). */
+  workflow_id: string | null;
   correlation_id: string | null;
   /** W3C trace context stored by the enqueuing transaction, if it was traced. */
   traceparent?: string | null;
@@ -47,10 +45,11 @@ export interface DeliveryMemo {
  */
 export function deliveryWorkflowOptions(
   event: DeliverableEvent,
-  options: { taskQueue: string; deadLetterHoldMs: number; replay?: { subscriptions?: string[] } },
+  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; replay?: { subscriptions?: string[] } },
 ) {
   const input: DeliverEventInput = {
     eventId: event.id,
+    installationId: options.installationId,
     tenant: event.tenant_id,
     eventType: event.event_type,
     idempotencyKey: event.idempotency_key,
@@ -65,7 +64,7 @@ export function deliveryWorkflowOptions(
   };
   return {
     taskQueue: options.taskQueue,
-    workflowId: workflowIdFor(event.tenant_id, event.idempotency_key),
+    workflowId: workflowIdOfRow(options.installationId, event),
     args: [input] as [DeliverEventInput],
     typedSearchAttributes: [
       { key: searchAttributeKeys.tenant, value: event.tenant_id },
@@ -77,24 +76,24 @@ export function deliveryWorkflowOptions(
 }
 
 /**
- * Starts the deliverEvent workflow for one event. The workflow id is derived from tenant and
- * idempotency key, and REJECT_DUPLICATE refuses a second start even after the first run closed
+ * Starts the deliverEvent workflow for one event. The workflow id is derived from installation,
+ * tenant and idempotency key, and REJECT_DUPLICATE refuses a second start even after the first run closed
  * (within the namespace's retention), so calling this twice for one event never delivers twice.
  *
  * @example
- * const outcome = await startDeliveryWorkflow(client, claimedEvent, { taskQueue: 'outbox-delivery', deadLetterHoldMs });
+ * const outcome = await startDeliveryWorkflow(client, claimedEvent, { installationId, taskQueue, deadLetterHoldMs });
  */
 export async function startDeliveryWorkflow(
   client: Client,
   event: DeliverableEvent,
-  options: { taskQueue: string; deadLetterHoldMs: number },
-): Promise<StartOutcome> {
+  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number },
+): Promise<{ outcome: StartOutcome; workflowId: string }> {
   const startOptions = deliveryWorkflowOptions(event, options);
   const start = (workflowIdReusePolicy: WorkflowIdReusePolicy) =>
     client.workflow.start(DELIVER_EVENT_WORKFLOW, { ...startOptions, workflowIdReusePolicy });
   try {
     await start(WorkflowIdReusePolicy.REJECT_DUPLICATE);
-    return 'started';
+    return { outcome: 'started', workflowId: startOptions.workflowId };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
@@ -102,12 +101,12 @@ export async function startDeliveryWorkflow(
   // Rare path (crash recovery, or a reused key): is the workflow Temporal has really this row's?
   const existing = await client.workflow.getHandle(startOptions.workflowId).describe();
   const existingMemo = (existing.memo ?? {}) as DeliveryMemo;
-  if (existingMemo.eventId === event.id && existingMemo.eventCreatedAtUs === event.created_at_us) return 'already_started';
+  if (existingMemo.eventId === event.id && existingMemo.eventCreatedAtUs === event.created_at_us) return { outcome: 'already_started', workflowId: startOptions.workflowId };
   if (existing.status.name === 'RUNNING') {
     throw new EarlierWorkflowRunningError(
       `workflow ${startOptions.workflowId} is still running for an earlier event row with the same tenant and key; event ${event.id} stays pending until it closes`,
     );
   }
   await start(WorkflowIdReusePolicy.ALLOW_DUPLICATE);
-  return 'restarted';
+  return { outcome: 'restarted', workflowId: startOptions.workflowId };
 }

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import type { Database, EventStatus } from '../db/database.js';
+import type { DeliveryMemo } from './start-delivery-workflow.js';
 
 /** An event the outbox cannot account for, and why. */
 export interface VerifyProblem {
@@ -10,7 +11,8 @@ export interface VerifyProblem {
   eventType: string;
   idempotencyKey: string;
   status: EventStatus;
-  workflowId: string;
+  /** None while the event is pending. */
+  workflowId: string | null;
   problem: string;
 }
 
@@ -53,6 +55,7 @@ export async function verifyEvents(
       'idempotency_key',
       'status',
       'workflow_id',
+      sql<string>`(extract(epoch FROM created_at) * 1000000)::bigint::text`.as('created_at_us'),
       sql<number>`extract(epoch FROM clock_timestamp() - created_at)::float8 * 1000`.as('age_ms'),
     ])
     .where('created_at', '>=', options.since)
@@ -80,9 +83,16 @@ export async function verifyEvents(
           if (event.age_ms > grace) report(`pending for ${Math.round(event.age_ms / 1000)}s: is a relay running?`);
           return;
         }
+        if (!event.workflow_id) return report('it is dispatched but has no workflow id: it was marked by hand, or by an engine older than its migrations');
         try {
           const description = await client.workflow.getHandle(event.workflow_id).describe();
-          if (description.status.name !== 'RUNNING') {
+          const memo = (description.memo ?? {}) as DeliveryMemo;
+          if (memo.eventId !== undefined && (memo.eventId !== event.id || memo.eventCreatedAtUs !== event.created_at_us)) {
+            report(
+              `its workflow ${event.workflow_id} delivers another event row (id ${memo.eventId}): another outbox installation shares the workflow id. ` +
+                'Give this database its own installation id (outbox installation rename) and replay the event',
+            );
+          } else if (description.status.name !== 'RUNNING') {
             report(`its workflow ${event.workflow_id} is ${description.status.name.toLowerCase()} but the event is still ${event.status}`);
           }
         } catch (error) {

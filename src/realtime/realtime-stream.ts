@@ -139,7 +139,7 @@ export class RealtimeStream {
           for (;;) {
             const rows = await this.rowsAfter(client);
             for (const row of rows) {
-              const message = buildTargetMessage(row);
+              const message = buildTargetMessage(row, row.message_id);
               client.response.write(`id: ${row.delivery_id}\nevent: ${row.event_type}\ndata: ${message.body}\n\n`);
               client.lastId = BigInt(row.delivery_id);
             }
@@ -154,12 +154,13 @@ export class RealtimeStream {
     })();
   }
 
-  private async rowsAfter(client: StreamClient): Promise<(EventRow & { delivery_id: string })[]> {
+  private async rowsAfter(client: StreamClient): Promise<(EventRow & { delivery_id: string; message_id: string })[]> {
     return this.options.db
       .selectFrom('outbox.deliveries as d')
       .innerJoin('outbox.events as e', 'e.id', 'd.event_id')
       .selectAll('e')
       .select(sql<string>`d.id::text`.as('delivery_id'))
+      .select('d.workflow_id as message_id')
       .where('d.tenant_id', '=', client.tenant)
       .where('d.target_kind', '=', 'realtime')
       .where('d.outcome', '=', 'delivered')

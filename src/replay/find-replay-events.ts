@@ -31,6 +31,7 @@ export async function findReplayEvents(db: Kysely<Database>, selection: ReplaySe
       'tenant_id',
       'event_type',
       'idempotency_key',
+      'workflow_id',
       'correlation_id',
       sql<string>`(extract(epoch FROM created_at) * 1000000)::bigint::text`.as('created_at_us'),
       'status',

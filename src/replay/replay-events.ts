@@ -5,6 +5,8 @@ import { deliveryWorkflowOptions, type DeliverableEvent } from '../outbox/start-
 import { DELIVER_EVENT_WORKFLOW, replaySignal } from '../workflows/definitions.js';
 
 export interface ReplayOptions {
+  /** This database's installation (outbox.installation): events without a workflow of theirs get one with it. */
+  installationId: string;
   taskQueue: string;
   deadLetterHoldMs: number;
   /** Only these subscriptions; every routed one when absent. */
@@ -22,10 +24,10 @@ export interface ReplayOutcome {
 /**
  * Re-delivers events by signal-with-start on their own workflow ids: a running workflow gets a
  * `replay` signal, a closed one gets a new run. Either way the consumer sees the same
- * `webhook-id` (the idempotency key) as the first time.
+ * message id (`webhook-id`) as the first time.
  *
  * @example
- * const outcome = await replayEvents(client, events, { taskQueue: 'outbox-delivery', deadLetterHoldMs });
+ * const outcome = await replayEvents(client, events, { installationId, taskQueue, deadLetterHoldMs });
  */
 export async function replayEvents(client: Client, events: readonly DeliverableEvent[], options: ReplayOptions): Promise<ReplayOutcome> {
   const limit = pLimit(options.concurrency ?? 16);
@@ -37,7 +39,7 @@ export async function replayEvents(client: Client, events: readonly DeliverableE
       limit(async () => {
         try {
           await client.workflow.signalWithStart(DELIVER_EVENT_WORKFLOW, {
-            ...deliveryWorkflowOptions(event, { taskQueue: options.taskQueue, deadLetterHoldMs: options.deadLetterHoldMs, replay: { subscriptions } }),
+            ...deliveryWorkflowOptions(event, { installationId: options.installationId, taskQueue: options.taskQueue, deadLetterHoldMs: options.deadLetterHoldMs, replay: { subscriptions } }),
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
             signal: replaySignal,
             signalArgs: [subscriptions ? { subscriptions } : {}],

@@ -1,6 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { DeliverableEvent } from '../outbox/start-delivery-workflow.js';
-import { workflowIdFor } from '../workflows/definitions.js';
+import { workflowIdOfRow } from '../outbox/installation.js';
 
 const tracer = trace.getTracer('outbox-temporal');
 
@@ -10,14 +10,14 @@ const tracer = trace.getTracer('outbox-temporal');
  * Without a registered tracer provider this is a no-op.
  *
  * @example
- * await inDispatchSpan(event, () => startDeliveryWorkflow(client, event, options));
+ * await inDispatchSpan(event, installationId, () => startDeliveryWorkflow(client, event, options));
  */
-export function inDispatchSpan<T>(event: DeliverableEvent, start: () => Promise<T>): Promise<T> {
+export function inDispatchSpan<T>(event: DeliverableEvent, installationId: string, start: () => Promise<T>): Promise<T> {
   const parent = event.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: event.traceparent }) : ROOT_CONTEXT;
   const attributes = {
     'outbox.event_id': event.id,
     'outbox.event_type': event.event_type,
-    'temporal.workflow_id': workflowIdFor(event.tenant_id, event.idempotency_key),
+    'temporal.workflow_id': workflowIdOfRow(installationId, event),
     ...(event.correlation_id !== null && { 'outbox.correlation_id': event.correlation_id }),
   };
   return tracer.startActiveSpan('outbox.relay.dispatch', { kind: SpanKind.PRODUCER, attributes }, parent, async (span) => {

@@ -1,15 +1,19 @@
 import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry/lib/workflow/definitions.js';
+import type { Context } from '@temporalio/activity';
 import type { DataConverter } from '@temporalio/common';
 import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDependencies } from '../activities/create-activities.js';
 import type { Tracing } from '../tracing/set-up-tracing.js';
+import { installationGuard } from './installation-guard.js';
 
 export interface DeliveryWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  /** This database's installation: workflows of another are refused (see installationGuard). */
+  installationId: string;
   workflowBundle: { code: string };
   logger: Logger;
   /** Overrides for worker tuning (slots, pollers, cache); defaults suit a small machine. */
@@ -31,7 +35,7 @@ const DROP_WORKFLOW_SPANS: InjectedSinks<OpenTelemetrySinks> = { exporter: { exp
  * Call `run()` to start polling and `shutdown()` to drain.
  *
  * @example
- * const worker = await createDeliveryWorker({ connection, namespace: 'default', taskQueue, workflowBundle, db, http, connections, logger });
+ * const worker = await createDeliveryWorker({ connection, namespace: 'default', taskQueue, installationId, workflowBundle, db, http, connections, logger });
  * await worker.run();
  */
 export async function createDeliveryWorker(options: DeliveryWorkerOptions): Promise<Worker> {
@@ -43,11 +47,14 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
     activities: createActivities(options),
     ...(options.dataConverter && { dataConverter: options.dataConverter }),
     sinks: options.tracing ? { exporter: makeWorkflowExporter(options.tracing.spanProcessor, options.tracing.resource) } : DROP_WORKFLOW_SPANS,
-    ...(options.tracing && {
-      interceptors: {
-        activity: [(context) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(context), outbound: new OpenTelemetryActivityOutboundInterceptor(context) })],
-      },
-    }),
+    interceptors: {
+      activity: [
+        installationGuard({ db: options.db, installationId: options.installationId }),
+        ...(options.tracing
+          ? [(context: Context) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(context), outbound: new OpenTelemetryActivityOutboundInterceptor(context) })]
+          : []),
+      ],
+    },
     maxConcurrentActivityTaskExecutions: 200,
     shutdownGraceTime: '10s',
     ...options.tuning,

@@ -5,6 +5,7 @@ import type { createActivities } from '../activities/create-activities.js';
 import type { DeliverEventInput, DeliveryRoute, RouteStatus } from './definitions.js';
 import { summariseFailure } from './failure-summary.js';
 import type { DeliveryFailureDetails } from '../activities/delivery-failure.js';
+import { failTaskOnWrongInstallation, isWrongInstallation } from './wrong-installation.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -13,10 +14,17 @@ type Activities = ReturnType<typeof createActivities>;
  * through the server), retried until the database answers: giving up would leave the outbox's
  * record of the event wrong. Each statement is idempotent, so a re-run after a crash is harmless.
  */
-export const bookkeeping = proxyLocalActivities<Activities>({
+const localBookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' },
 });
+/** The same, with the worker's installation check turned into a failed workflow task. */
+export const bookkeeping = new Proxy(localBookkeeping, {
+  get: (target, name: keyof Activities) => {
+    const call = target[name] as (...args: unknown[]) => Promise<unknown>;
+    return (...args: unknown[]) => call(...args).catch(failTaskOnWrongInstallation);
+  },
+}) as Activities;
 
 /** Margin on top of the target's own timeout for the activity's database reads and writes. */
 const ACTIVITY_OVERHEAD_MS = 10_000;
@@ -91,6 +99,7 @@ async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | 
     return undefined;
   } catch (error) {
     if (!(error instanceof ActivityFailure) && !(error instanceof ApplicationFailure)) throw error;
+    if (isWrongInstallation(error)) failTaskOnWrongInstallation(error);
     const summary = summariseFailure(error);
     return {
       message: summary.message,

@@ -3,6 +3,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { keyOfMessageId } from '../helpers/webhook-sink.js';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 
 export interface RawRequest {
@@ -31,7 +32,7 @@ export class ChaosConsumer {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => void this.answer(String(request.headers['webhook-id']), request.headers, Buffer.concat(chunks).toString('utf8'), response));
+      request.on('end', () => void this.answer(keyOfMessageId(String(request.headers['webhook-id'])), request.headers, Buffer.concat(chunks).toString('utf8'), response));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
@@ -75,7 +76,8 @@ export class ChaosConsumer {
   /** Effects per webhook id (more than one would be a duplicate effect). */
   async effects(): Promise<Map<string, number>> {
     const { rows } = await this.pool.query<{ webhook_id: string; n: number }>('SELECT webhook_id, count(*)::int AS n FROM consumer_effects GROUP BY webhook_id');
-    return new Map(rows.map((row) => [row.webhook_id, row.n]));
+    // Keyed by idempotency key, as the writers record what they committed.
+    return new Map(rows.map((row) => [keyOfMessageId(row.webhook_id), row.n]));
   }
 
   async stop(): Promise<void> {

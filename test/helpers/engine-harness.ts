@@ -67,6 +67,7 @@ export async function startTestWorker(
     connection,
     namespace: 'default',
     taskQueue,
+    installationId: database.installationId,
     workflowBundle: { code: await readFile(inject(options.tracing ? 'tracedWorkflowBundlePath' : 'workflowBundlePath'), 'utf8') },
     db: database.db,
     http,
@@ -99,6 +100,7 @@ export function createTestRelay(
     pool: database.pool,
     connectionString: database.url,
     client,
+    installationId: database.installationId,
     taskQueue,
     batchSize: overrides.batchSize ?? 100,
     concurrency: overrides.concurrency ?? 32,
@@ -143,9 +145,9 @@ export async function startTestEngine(
     worker,
     relay,
     taskQueue,
-    handle: (tenant, key) => temporal.client.workflow.getHandle(`outbox:${tenant}:${key}`),
+    handle: (tenant, key) => temporal.client.workflow.getHandle(database.workflowId(tenant, key)),
     result: async <T,>(tenant: string, key: string) => {
-      const handle = temporal.client.workflow.getHandle(`outbox:${tenant}:${key}`);
+      const handle = temporal.client.workflow.getHandle(database.workflowId(tenant, key));
       await waitFor(() => handle.describe(), { what: `the relay to start workflow ${handle.workflowId}` });
       return (await handle.result()) as T;
     },

@@ -2,11 +2,17 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, type OutboxDatabase } from '../../src/db/create-database.js';
+import { renameInstallation } from '../../src/outbox/installation.js';
+import { workflowIdFor } from '../../src/workflows/definitions.js';
 import { ADMIN_DATABASE_URL, databaseUrl, TEST_DATABASE_PREFIX } from './database-urls.js';
 
 export interface TestDatabase extends OutboxDatabase {
   name: string;
   url: string;
+  /** Its own installation id (every clone of the template gets a fresh one, as separate databases have). */
+  installationId: string;
+  /** The workflow id of an event of this database, by tenant and idempotency key. */
+  workflowId(tenant: string, idempotencyKey: string): string;
   /** Closes the pool and drops the database. */
   drop(): Promise<void>;
 }
@@ -42,10 +48,13 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   });
   const url = databaseUrl(name);
   const database = createDatabase({ connectionString: url, max: 20 });
+  const installationId = options.migrated === false ? '' : (await renameInstallation(database.db)).id;
   return {
     ...database,
     name,
     url,
+    installationId,
+    workflowId: (tenant, idempotencyKey) => workflowIdFor(installationId, tenant, idempotencyKey),
     drop: async () => {
       await database.close();
       await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

@@ -2,7 +2,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
+  /**
+   * The webhook-id without its installation and tenant: the idempotency key (`<key>:<step>` for
+   * saga steps), which is what tests enqueue with. `messageId` is the header as sent.
+   */
   id: string;
+  messageId: string;
   headers: IncomingHttpHeaders;
   body: string;
   receivedAt: number;
@@ -12,6 +17,11 @@ export interface ReceivedRequest {
 
 /** Decides the answer to each request; `index` counts requests carrying the same webhook-id from 0. */
 export type Responder = (request: ReceivedRequest, index: number) => { status: number; headers?: Record<string, string>; body?: string };
+
+/** `outbox:<installation>:<tenant>:<rest>` → `<rest>` (the message id is the workflow id). */
+export function keyOfMessageId(messageId: string): string {
+  return /^outbox:[a-z0-9-]+:[A-Za-z0-9][A-Za-z0-9_.-]*:(.+)$/.exec(messageId)?.[1] ?? messageId;
+}
 
 /**
  * A loopback HTTP server standing in for a webhook consumer: it records every request and
@@ -30,7 +40,8 @@ export class WebhookSink {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const request: ReceivedRequest = {
-          id: String(req.headers['webhook-id'] ?? ''),
+          id: keyOfMessageId(String(req.headers['webhook-id'] ?? '')),
+          messageId: String(req.headers['webhook-id'] ?? ''),
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           receivedAt: Date.now(),

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { readInstallation, taskQueueOf } from '../../outbox/installation.js';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config/load-config.js';
 import { createDatabase } from '../../db/create-database.js';
@@ -55,7 +56,9 @@ export async function replayCommand(flags: ReplayFlags): Promise<boolean> {
   if (until <= flags.since) throw new ReplayRefusedError(`--until (${until.toISOString()}) must be after --since (${flags.since.toISOString()}).`);
   const database = createDatabase({ connectionString: config.databaseUrl, max: 1 });
   let events: ReplayCandidate[];
+  let installationId: string;
   try {
+    installationId = (await readInstallation(database.db)).id;
     events = await findReplayEvents(database.db, { tenant: flags.tenant, events: flags.events, since: flags.since, until, correlationId: flags.correlationId });
   } finally {
     await database.close();
@@ -86,7 +89,8 @@ export async function replayCommand(flags: ReplayFlags): Promise<boolean> {
   bar.start(events.length, 0);
   try {
     const outcome = await replayEvents(temporal.client, events, {
-      taskQueue: config.taskQueue,
+      installationId,
+      taskQueue: taskQueueOf(config, installationId),
       deadLetterHoldMs: config.deadLetterHoldMs,
       subscriptions: flags.subscription,
       onProgress: (done) => bar.update(done),
