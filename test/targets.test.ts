@@ -113,7 +113,7 @@ describe('targets', () => {
       await delivered('n8n');
       const [request] = sink.requests;
       expect(request?.headers['x-event-type']).toBe('order.created');
-      expect(request?.headers['x-idempotency-key']).toBe('n8n-1');
+      expect(request?.headers['x-idempotency-key']).toBe(engine.database.workflowId('n8n', 'n8n-1'));
       expect(request?.headers.authorization).toBe(`Basic ${Buffer.from('outbox:n8n-pass').toString('base64')}`);
       expect(JSON.parse(request!.body)).toMatchObject({ type: 'order.created', id: engine.database.workflowId('n8n', 'n8n-1'), idempotencyKey: 'n8n-1', data: { key: 'n8n-1' } });
     });

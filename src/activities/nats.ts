@@ -29,7 +29,7 @@ export type NatsConfig = z.output<typeof natsConfigSchema>;
 const codec = StringCodec();
 
 /**
- * A JetStream publish with `Nats-Msg-Id` = the idempotency key: within the stream's
+ * A JetStream publish with `Nats-Msg-Id` = the message id: within the stream's
  * duplicate window the server stores a retried publish once. Resolves on the stream's ack.
  */
 export const natsTarget = defineTargetKind<NatsConfig>({

@@ -43,7 +43,7 @@ function watchReturns(channel: amqp.ConfirmChannel): Set<string> {
 }
 
 /**
- * A persistent AMQP message (`message_id` = the idempotency key, `type` = event type) on a
+ * A persistent AMQP message (`message_id` = the message id, `type` = event type) on a
  * confirm channel, published mandatory: resolves once the broker confirms it, fails (retried)
  * when no queue is bound for it.
  */

@@ -44,7 +44,7 @@ redis.call('SET', KEYS[2], id, 'EX', ARGV[1])
 return id`;
 
 /**
- * A Redis stream entry per event with fields `id` (the idempotency key, for consumers to
+ * A Redis stream entry per event with fields `id` (the message id, for consumers to
  * dedupe), `event_id`, `type`, `tenant` and `payload` (the JSON envelope).
  */
 export const redisStreamTarget = defineTargetKind<RedisStreamConfig>({
