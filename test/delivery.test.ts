@@ -106,8 +106,12 @@ describe('delivery end to end', () => {
   it('keeps one row and one delivery for a repeated idempotency key', async () => {
     await addSubscription(database.db, { name: 'dupes', events: 'dupe.*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
     const first = await database.db.transaction().execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 1 }, idempotencyKey: 'dupe-1' }));
-    const second = await database.db.transaction().execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 2 }, idempotencyKey: 'dupe-1' }));
+    const second = await database.db.transaction().execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 1 }, idempotencyKey: 'dupe-1' }));
     expect(second).toBe(first);
+    // Another event under the same key is refused rather than silently dropped.
+    await expect(database.db.transaction().execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 2 }, idempotencyKey: 'dupe-1' }))).rejects.toThrow(
+      /already used by event \d+ with a different payload/,
+    );
     const rows = await database.db.selectFrom('outbox.events').select(['id', 'payload']).where('idempotency_key', '=', 'dupe-1').execute();
     expect(rows).toEqual([{ id: first, payload: { n: 1 } }]);
 

@@ -45,9 +45,10 @@ describe('outbox.enqueue (SQL, any language)', () => {
     });
   });
 
-  it('a repeated (tenant, key) returns the existing id and writes nothing; another tenant may reuse the key', async () => {
+  it('a repeated (tenant, key) returns the existing id and writes nothing; another event under it is refused; another tenant may reuse the key', async () => {
     const first = await call(`SELECT outbox.enqueue('sql2', 'order.created', '{"n": 1}', 'same') AS id`);
-    const again = await call(`SELECT outbox.enqueue('sql2', 'order.paid', '{"n": 2}', 'same') AS id`);
+    const again = await call(`SELECT outbox.enqueue('sql2', 'order.created', '{"n": 1}', 'same') AS id`);
+    await expect(call(`SELECT outbox.enqueue('sql2', 'order.paid', '{"n": 2}', 'same') AS id`)).rejects.toThrow(/already used by event \d+ with a different event type/);
     const other = await call(`SELECT outbox.enqueue('sql2b', 'order.created', '{"n": 3}', 'same') AS id`);
     expect(again.rows[0]?.id).toBe(first.rows[0]?.id);
     expect(other.rows[0]?.id).not.toBe(first.rows[0]?.id);
@@ -162,7 +163,7 @@ describe('enqueue (TypeScript helper)', () => {
     }
     expect([viaKysely, viaPool, viaClient].every((id) => /^\d+$/.test(id))).toBe(true);
     expect(await keysOf('ts2')).toEqual(['kysely', 'pool', 'client']);
-    expect(await enqueue(database.pool, { tenant: 'ts2', type: 'a.b', payload: 2, idempotencyKey: 'pool' })).toBe(viaPool);
+    expect(await enqueue(database.pool, { tenant: 'ts2', type: 'a.b', payload: [1], idempotencyKey: 'pool' })).toBe(viaPool);
   });
 
   it('maps options to the SQL function', async () => {

@@ -18,6 +18,7 @@ import { admitToEndpoint, type FlowControl } from './flow-control.js';
 import { retryDelayMs, type RetryTiming } from './retry-delay.js';
 import { buildSagaMessage, recordStepResult, sagaStepLabel, type SagaStepRef } from './saga-message.js';
 import { buildTargetMessage } from './target-message.js';
+import { loadEventForDelivery } from './load-event.js';
 
 /** Input of the `deliver` activity: ids only; the activity reads the event and target itself. */
 export interface DeliverInput {
@@ -75,12 +76,9 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
   const context = Context.current();
   const attempt = context.info.attempt + (input.attemptOffset ?? 0);
   const [event, subscription] = await Promise.all([
-    deps.db.selectFrom('outbox.events').selectAll().where('id', '=', input.eventId).executeTakeFirst(),
+    loadEventForDelivery(deps.db, input.eventId),
     deps.db.selectFrom('outbox.subscriptions').selectAll().where('id', '=', input.subscriptionId).executeTakeFirst(),
   ]);
-  if (!event) {
-    throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, DeliveryFailureType.eventGone);
-  }
   if (!subscription) {
     throw ApplicationFailure.nonRetryable(
       `subscription ${input.subscriptionId} was removed after the event was routed; re-add it, then retry`,

@@ -16,6 +16,8 @@ export const DeliveryFailureType = {
   subscriptionGone: 'SubscriptionGone',
   /** The event row no longer exists (deleted behind the engine's back). */
   eventGone: 'EventGone',
+  /** The event's payload is above outbox.settings' limit (written around outbox.enqueue): not loaded. */
+  payloadTooLarge: 'PayloadTooLarge',
   /** The subscription's stored target settings are unusable (edited by hand, or a newer kind). */
   misconfigured: 'SubscriptionMisconfigured',
   /** The endpoint's circuit breaker is open: failed fast, without a network call. */
