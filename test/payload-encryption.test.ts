@@ -143,4 +143,33 @@ describe('encrypted histories', () => {
     expect(older.code, older.stderr).toBe(0);
     expect(older.stdout).toContain(memoValue);
   });
+
+  it('keeps failure messages out of the history in clear: a target answer quoted in an error is encrypted too', async () => {
+    if (!engine || engine.exitCode !== null) await start(`k1:${k1}`);
+    const marker = `leaked-answer-${randomBytes(6).toString('hex')}`;
+    const failing = await new WebhookSink().start();
+    failing.responder = () => ({ status: 500, body: `upstream said ${marker}` });
+    try {
+      await addSubscription(database.db, {
+        name: 'failing',
+        tenant: 'leak',
+        events: '*',
+        target: { kind: 'webhook', config: { url: failing.url, secret: generateWebhookSecret() } },
+        retryPolicy: { maximumAttempts: 2, initialInterval: '1s' },
+      });
+      await enqueue(database.pool, { tenant: 'leak', type: 'card.declined', payload: {}, idempotencyKey: 'leak-1' });
+      const deadLetter = await waitFor(
+        () => database.db.selectFrom('outbox.dead_letters').select('last_error').where('tenant_id', '=', 'leak').where('subscription_name', '=', 'failing').executeTakeFirst(),
+        { what: 'the failing delivery to be dead-lettered' },
+      );
+      // The engine's own record has the answer; Temporal's copy must not, in clear.
+      expect(deadLetter.last_error).toContain(marker);
+      const raw = await show(database.workflowId('leak', 'leak-1'));
+      expect(raw.code, raw.stderr).toBe(0);
+      expect(raw.stdout).toContain('failure');
+      expect(raw.stdout).not.toContain(marker);
+    } finally {
+      await failing.stop();
+    }
+  });
 });
