@@ -188,9 +188,9 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     ...(failure?.retryable && failure.retryAfterMs !== undefined && { next_retry_delay_ms: Math.round(failure.retryAfterMs) }),
   });
 
-  deps.metrics.deliveryAttempts.inc({ event_type: event.event_type, target_kind: subscription.target_kind, subscription: subscription.name, outcome });
+  deps.metrics.deliveryAttempts.inc({ event_type: deps.metrics.eventTypeLabel(event.event_type), target_kind: subscription.target_kind, subscription: subscription.name, outcome });
   deps.metrics.deliveryAttemptDuration.observe({ target_kind: subscription.target_kind, outcome }, durationMs / 1000);
-  if (!failure) deps.metrics.endToEndLatency.observe({ event_type: event.event_type, target_kind: subscription.target_kind }, (Date.now() - event.created_at.getTime()) / 1000);
+  if (!failure) deps.metrics.endToEndLatency.observe({ event_type: deps.metrics.eventTypeLabel(event.event_type), target_kind: subscription.target_kind }, (Date.now() - event.created_at.getTime()) / 1000);
 
   const fields = { eventId: event.id, workflowId: input.workflowId, subscription: subscription.name, target: endpoint, attempt, statusCode, ...(input.sagaStep && { sagaStep: sagaStepLabel(input.sagaStep) }) };
   if (failure) {

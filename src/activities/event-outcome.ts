@@ -96,8 +96,8 @@ export async function recordDeadLetter(deps: OutcomeDependencies, original: Dead
     return { recorded: { id: row.id, ...recorded }, eventType: event?.event_type ?? 'unknown', statusChanged: changed !== undefined };
   });
   if (outcome.eventType !== undefined) {
-    deps.metrics.deadLetters.inc({ event_type: outcome.eventType, subscription: input.subscriptionName });
-    if (outcome.statusChanged) deps.metrics.eventsFinished.inc({ event_type: outcome.eventType, status: 'dead_lettered' });
+    deps.metrics.deadLetters.inc({ event_type: deps.metrics.eventTypeLabel(outcome.eventType), subscription: input.subscriptionName });
+    if (outcome.statusChanged) deps.metrics.eventsFinished.inc({ event_type: deps.metrics.eventTypeLabel(outcome.eventType), status: 'dead_lettered' });
     deps.logger.warn(
       { eventId: input.eventId, workflowId: input.workflowId, subscription: input.subscriptionName, deadLetterId: outcome.recorded.id, attempts: input.attempts, error: input.lastError, ...(input.sagaStep && { sagaStep: input.sagaStep }) },
       'delivery dead-lettered; waiting for an operator (outbox dlq list)',
@@ -161,6 +161,6 @@ export async function setEventStatus(deps: OutcomeDependencies, input: { eventId
     .returning('event_type')
     .executeTakeFirst();
   if (!changed) return;
-  if (input.status !== 'dispatched') deps.metrics.eventsFinished.inc({ event_type: changed.event_type, status: input.status });
+  if (input.status !== 'dispatched') deps.metrics.eventsFinished.inc({ event_type: deps.metrics.eventTypeLabel(changed.event_type), status: input.status });
   deps.logger.info({ eventId: input.eventId, workflowId: currentWorkflowId(), status: input.status }, 'event status changed');
 }

@@ -36,6 +36,7 @@ const environmentSchema = z.object({
   OUTBOX_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   OUTBOX_HTTP_PORT: integer(0, 65535).default(8080),
   OUTBOX_HTTP_MAX_CONNECTIONS: integer(1, 100_000).default(1_000),
+  OUTBOX_METRICS_MAX_EVENT_TYPES: integer(1, 100_000).default(100),
   OUTBOX_RELAY_BATCH_SIZE: integer(1, 5000).default(200),
   OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
@@ -97,6 +98,8 @@ export interface EngineConfig {
   taskQueue: string | undefined;
   /** The engine's HTTP port; `maxConnections` caps open connections (SSE clients included). */
   http: { host: string; port: number; maxConnections: number };
+  /** Distinct event types kept as metric label values; later ones are labelled "other". */
+  metrics: { maxEventTypes: number };
   relay: { batchSize: number; concurrency: number; pollIntervalMs: number };
   /** How long a dead-lettered delivery waits for an operator's retry or discard. */
   deadLetterHoldMs: number;
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     temporalNamespace: values.TEMPORAL_NAMESPACE,
     taskQueue: values.TEMPORAL_TASK_QUEUE,
     http: { host: values.OUTBOX_HTTP_HOST, port: values.OUTBOX_HTTP_PORT, maxConnections: values.OUTBOX_HTTP_MAX_CONNECTIONS },
+    metrics: { maxEventTypes: values.OUTBOX_METRICS_MAX_EVENT_TYPES },
     relay: {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,

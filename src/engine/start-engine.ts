@@ -118,7 +118,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       const metricsAddress = `127.0.0.1:${await freePort()}`;
       if (installTemporalRuntime(logger, { metricsAddress })) temporalMetricsUrl = `http://${metricsAddress}/metrics`;
     }
-    const metrics = new EngineMetrics({ ...(roles.http && { db: database.db }), processMetrics: true, ...(temporalMetricsUrl && { temporalMetricsUrl }) });
+    const metrics = new EngineMetrics({ ...(roles.http && { db: database.db }), processMetrics: true, maxEventTypes: config.metrics.maxEventTypes, ...(temporalMetricsUrl && { temporalMetricsUrl }) });
     if (roles.worker) {
       installTemporalRuntime(logger);
       const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });

@@ -3,8 +3,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Database } from '../db/database.js';
 import { readLiveFigures, type LiveFigures } from '../outbox/read-live-figures.js';
 
-// Labels are event types, target kinds, subscription names and outcomes: bounded by what the
-// operator configures. Tenant ids and idempotency keys are never labels (unbounded).
+// Labels are event types, target kinds, subscription names and outcomes. Event types come from
+// applications, so they are bounded here: the first `maxEventTypes` seen keep their name, later
+// ones share "other" (see eventTypeLabel). Tenant ids and idempotency keys are never labels.
 
 /** Seconds buckets from 5 ms to 10 min: delivery attempts and end-to-end latency. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
@@ -16,7 +17,12 @@ export interface EngineMetricsOptions {
   temporalMetricsUrl?: string;
   /** Node process metrics (CPU, memory, event loop); on for the engine, off for tests. */
   processMetrics?: boolean;
+  /** Distinct event types kept as label values (OUTBOX_METRICS_MAX_EVENT_TYPES); the rest are "other". */
+  maxEventTypes?: number;
 }
+
+/** Default of OUTBOX_METRICS_MAX_EVENT_TYPES. */
+export const DEFAULT_MAX_EVENT_TYPE_LABELS = 100;
 
 /**
  * The engine's Prometheus metrics, one registry per process: counters and histograms updated by
@@ -30,6 +36,7 @@ export interface EngineMetricsOptions {
  */
 export class EngineMetrics {
   readonly registry = new Registry();
+  private readonly eventTypes = new Set<string>();
 
   readonly eventsDispatched = new Counter({
     name: 'outbox_events_dispatched_total',
@@ -91,6 +98,21 @@ export class EngineMetrics {
     labelNames: ['event_type', 'subscription'] as const,
     registers: [this.registry],
   });
+
+  /**
+   * The `event_type` label value for an event type: itself for the first `maxEventTypes` types
+   * this process sees, "other" afterwards, so an application inventing types cannot grow the
+   * series without bound.
+   *
+   * @example
+   * metrics.eventsDispatched.inc({ event_type: metrics.eventTypeLabel('order.created') });
+   */
+  eventTypeLabel(eventType: string): string {
+    if (this.eventTypes.has(eventType)) return eventType;
+    if (this.eventTypes.size >= (this.options.maxEventTypes ?? DEFAULT_MAX_EVENT_TYPE_LABELS)) return 'other';
+    this.eventTypes.add(eventType);
+    return eventType;
+  }
 
   constructor(private readonly options: EngineMetricsOptions = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });

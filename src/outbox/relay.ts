@@ -130,7 +130,7 @@ export class Relay {
       this.stats.dispatched += started.length;
       this.stats.startFailures += failed;
       const typeOf = new Map(events.map((event) => [event.id, event.event_type]));
-      for (const { id } of started) this.metrics.eventsDispatched.inc({ event_type: typeOf.get(id) ?? 'unknown' });
+      for (const { id } of started) this.metrics.eventsDispatched.inc({ event_type: this.metrics.eventTypeLabel(typeOf.get(id) ?? 'unknown') });
       if (failed > 0) this.metrics.workflowStartFailures.inc(failed);
       this.metrics.relayBatchSize.observe(events.length);
       timer();
