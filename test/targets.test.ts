@@ -88,8 +88,8 @@ describe('targets', () => {
       const sink = await new WebhookSink().start();
       cleanups.push(() => sink.stop());
       sink.responder = (_, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' } : { status: 200, body: 'ok' });
-      process.env[`SLACK_URL_${run}`] = `${sink.url.replace('/hook', '')}/services/T000/B000/secretpart`;
-      await subscribe('slack', { kind: 'slack', config: { url: `env:SLACK_URL_${run}`, template: 'New order *{{data.orderId}}* for {{tenant}} ({{type}})' } });
+      process.env[`OUTBOX_SECRET_SLACK_URL_${run}`] = `${sink.url.replace('/hook', '')}/services/T000/B000/secretpart`;
+      await subscribe('slack', { kind: 'slack', config: { url: `env:OUTBOX_SECRET_SLACK_URL_${run}`, template: 'New order *{{data.orderId}}* for {{tenant}} ({{type}})' } });
       await event('slack', 'slack-1', { orderId: '<42>' });
       await delivered('slack');
       expect(sink.requests).toHaveLength(2);
@@ -99,7 +99,7 @@ describe('targets', () => {
       expect(body.text).toBe('New order *&lt;42&gt;* for slack (order.created)');
       expect(body.blocks[0]?.text.text).toBe(body.text);
       const [subscription] = await engine.database.db.selectFrom('outbox.deliveries').select('target').where('tenant_id', '=', 'slack').execute();
-      expect(subscription?.target).toBe(`slack env:SLACK_URL_${run}`);
+      expect(subscription?.target).toBe(`slack env:OUTBOX_SECRET_SLACK_URL_${run}`);
     });
   });
 
@@ -107,8 +107,8 @@ describe('targets', () => {
     it('sends X-Event-Type, X-Idempotency-Key and basic auth from an env: secret', async () => {
       const sink = await new WebhookSink().start();
       cleanups.push(() => sink.stop());
-      process.env[`N8N_PASSWORD_${run}`] = 'n8n-pass';
-      await subscribe('n8n', { kind: 'n8n', config: { url: sink.url, auth: { type: 'basic', username: 'outbox', password: `env:N8N_PASSWORD_${run}` } } });
+      process.env[`OUTBOX_SECRET_N8N_PASSWORD_${run}`] = 'n8n-pass';
+      await subscribe('n8n', { kind: 'n8n', config: { url: sink.url, auth: { type: 'basic', username: 'outbox', password: `env:OUTBOX_SECRET_N8N_PASSWORD_${run}` } } });
       await event('n8n', 'n8n-1');
       await delivered('n8n');
       const [request] = sink.requests;
@@ -121,14 +121,41 @@ describe('targets', () => {
     it('fails for good, without retrying, when an env: secret is missing on the worker', async () => {
       const sink = await new WebhookSink().start();
       cleanups.push(() => sink.stop());
-      await subscribe('n8n-missing', { kind: 'n8n', config: { url: sink.url, auth: { type: 'header', name: 'X-Token', value: `env:NOT_SET_${run}` } } });
+      await subscribe('n8n-missing', { kind: 'n8n', config: { url: sink.url, auth: { type: 'header', name: 'X-Token', value: `env:OUTBOX_SECRET_NOT_SET_${run}` } } });
       const eventId = await event('n8n-missing', 'missing-1');
       const deadLetter = await waitFor(
         () => engine.database.db.selectFrom('outbox.dead_letters').select(['last_error', 'attempts']).where('event_id', '=', eventId).executeTakeFirst(),
         { what: 'a dead letter for the missing secret' },
       );
-      expect(deadLetter).toEqual({ attempts: 1, last_error: `environment variable NOT_SET_${run} (referenced as env:NOT_SET_${run}) is not set on this worker; set it and retry` });
+      expect(deadLetter).toEqual({ attempts: 1, last_error: `environment variable OUTBOX_SECRET_NOT_SET_${run} (referenced as env:OUTBOX_SECRET_NOT_SET_${run}) is not set on this worker; set it and retry` });
       expect(sink.requests).toHaveLength(0);
+    });
+
+    it('refuses env: references to the worker\'s own variables (DATABASE_URL), sending nothing; an allowlisted name is read', async () => {
+      const sink = await new WebhookSink().start();
+      cleanups.push(() => sink.stop());
+      process.env.DATABASE_URL ??= 'postgres://must-never-leave@127.0.0.1/db';
+      await subscribe('n8n-leak', { kind: 'n8n', config: { url: sink.url, auth: { type: 'header', name: 'X-Token', value: 'env:DATABASE_URL' } } });
+      const eventId = await event('n8n-leak', 'leak-1');
+      const deadLetter = await waitFor(
+        () => engine.database.db.selectFrom('outbox.dead_letters').select('last_error').where('event_id', '=', eventId).executeTakeFirst(),
+        { what: 'a dead letter for the refused reference' },
+      );
+      expect(deadLetter.last_error).toBe(
+        'env:DATABASE_URL is not a secret this worker hands out: name the variable OUTBOX_SECRET_…, or list it in OUTBOX_SECRET_ENV_ALLOWLIST on the worker, then retry',
+      );
+      expect(sink.requests).toHaveLength(0);
+
+      process.env[`LEGACY_TOKEN_${run}`] = 'allowed-token';
+      process.env.OUTBOX_SECRET_ENV_ALLOWLIST = `SOMETHING_ELSE, LEGACY_TOKEN_${run}`;
+      try {
+        await subscribe('n8n-allowed', { kind: 'n8n', config: { url: sink.url, auth: { type: 'header', name: 'X-Token', value: `env:LEGACY_TOKEN_${run}` } } });
+        await event('n8n-allowed', 'allowed-1');
+        await delivered('n8n-allowed');
+        expect(sink.requests.map((request) => request.headers['x-token'])).toEqual(['allowed-token']);
+      } finally {
+        delete process.env.OUTBOX_SECRET_ENV_ALLOWLIST;
+      }
     });
   });
 
