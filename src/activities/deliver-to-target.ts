@@ -19,6 +19,7 @@ import { retryDelayMs, type RetryTiming } from './retry-delay.js';
 import { buildSagaMessage, recordStepResult, sagaStepLabel, type SagaStepRef } from './saga-message.js';
 import { buildTargetMessage } from './target-message.js';
 import { loadEventForDelivery } from './load-event.js';
+import { loadSubscriptionForDelivery } from './load-subscription.js';
 
 /** Input of the `deliver` activity: ids only; the activity reads the event and target itself. */
 export interface DeliverInput {
@@ -77,21 +78,8 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
   const attempt = context.info.attempt + (input.attemptOffset ?? 0);
   const [event, subscription] = await Promise.all([
     loadEventForDelivery(deps.db, input.eventId),
-    deps.db.selectFrom('outbox.subscriptions').selectAll().where('id', '=', input.subscriptionId).executeTakeFirst(),
+    loadSubscriptionForDelivery(deps.db, input.subscriptionId),
   ]);
-  if (!subscription) {
-    throw ApplicationFailure.nonRetryable(
-      `subscription ${input.subscriptionId} was removed after the event was routed; re-add it, then retry`,
-      DeliveryFailureType.subscriptionGone,
-    );
-  }
-  if (!subscription.enabled) {
-    const why = subscription.disabled_reason ? ` (${subscription.disabled_reason})` : '';
-    throw ApplicationFailure.nonRetryable(
-      `subscription ${subscription.name} is disabled${why}; re-enable it (outbox subscriptions enable ${subscription.name}), then retry`,
-      DeliveryFailureType.subscriptionGone,
-    );
-  }
   const kind = targetKindNamed(subscription.target_kind);
   if (!kind) {
     throw ApplicationFailure.nonRetryable(

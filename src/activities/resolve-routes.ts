@@ -32,15 +32,35 @@ export interface ResolvedRoutes {
 
 export type RouteRow = Pick<Selectable<SubscriptionsTable>, 'id' | 'name' | 'target_kind' | 'retry_policy' | 'flow_control'> & { timeout_ms: number | null };
 
+/**
+ * A stored policy that no longer parses (edited by hand) is a data error that no retry can fix:
+ * the route gets one attempt, and the delivering activity refuses it for good, naming the field
+ * (see describeStoredPolicyProblem), so the delivery is dead-lettered with the reason instead of
+ * the routing step failing forever.
+ */
+const ONE_ATTEMPT_POLICY = storedRetryPolicySchema.parse({ maximumAttempts: 1 });
+
 export function toRoute(row: RouteRow): DeliveryRoute {
+  const policy = storedRetryPolicySchema.safeParse(row.retry_policy);
   return {
     subscriptionId: row.id,
     subscriptionName: row.name,
     targetKind: row.target_kind,
     timeoutMs: row.timeout_ms ?? DEFAULT_TIMEOUT_MS,
-    retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
+    retryPolicy: policy.success ? policy.data : ONE_ATTEMPT_POLICY,
     ...flowControlOf(row.flow_control),
   };
+}
+
+/**
+ * What is wrong with a subscription's stored retry policy, or undefined when it parses.
+ *
+ * @example
+ * describeStoredPolicyProblem({ maximumAttempts: 'lots' }); // 'maximumAttempts: Invalid input: expected number, received string'
+ */
+export function describeStoredPolicyProblem(stored: unknown): string | undefined {
+  const parsed = storedRetryPolicySchema.safeParse(stored);
+  return parsed.success ? undefined : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(the policy)'}: ${issue.message}`).join('; ');
 }
 
 /** A subscription without limits of its own takes the tenant's default, if there is one. */
@@ -86,7 +106,8 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string): Prom
   const rows = await routeColumns(db)
     .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
     .where((eb) =>
-      event.targets ? eb('name', 'in', event.targets) : eb(sql.val(event.event_type), 'like', eb.ref('event_like')),
+      // An empty explicit list (only possible by hand: outbox.enqueue refuses it) names nobody.
+      event.targets ? (event.targets.length > 0 ? eb('name', 'in', event.targets) : sql<boolean>`false`) : eb(sql.val(event.event_type), 'like', eb.ref('event_like')),
     )
     .orderBy('id')
     .execute();

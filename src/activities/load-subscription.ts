@@ -1,0 +1,38 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Kysely } from 'kysely';
+import type { Database, SubscriptionRow } from '../db/database.js';
+import { DeliveryFailureType } from './delivery-failure.js';
+import { describeStoredPolicyProblem } from './resolve-routes.js';
+
+/**
+ * Reads the subscription a delivery goes to and refuses, for good, one that cannot be delivered
+ * to: removed, disabled, or with a stored retry policy that no longer parses (edited by hand).
+ * Each refusal says what to do; the delivery becomes a dead letter with that reason.
+ *
+ * @example
+ * const subscription = await loadSubscriptionForDelivery(db, '7');
+ */
+export async function loadSubscriptionForDelivery(db: Kysely<Database>, subscriptionId: string): Promise<SubscriptionRow> {
+  const subscription = await db.selectFrom('outbox.subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
+  if (!subscription) {
+    throw ApplicationFailure.nonRetryable(
+      `subscription ${subscriptionId} was removed after the event was routed; re-add it, then retry`,
+      DeliveryFailureType.subscriptionGone,
+    );
+  }
+  if (!subscription.enabled) {
+    const why = subscription.disabled_reason ? ` (${subscription.disabled_reason})` : '';
+    throw ApplicationFailure.nonRetryable(
+      `subscription ${subscription.name} is disabled${why}; re-enable it (outbox subscriptions enable ${subscription.name}), then retry`,
+      DeliveryFailureType.subscriptionGone,
+    );
+  }
+  const policyProblem = describeStoredPolicyProblem(subscription.retry_policy);
+  if (policyProblem) {
+    throw ApplicationFailure.nonRetryable(
+      `subscription ${subscription.name} has an invalid stored retry policy (${policyProblem}); correct retry_policy in outbox.subscriptions (or remove and re-add the subscription), then retry`,
+      DeliveryFailureType.misconfigured,
+    );
+  }
+  return subscription;
+}
