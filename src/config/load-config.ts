@@ -40,6 +40,8 @@ const environmentSchema = z.object({
   OUTBOX_RELAY_BATCH_SIZE: integer(1, 5000).default(200),
   OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
+  OUTBOX_RELAY_BATCH_TIMEOUT: durationMs.default(30_000),
+  OUTBOX_DB_STATEMENT_TIMEOUT: durationMs.default(60_000),
   OUTBOX_DEAD_LETTER_HOLD: durationMs.default(30 * 24 * 60 * 60_000),
   OUTBOX_DEV_TEMPORAL_PORT: integer(1, 65535).default(7233),
   OUTBOX_DEV_TEMPORAL_UI_PORT: integer(1, 65535).default(8233),
@@ -100,7 +102,13 @@ export interface EngineConfig {
   http: { host: string; port: number; maxConnections: number };
   /** Distinct event types kept as metric label values; later ones are labelled "other". */
   metrics: { maxEventTypes: number };
-  relay: { batchSize: number; concurrency: number; pollIntervalMs: number };
+  /**
+   * `batchTimeoutMs`: a relay transaction left idle this long (its process stopped, its host
+   * gone, Temporal not answering) is ended by PostgreSQL, releasing its rows to other relays.
+   */
+  relay: { batchSize: number; concurrency: number; pollIntervalMs: number; batchTimeoutMs: number };
+  /** Longest an engine statement may run (OUTBOX_DB_STATEMENT_TIMEOUT). */
+  statementTimeoutMs: number;
   /** How long a dead-lettered delivery waits for an operator's retry or discard. */
   deadLetterHoldMs: number;
   realtime: { secret: string | undefined; allowedOrigins: string[] };
@@ -174,7 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
       pollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL,
+      batchTimeoutMs: values.OUTBOX_RELAY_BATCH_TIMEOUT,
     },
+    statementTimeoutMs: values.OUTBOX_DB_STATEMENT_TIMEOUT,
     deadLetterHoldMs: values.OUTBOX_DEAD_LETTER_HOLD,
     breaker: {
       failureThreshold: values.OUTBOX_BREAKER_FAILURE_THRESHOLD,

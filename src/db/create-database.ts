@@ -23,11 +23,22 @@ export function createDatabase(options: {
   max?: number;
   applicationName?: string;
   logger?: Logger;
+  /** Longest a statement may run before PostgreSQL cancels it; no limit when absent. */
+  statementTimeoutMs?: number;
 }): OutboxDatabase {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'outbox',
+    // A server that does not answer fails the connection attempt instead of hanging it.
+    connectionTimeoutMillis: 10_000,
+    // Both ends probe an idle connection: a vanished peer is noticed in about a minute, not the
+    // kernel's two hours. The server side matters most: a relay whose host disappeared holds row
+    // locks until its backend notices.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
+    options: '-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3',
+    ...(options.statementTimeoutMs !== undefined && { statement_timeout: options.statementTimeoutMs }),
   });
   // An idle client can lose its server (restart, pg_terminate_backend). Without a listener pg
   // would throw from an EventEmitter and kill the process; the pool replaces the client instead.

@@ -75,7 +75,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   };
 
   try {
-    const database = createDatabase({ connectionString: config.databaseUrl, max: 20, logger, applicationName: 'outbox-engine' });
+    const database = createDatabase({ connectionString: config.databaseUrl, max: 20, logger, applicationName: 'outbox-engine', statementTimeoutMs: config.statementTimeoutMs });
     cleanups.push(() => database.close());
     const pending = await pendingMigrations(database.pool);
     if (pending.length > 0) {
@@ -83,7 +83,6 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         `The outbox schema is not up to date (${pending.length} pending migration(s), first ${pending[0]}). Run \`outbox migrate\` first.`,
       );
     }
-
     const installation = await readInstallation(database.db);
     const taskQueue = taskQueueOf(config, installation.id);
     const connection = await Connection.connect({ address: options.temporalAddress });
@@ -167,6 +166,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         batchSize: config.relay.batchSize,
         concurrency: config.relay.concurrency,
         pollIntervalMs: config.relay.pollIntervalMs,
+        batchTimeoutMs: config.relay.batchTimeoutMs,
         deadLetterHoldMs: config.deadLetterHoldMs,
         metrics,
         logger,

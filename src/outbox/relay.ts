@@ -25,6 +25,12 @@ export interface RelayOptions {
   concurrency: number;
   /** Fallback poll when no notification arrives (notifications can be missed while reconnecting). */
   pollIntervalMs: number;
+  /**
+   * A batch transaction idle this long (between its statements: while starting workflows, or
+   * because the process is stopped or its host gone) is ended by PostgreSQL, so its row locks go
+   * to other relays; its starts are idempotent, so the next claim just starts what is left.
+   */
+  batchTimeoutMs?: number;
   /** How long dead-lettered deliveries of the workflows it starts wait for an operator. */
   deadLetterHoldMs: number;
   logger: Logger;
@@ -97,7 +103,9 @@ export class Relay {
     const client = await this.options.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
+      // One round trip: the timeout is set inside the transaction it guards.
+      const timeout = this.options.batchTimeoutMs === undefined ? '' : `; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(this.options.batchTimeoutMs))}`;
+      await client.query(`BEGIN${timeout}`);
       const events = await claimPendingEvents(client, this.options.batchSize);
       const started: { id: string; workflowId: string }[] = [];
       let failed = 0;
