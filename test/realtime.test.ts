@@ -1,5 +1,6 @@
 // The realtime target: /v1/stream server-sent events per tenant, with Last-Event-ID resume,
 // against real PostgreSQL (LISTEN/NOTIFY, the delivery log) and the run's Temporal server.
+import { connect as connectSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type EngineHttpServer } from '../src/engine/http-server.js';
 import { enqueue } from '../src/outbox/enqueue.js';
@@ -84,6 +85,42 @@ describe('realtime stream (server-sent events)', () => {
     await publish('resume', ['r-6']);
     await waitFor(() => again.events.length === 4, { what: 'the live event after the replay' });
     expect(keysOf(again)).toContain('r-6');
+  });
+
+  it('cuts off a browser that never reads, while another on the same channel gets every event; refuses a Last-Event-ID beyond bigint', async () => {
+    const small = new RealtimeStream({ db: engine.database.db, connectionString: engine.database.url, secret: SECRET, allowedOrigins: [], logger: testLogger, stalledClientTimeoutMs: 2_000 });
+    await small.start();
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, checks: [], logger: testLogger, routes: { '/v1/stream': (req, res, u) => small.handle(req, res, u) } });
+    const token = signStreamToken(SECRET, 'slow', 60_000);
+    const path = `/v1/stream?tenant=slow&token=${token}`;
+    // A client that sends its request and then never reads a byte.
+    const stuck = connectSocket(server.address.port, '127.0.0.1');
+    const stuckClosed = new Promise<void>((resolve) => stuck.once('close', () => resolve()));
+    stuck.on('error', () => undefined);
+    stuck.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`);
+    stuck.pause();
+    const reader = await openSse(`http://127.0.0.1:${server.address.port}${path}`);
+    try {
+      await waitFor(() => small.clientCount() === 2, { what: 'both clients to be streaming' });
+      // Enough to fill the kernel's loopback buffers too (several MB), so the engine's own write stalls.
+      const big = 'x'.repeat(500_000);
+      for (let i = 0; i < 40; i += 1) await enqueue(engine.database.pool, { tenant: 'slow', type: 'live.update', payload: { big, i }, idempotencyKey: `slow-${i}` });
+      await waitFor(() => reader.events.length === 40, { what: 'the reading client to get all 40 events', timeoutMs: 90_000, describe: () => `${reader.events.length} events, ${small.clientCount()} clients` });
+      await waitFor(() => small.clientCount() === 1, { what: 'the client that never reads to be cut off', timeoutMs: 30_000 });
+      stuck.resume();
+      await stuckClosed;
+
+      const beyond = await fetch(`http://127.0.0.1:${server.address.port}${path}&lastEventId=99999999999999999999`);
+      expect(beyond.status).toBe(400);
+      const tooBig = await fetch(`http://127.0.0.1:${server.address.port}${path}`, { headers: { 'last-event-id': '9999999999999999999' } });
+      expect(tooBig.status).toBe(400);
+      expect(((await tooBig.json()) as { error: string }).error).toMatch(/^Last-Event-ID .* must be the id of an event this stream sent/);
+    } finally {
+      reader.close();
+      stuck.destroy();
+      await server.close();
+      await small.stop();
+    }
   });
 
   it('answers 503 with the variable to set when no secret is configured', async () => {

@@ -10,13 +10,28 @@ import { checkStreamToken } from './stream-token.js';
 const HEARTBEAT_MS = 15_000;
 const POLL_MS = 5_000;
 const BATCH = 500;
+const DEFAULT_MAX_CLIENTS = 500;
+const DEFAULT_STALLED_CLIENT_TIMEOUT_MS = 30_000;
+
+/** Largest delivery log id (PostgreSQL bigint); a Last-Event-ID above it cannot be ours. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 interface StreamClient {
+  lastId: bigint;
+  response: ServerResponse;
+  /** Set while its buffer is full: nothing more is written until it drains, or it is cut off. */
+  stalled?: NodeJS.Timeout;
+}
+
+/**
+ * One tenant's channel (`realtime <channel>` in the delivery log) and the browsers on it: one
+ * query per channel, fanned out to every client, however many browsers a tenant opens.
+ */
+interface Channel {
   tenant: string;
   /** outbox.deliveries.target of this channel, e.g. "realtime default". */
   target: string;
-  lastId: bigint;
-  response: ServerResponse;
+  clients: Set<StreamClient>;
   pumping: boolean;
   again: boolean;
 }
@@ -29,6 +44,14 @@ export interface RealtimeStreamOptions {
   /** Origins allowed by CORS (`*` for any); none means same-origin only. */
   allowedOrigins: string[];
   logger: Logger;
+  /** Open streams at once, over every tenant (default 500); more are answered 503. */
+  maxClients?: number;
+  /**
+   * How long a client may leave its buffer full (default 30 s) before it is cut off. Writes stop
+   * while it is full, so a browser that stops reading costs one buffer, never more; cut off, it
+   * reconnects with Last-Event-ID and resumes.
+   */
+  stalledClientTimeoutMs?: number;
 }
 
 /**
@@ -39,7 +62,7 @@ export interface RealtimeStreamOptions {
  * on each delivery wakes the stream, and a poll covers missed notifications.
  */
 export class RealtimeStream {
-  private readonly clients = new Set<StreamClient>();
+  private readonly channels = new Map<string, Channel>();
   private listener: pg.Client | undefined;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
@@ -48,8 +71,8 @@ export class RealtimeStream {
 
   async start(): Promise<void> {
     this.timers.push(
-      setInterval(() => this.clients.forEach((client) => this.pump(client)), POLL_MS),
-      setInterval(() => this.clients.forEach((client) => client.response.write(': keep-alive\n\n')), HEARTBEAT_MS),
+      setInterval(() => this.channels.forEach((channel) => this.pump(channel)), POLL_MS),
+      setInterval(() => this.channels.forEach((channel) => channel.clients.forEach((client) => this.send(channel, client, ': keep-alive\n\n'))), HEARTBEAT_MS),
     );
     await this.listen();
   }
@@ -58,7 +81,7 @@ export class RealtimeStream {
     const listener = new pg.Client({ connectionString: this.options.connectionString, application_name: 'outbox-realtime-listen' });
     listener.on('error', () => undefined);
     listener.on('notification', (note) => {
-      for (const client of this.clients) if (client.tenant === note.payload) this.pump(client);
+      for (const channel of this.channels.values()) if (channel.tenant === note.payload) this.pump(channel);
     });
     listener.once('end', () => {
       if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref();
@@ -71,8 +94,8 @@ export class RealtimeStream {
   async stop(): Promise<void> {
     this.stopped = true;
     this.timers.forEach(clearInterval);
-    for (const client of this.clients) client.response.end();
-    this.clients.clear();
+    for (const channel of this.channels.values()) for (const client of channel.clients) client.response.end();
+    this.channels.clear();
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -94,8 +117,15 @@ export class RealtimeStream {
 
     const resumeFrom = request.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? undefined;
     const target = `realtime ${channel}`;
+    if (resumeFrom !== undefined && (!/^\d{1,19}$/.test(String(resumeFrom)) || BigInt(String(resumeFrom)) > MAX_BIGINT)) {
+      return fail(400, 'Last-Event-ID (or ?lastEventId=) must be the id of an event this stream sent; leave it out to start from now');
+    }
+    if (this.clientCount() >= (this.options.maxClients ?? DEFAULT_MAX_CLIENTS)) {
+      response.setHeader('retry-after', '5');
+      return fail(503, 'too many realtime streams are open on this engine; retry shortly');
+    }
     let lastId: bigint;
-    if (resumeFrom !== undefined && /^\d{1,19}$/.test(String(resumeFrom))) {
+    if (resumeFrom !== undefined) {
       lastId = BigInt(String(resumeFrom));
     } else {
       // A fresh connection starts at "now": history is for reconnects, not new browsers.
@@ -111,10 +141,51 @@ export class RealtimeStream {
       ...this.corsHeaders(request),
     });
     response.write('retry: 2000\n\n');
-    const client: StreamClient = { tenant, target, lastId, response, pumping: false, again: false };
-    this.clients.add(client);
-    request.once('close', () => this.clients.delete(client));
-    this.pump(client);
+    const key = `${tenant}\n${target}`;
+    const stream = this.channels.get(key) ?? { tenant, target, clients: new Set<StreamClient>(), pumping: false, again: false };
+    this.channels.set(key, stream);
+    const client: StreamClient = { lastId, response };
+    stream.clients.add(client);
+    request.once('close', () => this.leave(stream, client));
+    this.pump(stream);
+  }
+
+  /** Open streams, over every tenant and channel. */
+  clientCount(): number {
+    let count = 0;
+    for (const channel of this.channels.values()) count += channel.clients.size;
+    return count;
+  }
+
+  private leave(channel: Channel, client: StreamClient): void {
+    clearTimeout(client.stalled);
+    channel.clients.delete(client);
+    if (channel.clients.size === 0 && !channel.pumping) this.channels.delete(`${channel.tenant}\n${channel.target}`);
+  }
+
+  /**
+   * Writes to one client unless its buffer is full (then returns false and writes nothing). A
+   * write that fills the buffer holds the client until 'drain' (then the channel pumps again
+   * from the client's last id), or cuts it off if that takes longer than the stall timeout.
+   */
+  private send(channel: Channel, client: StreamClient, text: string): boolean {
+    if (client.response.destroyed) {
+      this.leave(channel, client);
+      return false;
+    }
+    if (client.stalled) return false;
+    if (client.response.write(text)) return true;
+    client.stalled = setTimeout(() => {
+      this.options.logger.warn({ tenant: channel.tenant, buffered: client.response.writableLength }, 'realtime client stopped reading; cut off (it resumes with Last-Event-ID)');
+      client.response.destroy();
+      this.leave(channel, client);
+    }, this.options.stalledClientTimeoutMs ?? DEFAULT_STALLED_CLIENT_TIMEOUT_MS);
+    client.response.once('drain', () => {
+      clearTimeout(client.stalled);
+      delete client.stalled;
+      this.pump(channel);
+    });
+    return true;
   }
 
   private corsHeaders(request: IncomingMessage): Record<string, string> {
@@ -125,47 +196,55 @@ export class RealtimeStream {
     return allowed.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'origin' } : {};
   }
 
-  /** Sends every row after the client's last id; one pump per client at a time. */
-  private pump(client: StreamClient): void {
-    if (client.pumping) {
-      client.again = true;
+  /** Sends every row after each client's last id; one query per channel, one pump per channel at a time. */
+  private pump(channel: Channel): void {
+    if (channel.pumping) {
+      channel.again = true;
       return;
     }
-    client.pumping = true;
+    channel.pumping = true;
     void (async () => {
       try {
         do {
-          client.again = false;
+          channel.again = false;
           for (;;) {
-            const rows = await this.rowsAfter(client);
+            if (channel.clients.size === 0) break;
+            const ready = [...channel.clients].filter((client) => !client.stalled);
+            if (ready.length === 0) break;
+            const from = ready.reduce((lowest, client) => (client.lastId < lowest ? client.lastId : lowest), MAX_BIGINT);
+            const rows = await this.rowsAfter(channel, from);
             for (const row of rows) {
-              const message = buildTargetMessage(row, row.message_id);
-              client.response.write(`id: ${row.delivery_id}\nevent: ${row.event_type}\ndata: ${message.body}\n\n`);
-              client.lastId = BigInt(row.delivery_id);
+              const id = BigInt(row.delivery_id);
+              const frame = `id: ${row.delivery_id}\nevent: ${row.event_type}\ndata: ${buildTargetMessage(row, row.message_id).body}\n\n`;
+              for (const client of ready) {
+                if (id <= client.lastId) continue;
+                if (this.send(channel, client, frame)) client.lastId = id;
+              }
             }
             if (rows.length < BATCH) break;
           }
-        } while (client.again && this.clients.has(client));
+        } while (channel.again && channel.clients.size > 0);
       } catch (error) {
-        this.options.logger.warn({ err: { message: (error as Error).message }, tenant: client.tenant }, 'realtime stream query failed; will retry');
+        this.options.logger.warn({ err: { message: (error as Error).message }, tenant: channel.tenant }, 'realtime stream query failed; will retry');
       } finally {
-        client.pumping = false;
+        channel.pumping = false;
+        if (channel.clients.size === 0) this.channels.delete(`${channel.tenant}\n${channel.target}`);
       }
     })();
   }
 
-  private async rowsAfter(client: StreamClient): Promise<(EventRow & { delivery_id: string; message_id: string })[]> {
+  private async rowsAfter(channel: Channel, after: bigint): Promise<(EventRow & { delivery_id: string; message_id: string })[]> {
     return this.options.db
       .selectFrom('outbox.deliveries as d')
       .innerJoin('outbox.events as e', 'e.id', 'd.event_id')
       .selectAll('e')
       .select(sql<string>`d.id::text`.as('delivery_id'))
       .select('d.workflow_id as message_id')
-      .where('d.tenant_id', '=', client.tenant)
+      .where('d.tenant_id', '=', channel.tenant)
       .where('d.target_kind', '=', 'realtime')
       .where('d.outcome', '=', 'delivered')
-      .where('d.target', '=', client.target)
-      .where(sql<boolean>`d.id > ${client.lastId.toString()}::bigint`)
+      .where('d.target', '=', channel.target)
+      .where(sql<boolean>`d.id > ${after.toString()}::bigint`)
       .orderBy('d.id')
       .limit(BATCH)
       .execute();
