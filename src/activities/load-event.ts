@@ -33,18 +33,16 @@ const COLUMNS = [
  * const event = await loadEventForDelivery(db, '42');
  */
 export async function loadEventForDelivery(db: Kysely<Database>, eventId: string): Promise<EventRow> {
-  const row = await db
-    .selectFrom('outbox.events')
-    .select(COLUMNS)
-    .select(sql<number>`octet_length(payload::text)`.as('payload_bytes'))
-    .select(sql<number>`coalesce((SELECT value::integer FROM outbox.settings WHERE name = 'max_payload_bytes'), 1048576)`.as('payload_limit'))
-    .select(
-      sql<unknown>`CASE WHEN octet_length(payload::text) <= coalesce((SELECT value::integer FROM outbox.settings WHERE name = 'max_payload_bytes'), 1048576) THEN payload END`.as(
-        'payload',
-      ),
-    )
-    .where('id', '=', eventId)
-    .executeTakeFirst();
+  // The size is computed once, and the payload is only read when it is within the limit.
+  const { rows } = await sql<Omit<EventRow, 'payload'> & { payload: unknown; payload_bytes: number; payload_limit: number }>`
+    SELECT ${sql.join(COLUMNS.map((column) => sql.ref(`e.${column}`)))},
+           size.bytes AS payload_bytes, settings.max AS payload_limit,
+           CASE WHEN size.bytes <= settings.max THEN e.payload END AS payload
+      FROM outbox.events e
+     CROSS JOIN LATERAL (SELECT octet_length(e.payload::text) AS bytes) size
+     CROSS JOIN (SELECT coalesce((SELECT value::integer FROM outbox.settings WHERE name = 'max_payload_bytes'), 1048576) AS max) settings
+     WHERE e.id = ${eventId}`.execute(db);
+  const row = rows[0];
   if (!row) throw ApplicationFailure.nonRetryable(`event ${eventId} no longer exists in outbox.events`, DeliveryFailureType.eventGone);
   const { payload_bytes: bytes, payload_limit: limit, ...event } = row;
   if (bytes > limit) {
