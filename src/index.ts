@@ -10,6 +10,8 @@ export { addSubscription, listSubscriptions, removeSubscription, generateWebhook
 export { loadConfig, ConfigError, type EngineConfig } from './config/load-config.js';
 export { startEngine, type RunningEngine, type EngineRoles } from './engine/start-engine.js';
 export { workflowIdFor, DELIVER_EVENT_WORKFLOW, searchAttributeKeys } from './workflows/definitions.js';
+// An event's workflow id needs the database's installation id: readInstallation(db).id.
+export { readInstallation, renameInstallation, workflowIdOfRow, type Installation } from './outbox/installation.js';
 export { readOutboxStatus, type OutboxStatus } from './outbox/read-status.js';
 export { defineSaga, InvalidSagaError, type SagaDefinition, type SagaDefinitionInput, type SagaStep } from './sagas/define-saga.js';
 export { saveSaga, listSagas, removeSaga, type StoredSaga } from './sagas/saga-store.js';
