@@ -9,6 +9,7 @@ import { enqueue } from '../src/outbox/enqueue.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { ADMIN_DATABASE_URL } from './helpers/database-urls.js';
 import { startTestEngine } from './helpers/engine-harness.js';
+import { inTenantTransaction } from './helpers/in-tenant-transaction.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
 import { WebhookSink } from './helpers/webhook-sink.js';
@@ -36,20 +37,10 @@ describe('outbox.enqueue as the only way in', () => {
 
   /** Runs `statement` as the app role for tenant acme, in a transaction that commits if it succeeds. */
   async function asApp(statement: string, values: unknown[] = [], setup: string[] = []): Promise<pg.QueryResult<{ id?: string }>> {
-    const client = await app.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("SET LOCAL app.tenant_id = 'acme'");
+    return inTenantTransaction(app, 'acme', async (client) => {
       for (const line of setup) await client.query(line);
-      const result = await client.query<{ id?: string }>(statement, values);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+      return client.query<{ id?: string }>(statement, values);
+    });
   }
   const rowsWithKey = async (key: string) =>
     (await database.db.selectFrom('outbox.events').select(['id', 'event_type', 'payload']).where('idempotency_key', '=', key).execute()).length;

@@ -11,6 +11,7 @@ import { enqueue } from '../src/outbox/enqueue.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { ADMIN_DATABASE_URL } from './helpers/database-urls.js';
 import { uniqueTaskQueue } from './helpers/engine-harness.js';
+import { inTenantTransaction } from './helpers/in-tenant-transaction.js';
 import { spawnCli } from './helpers/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -32,21 +33,7 @@ describe('row-level security per tenant', () => {
   const engineRole = `outbox_test_engine_${suffix}`;
 
   /** Runs `work` in a transaction of the app role with app.tenant_id = tenant (if given). */
-  async function asTenant<T>(tenant: string | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await app.connect();
-    try {
-      await client.query('BEGIN');
-      if (tenant) await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenant]);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+  const asTenant = <T,>(tenant: string | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> => inTenantTransaction(app, tenant, work);
 
   beforeAll(async () => {
     database = await createTestDatabase();
