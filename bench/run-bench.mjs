@@ -19,6 +19,7 @@ import { startSink } from './sink.mjs';
 import { createGraphileWorkerSystem } from './systems/graphile-worker.mjs';
 import { createOutboxSystem } from './systems/outbox.mjs';
 import { createPgBossSystem } from './systems/pg-boss.mjs';
+import { BARE_TEMPORAL_NAME, createBareTemporalSystem } from './systems/bare-temporal.mjs';
 import { measureClaimCost } from './claim-cost.mjs';
 
 const args = process.argv.slice(2);
@@ -36,7 +37,10 @@ if (args.includes('--help') || args.includes('-h')) {
   --loads A,B,C           offered loads in events/s, tried in order until one is not sustained (100,500,1000)
   --duration Ns           seconds per offered load (20s)
   --delivered-rows N      delivered rows for the relay claim-cost measurement (1000000)
-  --systems a,b,c         outbox, outbox-pg, graphile-worker, pg-boss (outbox,graphile-worker,pg-boss)
+  --systems a,b,c         outbox, outbox-pg, bare-temporal, graphile-worker, pg-boss
+                          (outbox,bare-temporal,graphile-worker,pg-boss); bare-temporal is the
+                          reference: the leanest one-workflow-per-event relay on the same kind of
+                          Temporal dev server (bench/bare-temporal/program.mjs)
   --temporal KIND         which Temporal server "outbox" runs against: dev (the CLI's dev server on
                           SQLite, default), postgres (bench/temporal-pg: Temporal on PostgreSQL,
                           built with Go on first use), both (two rows side by side)
@@ -58,7 +62,7 @@ const profile = {
   writers: 8,
   concurrency: 16,
   deliveredRows: Number(flag('delivered-rows', quick ? 100_000 : 1_000_000)),
-  systems: [...new Set(flag('systems', 'outbox,graphile-worker,pg-boss').split(',').flatMap(expandOutbox))],
+  systems: [...new Set(flag('systems', 'outbox,bare-temporal,graphile-worker,pg-boss').split(',').flatMap(expandOutbox))],
   temporal: temporalKind,
 };
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -123,9 +127,10 @@ async function createSystem(name, options) {
     const stamp = Date.now().toString(36);
     return createOutboxSystem({ ...options, temporal: 'postgres', adminUrl: ADMIN_URL, temporalDatabases: [`temporal_bench_${stamp}`, `temporal_bench_${stamp}_visibility`] });
   }
+  if (name === 'bare-temporal') return createBareTemporalSystem(options);
   if (name === 'graphile-worker') return createGraphileWorkerSystem(options);
   if (name === 'pg-boss') return createPgBossSystem(options);
-  throw new Error(`unknown system ${name}: want outbox, outbox-pg, graphile-worker or pg-boss`);
+  throw new Error(`unknown system ${name}: want outbox, outbox-pg, bare-temporal, graphile-worker or pg-boss`);
 }
 
 /** PostgreSQL CPU by database → by role for this system (its app database, Temporal's, the rest). */
@@ -252,6 +257,22 @@ async function baselineTransaction() {
   }
 }
 
+/** CPU seconds per 1 000 deliveries of a system's processes plus its share of PostgreSQL. */
+function totalCpuPer1000(r) {
+  return +(r.cpuSecondsPer1000 + (r.postgresCpuSecondsPer1000 ?? 0)).toFixed(2);
+}
+
+/** A system's figures as ratios to the bare-Temporal reference run in the same bench. */
+function ratiosToReference(r, reference) {
+  const ratio = (a, b) => (a == null || !b ? null : +(a / b).toFixed(2));
+  const lag = {};
+  for (const load of Object.keys(r.lag)) {
+    const [mine, base] = [r.lag[load], reference.lag[load]];
+    if (mine && base) lag[load] = { p50: ratio(mine.p50Ms, Math.max(1, base.p50Ms)), p99: ratio(mine.p99Ms, Math.max(1, base.p99Ms)) };
+  }
+  return { drain: ratio(r.drainRatePerSecond, reference.drainRatePerSecond), cpu: ratio(totalCpuPer1000(r), totalCpuPer1000(reference)), peakRss: ratio(r.peakRssMb, reference.peakRssMb), lag };
+}
+
 function printTable(results, baseline) {
   const base = results.find((r) => r.system === 'graphile-worker');
   const rows = [
@@ -265,6 +286,7 @@ function printTable(results, baseline) {
     ['  by process', (r) => (r.drainProcesses?.length ? r.drainProcesses.map((process, i) => `${process} ${((r.drainCpuSecondsByProcess[i] / profile.backlog) * 1000).toFixed(2)}`).join(', ') : '')],
     ['PostgreSQL CPU s per 1 000 deliveries (drain)', (r) => r.postgresCpuSecondsPer1000],
     ['  by database', (r) => Object.entries(r.drainPostgresCpuSeconds ?? {}).filter(([role]) => !role.startsWith('other')).map(([role, seconds]) => `${role.replace(/ \(.*/, '')} ${((seconds / profile.backlog) * 1000).toFixed(2)}`).join(', ')],
+    ['total CPU s per 1 000 deliveries (processes + PostgreSQL)', (r) => totalCpuPer1000(r)],
     ['peak RSS of its processes (MB)', (r) => r.peakRssMb],
     [`machine cores busy during the drain (of ${cpus().length}) / on anything else`, (r) => `${r.drainMachineBusyCores} / ${r.drainOtherBusyCores}`],
   ];
@@ -272,6 +294,15 @@ function printTable(results, baseline) {
   const lines = rows.map(([label, value]) => [label, ...results.map((r) => String(value(r))), ...(base ? [label.startsWith('drain') ? results.map((r) => `${r.system}: ${(r.drainRatePerSecond / base.drainRatePerSecond).toFixed(2)}×`).join(', ') : ''] : [])]);
   const widths = header.map((_, i) => Math.max(...[header, ...lines].map((line) => String(line[i] ?? '').length)));
   for (const line of [header, ...lines]) console.log(line.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  '));
+  const reference = results.find((r) => r.system === BARE_TEMPORAL_NAME);
+  if (reference) {
+    console.log(`\nvs ${BARE_TEMPORAL_NAME} (ratio = system / reference; drain: higher is better, CPU, lag and RSS: lower is better)`);
+    for (const r of results.filter((r) => r !== reference && r.system.startsWith('outbox'))) {
+      r.vsBareTemporal = ratiosToReference(r, reference);
+      const lag = Object.entries(r.vsBareTemporal.lag).map(([load, ratio]) => `lag p50/p99 at ${load}/s ${ratio.p50}×/${ratio.p99}×`);
+      console.log(`  ${r.system}: drain ${r.vsBareTemporal.drain}×, CPU per delivery ${r.vsBareTemporal.cpu}×, peak RSS ${r.vsBareTemporal.peakRss}×, ${lag.join(', ')}`);
+    }
+  }
   const outbox = results.find((r) => r.claimCost);
   if (outbox?.claimCost) {
     const { emptyMs, fullMs, deliveredRows } = outbox.claimCost;
