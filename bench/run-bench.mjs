@@ -133,6 +133,29 @@ async function createSystem(name, options) {
   throw new Error(`unknown system ${name}: want outbox, outbox-pg, bare-temporal, graphile-worker or pg-boss`);
 }
 
+/**
+ * Counts the statements run against one database while watched, from pg_stat_statements (when
+ * the server preloads it: shared_preload_libraries = 'pg_stat_statements'); null otherwise.
+ * BEGIN/COMMIT are counted like any other statement.
+ */
+async function watchStatements(sampler, database) {
+  try {
+    await sampler.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await sampler.query('SELECT pg_stat_statements_reset()');
+  } catch {
+    return { stop: async () => null };
+  }
+  return {
+    async stop() {
+      const { rows } = await sampler.query(
+        'SELECT query, calls::int FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 ORDER BY calls DESC',
+        [database],
+      );
+      return { total: rows.reduce((sum, row) => sum + row.calls, 0), byQuery: rows.slice(0, 15) };
+    },
+  };
+}
+
 /** PostgreSQL CPU by database → by role for this system (its app database, Temporal's, the rest). */
 function postgresCpuByRole(byDatabase, database, temporalDatabases) {
   const roles = {};
@@ -179,12 +202,18 @@ async function benchSystem(name, sink) {
     await system.startConsumers();
     const watch = watchProcesses(system.pids());
     const watchDb = watchPostgres(sampler);
+    const statements = await watchStatements(sampler, database);
     const [busyBefore, drainStarted] = [await machineBusySeconds(), Date.now()];
     const ids = Array.from({ length: profile.backlog }, (_, n) => `backlog-${n}`);
     const drained = await waitForArrivals(sink, ids, 30 * 60_000);
     const usage = await watch.stop();
     const dbUsage = await watchDb.stop();
     const busy = (await machineBusySeconds()) - busyBefore;
+    const statementCounts = await statements.stop();
+    if (statementCounts) {
+      result.sqlStatementsPerDelivery = +(statementCounts.total / profile.backlog).toFixed(2);
+      result.sqlStatementsByQuery = statementCounts.byQuery.map(({ query, calls }) => ({ perDelivery: +(calls / profile.backlog).toFixed(3), query }));
+    }
     const arrivals = ids.map((id) => sink.firstArrival.get(id)).filter(Boolean);
     const span = Math.max(...arrivals) - Math.min(...arrivals);
     result.drainRatePerSecond = drained ? Math.round(((profile.backlog - 1) / span) * 1000) : null;
@@ -287,6 +316,7 @@ function printTable(results, baseline) {
     ['PostgreSQL CPU s per 1 000 deliveries (drain)', (r) => r.postgresCpuSecondsPer1000],
     ['  by database', (r) => Object.entries(r.drainPostgresCpuSeconds ?? {}).filter(([role]) => !role.startsWith('other')).map(([role, seconds]) => `${role.replace(/ \(.*/, '')} ${((seconds / profile.backlog) * 1000).toFixed(2)}`).join(', ')],
     ['total CPU s per 1 000 deliveries (processes + PostgreSQL)', (r) => totalCpuPer1000(r)],
+    ['SQL statements per delivery, app database (drain)', (r) => r.sqlStatementsPerDelivery ?? 'n/a (no pg_stat_statements)'],
     ['peak RSS of its processes (MB)', (r) => r.peakRssMb],
     [`machine cores busy during the drain (of ${cpus().length}) / on anything else`, (r) => `${r.drainMachineBusyCores} / ${r.drainOtherBusyCores}`],
   ];
