@@ -1,5 +1,6 @@
 // The relay under concurrency and crashes, against real PostgreSQL and the run's Temporal server.
 import type { ChildProcess } from 'node:child_process';
+import { Client } from '@temporalio/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -62,6 +63,35 @@ describe('relay', () => {
       { what: 'Temporal visibility to list 1 000 workflows' },
     );
     expect(workflows).toBe(1000);
+  });
+
+  it('on the worker’s own connection the server hands each new workflow straight to that worker (eager start); on another connection the relay does not ask, and both deliver everything', async () => {
+    const taskQueue = uniqueTaskQueue('eager');
+    const sink = await new WebhookSink().start();
+    const worker = await startTestWorker(database, taskQueue);
+    try {
+      await addSubscription(database.db, { name: 'eager-sink', tenant: 'eager', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+      const eager = createTestRelay(database, new Client({ connection: worker.connection }), taskQueue, { eagerStart: true });
+      const plain = createTestRelay(database, temporal.client, taskQueue, { eagerStart: true });
+      for (const [relay, name] of [[eager, 'eager'], [plain, 'plain']] as const) {
+        await enqueueMany(database.pool, Array.from({ length: 20 }, (_, i) => ({ tenant: 'eager', type: 'eager.event', payload: { i }, idempotencyKey: `${name}-${i}` })));
+        relay.start();
+        try {
+          await waitFor(async () => (await countByStatus('eager')).delivered === (name === 'eager' ? 20 : 40), {
+            what: `the ${name} relay's 20 events delivered`,
+            describe: async () => JSON.stringify({ status: await countByStatus('eager'), stats: relay.stats }),
+          });
+        } finally {
+          await relay.stop();
+        }
+      }
+      expect({ started: eager.stats.started, eagerly: eager.stats.eagerlyStarted }).toEqual({ started: 20, eagerly: 20 });
+      expect({ started: plain.stats.started, eagerly: plain.stats.eagerlyStarted, failures: plain.stats.startFailures }).toEqual({ started: 20, eagerly: 0, failures: 0 });
+      expect(sink.countsById().size).toBe(40);
+    } finally {
+      await worker.stop();
+      await sink.stop();
+    }
   });
 
   it('a relay killed with SIGKILL mid-batch and restarted loses nothing and delivers nothing twice', async () => {

@@ -41,6 +41,7 @@ const environmentSchema = z.object({
   OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
   OUTBOX_RELAY_BATCH_TIMEOUT: durationMs.default(30_000),
+  OUTBOX_RELAY_EAGER_START: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   OUTBOX_DB_STATEMENT_TIMEOUT: durationMs.default(60_000),
   OUTBOX_DEAD_LETTER_HOLD: durationMs.default(30 * 24 * 60 * 60_000),
   OUTBOX_DEV_TEMPORAL_PORT: integer(1, 65535).default(7233),
@@ -105,8 +106,9 @@ export interface EngineConfig {
   /**
    * `batchTimeoutMs`: a relay transaction left idle this long (its process stopped, its host
    * gone, Temporal not answering) is ended by PostgreSQL, releasing its rows to other relays.
+   * `eagerStart`: ask for eager workflow start when the relay shares a process with a worker.
    */
-  relay: { batchSize: number; concurrency: number; pollIntervalMs: number; batchTimeoutMs: number };
+  relay: { batchSize: number; concurrency: number; pollIntervalMs: number; batchTimeoutMs: number; eagerStart: boolean };
   /** Longest an engine statement may run (OUTBOX_DB_STATEMENT_TIMEOUT). */
   statementTimeoutMs: number;
   /** How long a dead-lettered delivery waits for an operator's retry or discard. */
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
       pollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL,
       batchTimeoutMs: values.OUTBOX_RELAY_BATCH_TIMEOUT,
+      eagerStart: values.OUTBOX_RELAY_EAGER_START === 'on',
     },
     statementTimeoutMs: values.OUTBOX_DB_STATEMENT_TIMEOUT,
     deadLetterHoldMs: values.OUTBOX_DEAD_LETTER_HOLD,

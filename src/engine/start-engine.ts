@@ -1,5 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client/index.js';
+import { Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { AddressPolicy } from '../egress/address-policy.js';
@@ -23,6 +22,7 @@ import { createDeliveryWorker } from '../worker/create-delivery-worker.js';
 import { loadWorkflowBundle } from '../worker/bundle-workflows.js';
 import { startHttpServer, type EngineHttpServer } from './http-server.js';
 import { readinessChecks } from './readiness-checks.js';
+import { relayClient } from './relay-client.js';
 
 /** Which parts this process runs; all three by default. Split them to scale relays and workers apart. */
 export interface EngineRoles {
@@ -100,17 +100,10 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       logger.info('OpenTelemetry tracing on (OTLP/HTTP; OTEL_EXPORTER_OTLP_ENDPOINT decides where)');
     }
     const { dataConverter } = dataConverterFor(config);
-    const client = new Client({
-      connection,
-      namespace: config.temporalNamespace,
-      ...(dataConverter && { dataConverter }),
-      // Carries the relay's span into the workflow's headers, so the workflow joins the event's trace.
-      ...(tracing && { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }),
-    });
-
     let worker: Worker | undefined;
     let legacyWorker: Worker | undefined;
     let workerRun: Promise<void> = Promise.resolve();
+    let nativeConnection: NativeConnection | undefined;
     // The SDK serves its worker metrics on a private loopback port; /metrics appends them.
     let temporalMetricsUrl: string | undefined;
     if (roles.worker && roles.http) {
@@ -120,8 +113,9 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     const metrics = new EngineMetrics({ ...(roles.http && { db: database.db }), processMetrics: true, maxEventTypes: config.metrics.maxEventTypes, ...(temporalMetricsUrl && { temporalMetricsUrl }) });
     if (roles.worker) {
       installTemporalRuntime(logger);
-      const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
-      cleanups.push(() => nativeConnection.close());
+      const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
+      nativeConnection = workerConnection;
+      cleanups.push(() => workerConnection.close());
       // Every HTTP target connection is checked against the address policy (SSRF protection).
       const http = createGuardedAgent({ policy: config.targets.addressPolicy });
       const httpAllowingPrivate = createGuardedAgent({ policy: AddressPolicy.unrestricted });
@@ -129,7 +123,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       const connections = new TargetConnections(logger);
       cleanups.push(() => connections.close());
       const workerOptions = {
-        connection: nativeConnection,
+        connection: workerConnection,
         namespace: config.temporalNamespace,
         taskQueue,
         installationId: installation.id,
@@ -160,7 +154,9 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       relay = new Relay({
         pool: database.pool,
         connectionString: config.databaseUrl,
-        client,
+        // The worker's own connection when there is one: eager starts (see relayClient).
+        client: relayClient(nativeConnection ?? connection, { namespace: config.temporalNamespace, ...(dataConverter && { dataConverter }), traced: tracing !== undefined }),
+        eagerStart: nativeConnection !== undefined && config.relay.eagerStart,
         installationId: installation.id,
         taskQueue,
         batchSize: config.relay.batchSize,

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import pLimit from 'p-limit';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -17,6 +18,13 @@ export interface RelayOptions {
   /** Connection string for the dedicated LISTEN connection. */
   connectionString: string;
   client: Client;
+  /**
+   * Ask the server to hand each new workflow's first task straight back to this process's
+   * worker (eager start: no trip through matching). Needs `client` on that worker's
+   * NativeConnection (on any other connection it is not asked for); when the server declines,
+   * the task goes through matching as usual.
+   */
+  eagerStart?: boolean;
   /** This database's installation id (outbox.installation): part of every workflow id. */
   installationId: string;
   taskQueue: string;
@@ -45,6 +53,8 @@ export interface RelayStats {
   started: number;
   alreadyStarted: number;
   startFailures: number;
+  /** Started workflows whose first task the server handed straight to this process (eager start). */
+  eagerlyStarted: number;
   dispatched: number;
   /** When the loop last completed an iteration (ms since epoch); 0 before the first. */
   lastLoopAt: number;
@@ -61,7 +71,7 @@ export interface RelayStats {
  * await relay.stop();
  */
 export class Relay {
-  readonly stats: RelayStats = { batches: 0, claimed: 0, started: 0, alreadyStarted: 0, startFailures: 0, dispatched: 0, lastLoopAt: 0 };
+  readonly stats: RelayStats = { batches: 0, claimed: 0, started: 0, alreadyStarted: 0, startFailures: 0, eagerlyStarted: 0, dispatched: 0, lastLoopAt: 0 };
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -69,8 +79,10 @@ export class Relay {
   private listener: pg.Client | undefined;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly metrics: EngineMetrics;
+  private readonly eagerStart: boolean;
 
   constructor(private readonly options: RelayOptions) {
+    this.eagerStart = options.eagerStart === true && options.client.connection instanceof NativeConnection;
     this.limit = pLimit(options.concurrency);
     this.metrics = options.metrics ?? new EngineMetrics();
   }
@@ -114,15 +126,17 @@ export class Relay {
         events.map((event) =>
           this.limit(async () => {
             try {
-              const { outcome, workflowId } = await inDispatchSpan(event, this.options.installationId, () =>
+              const { outcome, workflowId, eagerlyStarted } = await inDispatchSpan(event, this.options.installationId, () =>
                 startDeliveryWorkflow(this.options.client, event, {
                   installationId: this.options.installationId,
                   taskQueue: this.options.taskQueue,
                   deadLetterHoldMs: this.options.deadLetterHoldMs,
+                  ...(this.eagerStart && { eagerStart: true }),
                 }),
               );
               if (outcome === 'already_started') this.stats.alreadyStarted += 1;
               else this.stats.started += 1;
+              if (eagerlyStarted) this.stats.eagerlyStarted += 1;
               started.push({ id: event.id, workflowId });
             } catch (error) {
               failed += 1;

@@ -86,14 +86,14 @@ export function deliveryWorkflowOptions(
 export async function startDeliveryWorkflow(
   client: Client,
   event: DeliverableEvent,
-  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number },
-): Promise<{ outcome: StartOutcome; workflowId: string }> {
-  const startOptions = deliveryWorkflowOptions(event, options);
+  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; eagerStart?: boolean },
+): Promise<{ outcome: StartOutcome; workflowId: string; eagerlyStarted?: boolean }> {
+  const startOptions = { ...deliveryWorkflowOptions(event, options), ...(options.eagerStart && { requestEagerStart: true }) };
   const start = (workflowIdReusePolicy: WorkflowIdReusePolicy) =>
     client.workflow.start(DELIVER_EVENT_WORKFLOW, { ...startOptions, workflowIdReusePolicy });
   try {
-    await start(WorkflowIdReusePolicy.REJECT_DUPLICATE);
-    return { outcome: 'started', workflowId: startOptions.workflowId };
+    const handle = await start(WorkflowIdReusePolicy.REJECT_DUPLICATE);
+    return { outcome: 'started', workflowId: startOptions.workflowId, eagerlyStarted: handle.eagerlyStarted };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }

@@ -49,6 +49,8 @@ export async function connectTemporal(): Promise<TemporalHandles> {
 
 export interface RunningWorker {
   worker: Worker;
+  /** The worker's own connection (a client on it can start workflows eagerly). */
+  connection: NativeConnection;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startTestWorker(
   const running = worker.run();
   return {
     worker,
+    connection,
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
@@ -94,7 +97,7 @@ export function createTestRelay(
   database: TestDatabase,
   client: Client,
   taskQueue: string,
-  overrides: Partial<{ batchSize: number; concurrency: number; pollIntervalMs: number; deadLetterHoldMs: number }> = {},
+  overrides: Partial<{ batchSize: number; concurrency: number; pollIntervalMs: number; deadLetterHoldMs: number; eagerStart: boolean }> = {},
 ): Relay {
   return new Relay({
     pool: database.pool,
@@ -106,6 +109,7 @@ export function createTestRelay(
     concurrency: overrides.concurrency ?? 32,
     pollIntervalMs: overrides.pollIntervalMs ?? 500,
     deadLetterHoldMs: overrides.deadLetterHoldMs ?? 30 * 24 * 60 * 60_000,
+    ...(overrides.eagerStart !== undefined && { eagerStart: overrides.eagerStart }),
     logger: testLogger,
   });
 }
