@@ -15,6 +15,9 @@ import { createTestDatabase, type TestDatabase } from './helpers/test-database.j
 import { waitFor } from './helpers/wait-for.js';
 import { WebhookSink } from './helpers/webhook-sink.js';
 
+/** Spans of a delivery attempt: the first pass's, or a regular deliver activity's. */
+const DELIVERY_SPANS = ['outbox.deliver', 'RunActivity:deliver'];
+
 describe('tracing', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
@@ -57,12 +60,13 @@ describe('tracing', () => {
     const spans = await waitFor(
       () => {
         const inTrace = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-        return inTrace.filter((span) => span.name === 'RunActivity:deliver').length === 2 && inTrace.some((span) => span.name === 'RunWorkflow:deliverEvent') ? inTrace : undefined;
+        return inTrace.filter((span) => DELIVERY_SPANS.includes(span.name)).length === 2 && inTrace.some((span) => span.name === 'RunWorkflow:deliverEvent') ? inTrace : undefined;
       },
       { what: 'the workflow and delivery spans', describe: () => exporter.getFinishedSpans().map((span) => span.name).join(', ') },
     );
     const names = spans.map((span) => span.name);
-    for (const name of ['app.checkout', 'outbox.enqueue', 'outbox.relay.dispatch', 'StartWorkflow:deliverEvent', 'RunWorkflow:deliverEvent', 'StartActivity:deliver', 'RunActivity:deliver']) {
+    // Plain routes are delivered by the first pass (one local activity, a span per attempt).
+    for (const name of ['app.checkout', 'outbox.enqueue', 'outbox.relay.dispatch', 'StartWorkflow:deliverEvent', 'RunWorkflow:deliverEvent', 'StartActivity:firstPass', 'RunActivity:firstPass', 'outbox.deliver']) {
       expect(names, name).toContain(name);
     }
     const byName = (name: string) => spans.filter((span) => span.name === name);
@@ -71,8 +75,11 @@ describe('tracing', () => {
     expect(parentOf(byName('outbox.relay.dispatch')[0]!)).toBe('outbox.enqueue');
     expect(parentOf(byName('StartWorkflow:deliverEvent')[0]!)).toBe('outbox.relay.dispatch');
     expect(byName('outbox.relay.dispatch')[0]?.attributes['outbox.correlation_id']).toBe('checkout-7');
-    expect(byName('RunActivity:deliver').map((span) => span.attributes['outbox.subscription']).sort()).toEqual(['crm', 'erp']);
-    for (const span of byName('RunActivity:deliver')) expect(span.attributes['outbox.correlation_id']).toBe('checkout-7');
+    expect(byName('outbox.deliver').map((span) => span.attributes['outbox.subscription']).sort()).toEqual(['crm', 'erp']);
+    for (const span of byName('outbox.deliver')) {
+      expect(span.attributes['outbox.correlation_id']).toBe('checkout-7');
+      expect(parentOf(span)).toBe('RunActivity:firstPass');
+    }
   });
 
   it('SQL callers pass their trace context as the traceparent option; a malformed one is refused', async () => {

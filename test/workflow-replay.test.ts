@@ -1,7 +1,7 @@
 // Determinism guard: deliverEvent histories recorded from real runs must replay cleanly against
 // the current workflow code. Checked-in fixtures catch a change that would break workflows
 // already running in production (use `patched()` for such changes); set RECORD_HISTORIES=1 to
-// write this run's histories as new fixtures.
+// write this run's histories as new fixtures (named with RECORDED_VERSION).
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -17,6 +17,8 @@ import { waitFor } from './helpers/wait-for.js';
 import { WebhookSink } from './helpers/webhook-sink.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
+/** Names what the recorded histories exercise (files recorded before versions had none). */
+const RECORDED_VERSION = 'first-pass';
 
 async function replay(histories: { workflowId: string; history: unknown }[]): Promise<{ workflowId: string; error?: string }[]> {
   const workflowBundle = { code: await readFile(inject('workflowBundlePath'), 'utf8') };
@@ -87,7 +89,8 @@ describe('workflow determinism', () => {
       );
       if (process.env.RECORD_HISTORIES === '1') {
         for (const { name, workflowId, history } of histories) {
-          await writeFile(`${FIXTURES}deliver-event-${name}.json`, `${JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`);
+          // New files next to the old ones: histories of every earlier version must keep replaying.
+          await writeFile(`${FIXTURES}deliver-event-${name}-${RECORDED_VERSION}.json`, `${JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`);
         }
       }
       expect(await replay(histories)).toEqual(histories.map(({ workflowId }) => ({ workflowId })));

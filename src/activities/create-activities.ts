@@ -7,6 +7,7 @@ import { CircuitBreakers, DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from 
 import { deliverToTarget, type DeliverInput } from './deliver-to-target.js';
 import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInput } from './event-outcome.js';
 import { resolveRoutes, routeFor } from './resolve-routes.js';
+import { firstPass } from './first-pass.js';
 import { reserveSlot } from './flow-control.js';
 import { finishTurn, takeTurn } from './ordered-lanes.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
@@ -39,13 +40,19 @@ export function createActivities(deps: ActivityDependencies) {
   const breakers = new CircuitBreakers(deps.db, deps.breakerSettings ?? DEFAULT_BREAKER_SETTINGS);
   const metrics = deps.metrics ?? new EngineMetrics();
   const outcomes = { db: deps.db, metrics, logger: deps.logger };
+  const delivery = { ...deps, breakers, metrics, env: deps.env ?? process.env };
   return {
+    /**
+     * The happy path in one step: routes the event and, when every route is plain, makes each
+     * route's first attempt (see firstPass).
+     */
+    firstPass: (input: { eventId: string; workflowId: string }) => firstPass(delivery, input),
     /** Which subscriptions an event goes to (no secrets in the result). */
     resolveRoutes: (input: { eventId: string }) => resolveRoutes(deps.db, input.eventId),
     /** One subscription's current route, read again on retry. */
     routeFor: (input: { eventId: string; subscriptionName: string }) => routeFor(deps.db, input),
     /** One attempt at one target; Temporal retries it under the subscription's policy. */
-    deliver: (input: DeliverInput) => deliverToTarget({ ...deps, breakers, metrics, env: deps.env ?? process.env }, input),
+    deliver: (input: DeliverInput) => deliverToTarget(delivery, input),
     /** Records a delivery that will not be retried automatically. */
     recordDeadLetter: (input: DeadLetterInput) => recordDeadLetter(outcomes, input),
     /** Closes a dead letter (retried, discarded or expired). */

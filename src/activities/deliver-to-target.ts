@@ -1,11 +1,11 @@
 import { trace } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { formatDuration } from '../config/duration.js';
-import type { Database, EventRow, NewDeliveryRow, SubscriptionRow } from '../db/database.js';
+import type { Database, EventRow, SubscriptionRow } from '../db/database.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import { resolveSecret } from '../subscriptions/secret-reference.js';
 import { flowControlSchema } from '../subscriptions/subscription-schema.js';
@@ -20,6 +20,8 @@ import { buildSagaMessage, recordStepResult, sagaStepLabel, type SagaStepRef } f
 import { buildTargetMessage } from './target-message.js';
 import { loadEventForDelivery } from './load-event.js';
 import { loadSubscriptionForDelivery } from './load-subscription.js';
+import { disableSubscription } from './disable-subscription.js';
+import { recordAttempt } from './record-attempt.js';
 
 /** Input of the `deliver` activity: ids only; the activity reads the event and target itself. */
 export interface DeliverInput {
@@ -40,6 +42,9 @@ export interface DeliverInput {
   /** Attempts this pass already made as a local activity (the fast first attempt): numbering goes on from there. */
   attemptOffset?: number;
 }
+
+/** What an attempt needs of the subscription row. */
+export type DeliverableSubscription = Pick<SubscriptionRow, 'id' | 'name' | 'target_kind' | 'target_config' | 'flow_control'>;
 
 export interface DeliverResult {
   statusCode: number | null;
@@ -74,12 +79,38 @@ function parseConfig(kind: TargetKind, name: string, stored: unknown): unknown {
  * an ApplicationFailure on failure so Temporal applies the subscription's retry policy.
  */
 export async function deliverToTarget(deps: DeliveryDependencies, input: DeliverInput): Promise<DeliverResult> {
-  const context = Context.current();
-  const attempt = context.info.attempt + (input.attemptOffset ?? 0);
   const [event, subscription] = await Promise.all([
     loadEventForDelivery(deps.db, input.eventId),
     loadSubscriptionForDelivery(deps.db, input.subscriptionId),
   ]);
+  return attemptDelivery(deps, input, event, subscription);
+}
+
+/** How one attempt's record is written besides its delivery-log row. */
+export interface AttemptOptions {
+  /** This attempt's number (the first pass's is 1 whatever its activity's attempt). */
+  attempt?: number;
+  /**
+   * The event's only route: when delivered, the same statement that logs the attempt marks the
+   * event delivered (see recordAttempt), saving the workflow a status write.
+   */
+  finishEventIfDelivered?: boolean;
+}
+
+/**
+ * One attempt with the rows already read (by deliverToTarget, or by the first pass's routing
+ * read): admit (breaker, flow control), send, classify, record. Throws the ApplicationFailure
+ * Temporal's retry policy acts on.
+ */
+export async function attemptDelivery(
+  deps: DeliveryDependencies,
+  input: DeliverInput,
+  event: EventRow,
+  subscription: DeliverableSubscription,
+  options: AttemptOptions = {},
+): Promise<DeliverResult & { eventFinished?: boolean }> {
+  const context = Context.current();
+  const attempt = options.attempt ?? context.info.attempt + (input.attemptOffset ?? 0);
   const kind = targetKindNamed(subscription.target_kind);
   if (!kind) {
     throw ApplicationFailure.nonRetryable(
@@ -117,7 +148,7 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
       DeliveryFailureType.circuitOpen,
     );
   } else {
-    const limits = input.flowControl ?? flowControlOf(subscription.flow_control);
+    const limits = input.flowControl ?? storedFlowControl(subscription.flow_control);
     const gate = limits
       ? await admitToEndpoint(deps.db, { subscriptionId: subscription.id, limits, timeoutMs, signal: context.cancellationSignal, heartbeat: () => context.heartbeat() })
       : undefined;
@@ -160,7 +191,7 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
   const durationMs = performance.now() - started;
   const outcome = failure ? (failure.retryable ? 'retryable_failure' : 'permanent_failure') : 'delivered';
 
-  await recordAttempt(deps.db, kind, event, {
+  const eventFinished = await recordAttempt(deps.db, kind, event, options.finishEventIfDelivered === true && !failure, {
     event_id: event.id,
     subscription_id: subscription.id,
     tenant_id: event.tenant_id,
@@ -186,48 +217,15 @@ export async function deliverToTarget(deps: DeliveryDependencies, input: Deliver
     throw toApplicationFailure(failure, attempt);
   }
   deps.logger.info({ ...fields, durationMs: Math.round(durationMs) }, 'delivered');
-  return { statusCode, attempt };
-}
-
-/**
- * Turns a subscription off because its endpoint answered 410 Gone, or has failed continuously
- * for longer than OUTBOX_ENDPOINT_DISABLE_AFTER, recording why; the delivery becomes a dead letter (never a
- * silent drop) that `outbox subscriptions enable` + `outbox dlq retry` can redrive.
- */
-async function disableSubscription(db: Kysely<Database>, subscription: SubscriptionRow, reason: string, failure: DeliveryError): Promise<DeliveryError> {
-  await db
-    .updateTable('outbox.subscriptions')
-    .set({ enabled: false, disabled_reason: reason, disabled_at: sql`now()`, updated_at: sql`now()` })
-    .where('id', '=', subscription.id)
-    .where('enabled', '=', true)
-    .execute();
-  return new DeliveryError(
-    `subscription ${subscription.name} was disabled: ${reason}. Fix the endpoint, then: outbox subscriptions enable ${subscription.name} && outbox dlq retry --all`,
-    false,
-    failure.statusCode,
-    undefined,
-    DeliveryFailureType.subscriptionDisabled,
-  );
-}
-
-/**
- * Writes the attempt to the delivery log. For kinds delivered by the log itself (realtime), rows
- * of one tenant are written one at a time, so their ids follow commit order and a browser
- * resuming "after id N" can never skip a row that committed late.
- */
-async function recordAttempt(db: Kysely<Database>, kind: TargetKind, event: EventRow, row: NewDeliveryRow): Promise<void> {
-  if (!kind.deliveredByLog) {
-    await db.insertInto('outbox.deliveries').values(row).execute();
-    return;
+  if (eventFinished) {
+    deps.metrics.eventsFinished.inc({ event_type: deps.metrics.eventTypeLabel(event.event_type), status: 'delivered' });
+    deps.logger.info({ eventId: event.id, workflowId: input.workflowId, status: 'delivered' }, 'event status changed');
   }
-  await db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`realtime:${event.tenant_id}`}, 0))`.execute(trx);
-    await trx.insertInto('outbox.deliveries').values(row).execute();
-  });
+  return { statusCode, attempt, ...(eventFinished && { eventFinished }) };
 }
 
 /** A subscription's stored limits, or undefined when it has none (or they are unreadable). */
-function flowControlOf(stored: unknown): FlowControl | undefined {
+function storedFlowControl(stored: unknown): FlowControl | undefined {
   const parsed = flowControlSchema.safeParse(stored ?? {});
   return parsed.success && Object.keys(parsed.data).length > 0 ? parsed.data : undefined;
 }

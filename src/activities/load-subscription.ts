@@ -20,6 +20,18 @@ export async function loadSubscriptionForDelivery(db: Kysely<Database>, subscrip
       DeliveryFailureType.subscriptionGone,
     );
   }
+  refuseUndeliverable(subscription);
+  return subscription;
+}
+
+/**
+ * Refuses, for good, a subscription that cannot be delivered to: disabled, or with a stored
+ * retry policy that no longer parses. The failure says what to do.
+ *
+ * @example
+ * refuseUndeliverable(subscription); // throws SubscriptionGone for a disabled one
+ */
+export function refuseUndeliverable(subscription: Pick<SubscriptionRow, 'name' | 'enabled' | 'disabled_reason' | 'retry_policy'>): void {
   if (!subscription.enabled) {
     const why = subscription.disabled_reason ? ` (${subscription.disabled_reason})` : '';
     throw ApplicationFailure.nonRetryable(
@@ -34,5 +46,4 @@ export async function loadSubscriptionForDelivery(db: Kysely<Database>, subscrip
       DeliveryFailureType.misconfigured,
     );
   }
-  return subscription;
 }

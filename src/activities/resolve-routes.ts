@@ -117,6 +117,17 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string): Prom
   const found = new Set(routes.map((route) => route.subscriptionName));
   const missingTargets = (event.targets ?? []).filter((name) => !found.has(name));
   const rule = await fanoutRuleFor(db, event.tenant_id, event.event_type);
+  return { routes, roles: rolesUnder(rule, routes, missingTargets), strategy: rule.strategy, missingTargets, eventExists: true, ...orderedLanes };
+}
+
+/** The fan-out rule that applies to an event ('all' when none matches). */
+export interface FanoutRule {
+  strategy: FanoutStrategy;
+  primary: string | null;
+}
+
+/** Each route's role under the event's fan-out rule; missing explicit targets are required. */
+export function rolesUnder(rule: FanoutRule, routes: DeliveryRoute[], missingTargets: string[]): Record<string, RouteRole> {
   const names = routes.map((route) => route.subscriptionName);
   const roles: Record<string, RouteRole> = {};
   for (const name of names) {
@@ -126,14 +137,14 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string): Prom
     else roles[name] = 'required';
   }
   for (const name of missingTargets) roles[name] = 'required';
-  return { routes, roles, strategy: rule.strategy, missingTargets, eventExists: true, ...orderedLanes };
+  return roles;
 }
 
 /**
  * The fan-out rule for an event: the tenant's own rule before one for every tenant, and the
  * most specific pattern (most literal characters) first; 'all' when none matches.
  */
-async function fanoutRuleFor(db: Kysely<Database>, tenant: string, eventType: string): Promise<{ strategy: FanoutStrategy; primary: string | null }> {
+async function fanoutRuleFor(db: Kysely<Database>, tenant: string, eventType: string): Promise<FanoutRule> {
   const rule = await db
     .selectFrom('outbox.fanout_rules')
     .select(['strategy', 'primary_subscription'])

@@ -35,3 +35,21 @@ export function retryDelayMs(timing: RetryTiming, attempt: number, random: () =>
   const jitter = Math.min(Math.max(timing.jitter ?? 0, 0), 1);
   return Math.max(0, Math.round(base * (1 + jitter * (2 * random() - 1))));
 }
+
+/**
+ * The retry timing of a route's policy, as the deliver activity is told it. Plain data, no
+ * imports: the workflow uses it too.
+ *
+ * @example
+ * retryTimingOf(route.retryPolicy); // { initialIntervalMs: 1000, backoffCoefficient: 2, maximumIntervalMs: 600000 }
+ */
+export function retryTimingOf(policy: RetryTiming): RetryTiming {
+  return {
+    initialIntervalMs: policy.initialIntervalMs,
+    backoffCoefficient: policy.backoffCoefficient,
+    maximumIntervalMs: policy.maximumIntervalMs,
+    ...(policy.schedule !== undefined && { schedule: policy.schedule }),
+    ...(policy.retryDelaysMs !== undefined && { retryDelaysMs: policy.retryDelaysMs }),
+    ...(policy.jitter !== undefined && { jitter: policy.jitter }),
+  };
+}

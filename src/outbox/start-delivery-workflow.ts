@@ -54,7 +54,7 @@ export function deliveryWorkflowOptions(
     eventType: event.event_type,
     idempotencyKey: event.idempotency_key,
     deadLetterHoldMs: options.deadLetterHoldMs,
-    ...(options.replay && { replay: true }),
+    ...(options.replay ? { replay: true } : { firstPass: true }),
     ...(options.replay?.subscriptions?.length && { subscriptions: options.replay.subscriptions }),
   };
   const memo: DeliveryMemo = {

@@ -39,6 +39,11 @@ export async function listTenantFlowControl(db: Kysely<Database>): Promise<{ ten
 /** The tenant's default limits, or undefined (read once per routed event). */
 export async function tenantFlowControl(db: Kysely<Database>, tenant: string): Promise<FlowControlSettings | undefined> {
   const row = await db.selectFrom('outbox.tenant_flow_control').select('flow_control').where('tenant_id', '=', tenant).executeTakeFirst();
-  const parsed = row ? flowControlSchema.safeParse(row.flow_control) : undefined;
+  return tenantLimitsOf(row?.flow_control);
+}
+
+/** A tenant's stored limits, or undefined when it has none (or they are unreadable). */
+export function tenantLimitsOf(stored: unknown): FlowControlSettings | undefined {
+  const parsed = stored == null ? undefined : flowControlSchema.safeParse(stored);
   return parsed?.success && Object.keys(parsed.data).length > 0 ? parsed.data : undefined;
 }

@@ -59,6 +59,13 @@ export interface DeliverEventInput {
   subscriptions?: string[];
   /** Started by `outbox replay` rather than the relay: the row's status must be set again. */
   replay?: boolean;
+  /**
+   * Route and make plain routes' first attempts in one local activity (the first pass). Set by
+   * relays from this version on; workflows started without it keep the earlier path, so their
+   * histories replay. A flag in the input rather than `patched()`: a patch costs every workflow
+   * a marker and a search-attribute upsert.
+   */
+  firstPass?: boolean;
 }
 
 /**

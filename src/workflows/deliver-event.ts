@@ -17,6 +17,7 @@ import {
 import { eventStatusFor, overallStatus } from './event-status.js';
 import { bookkeeping, deliverRoute, type RouteRun } from './route-delivery.js';
 import { runSagaRoute } from './saga-route.js';
+import { runFirstPass, takeFirstAttempts } from './first-pass-step.js';
 
 /**
  * Delivers one outbox event to every subscription it routes to, each under that subscription's
@@ -130,7 +131,10 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     }
   });
 
-  const resolved = await bookkeeping.resolveRoutes({ eventId: input.eventId });
+  // The first pass routes the event and makes plain routes' first attempts in one step.
+  // Workflows started without the flag (earlier relays, recorded histories) use resolveRoutes.
+  const first = input.firstPass === true ? await runFirstPass({ eventId: input.eventId, workflowId }) : undefined;
+  const resolved = first?.resolved ?? (await bookkeeping.resolveRoutes({ eventId: input.eventId }));
   if (!resolved.eventExists) {
     throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, 'EventGone');
   }
@@ -155,9 +159,19 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   // Lanes of subscriptions this run does not deliver to (filtered out, removed) are left at once.
   const delivered = new Set([...runs.values()].flatMap((run) => (run.route ? [run.route.subscriptionId] : [])));
   for (const lane of [...openLanes]) if (!delivered.has(lane)) await closeLane(lane);
-  upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }]);
+  if (first) {
+    // Routes the first pass delivered are done; failed ones go on from attempt 2. One upsert.
+    takeFirstAttempts(runs, first.attempts);
+    if (first.eventDelivered) writtenStatus = 'delivered';
+    const current = overallStatus([...runs.values()].map((run) => run.status));
+    const status = current !== shownStatus && runs.size > 0 ? [{ key: searchAttributeKeys.status, value: current }] : [];
+    if (status.length > 0) shownStatus = current;
+    upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }, ...status]);
+  } else {
+    upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }]);
+  }
   if (runs.size > 0) void syncStatus();
-  for (const run of runs.values()) start(run);
+  for (const run of runs.values()) if (run.status.state !== 'delivered') start(run);
 
   // Done when no route is being worked on; a replay signal during the final write starts more.
   for (;;) {

@@ -5,7 +5,10 @@ import type { createActivities } from '../activities/create-activities.js';
 import type { DeliverEventInput, DeliveryRoute, RouteStatus } from './definitions.js';
 import { summariseFailure } from './failure-summary.js';
 import type { DeliveryFailureDetails } from '../activities/delivery-failure.js';
+import { retryTimingOf } from '../activities/retry-delay.js';
 import { failTaskOnWrongInstallation, isWrongInstallation } from './wrong-installation.js';
+import type { FirstAttempt } from '../activities/first-pass.js';
+import { firstAttemptFailure } from './first-pass-step.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -43,6 +46,8 @@ export interface RouteRun {
   replayAfter: boolean;
   /** An `any_of` route that failed and waits to see whether another one succeeds. */
   awaitingSiblings: boolean;
+  /** The first pass's failed first attempt: the route's first delivery pass goes on from attempt 2. */
+  firstAttempt?: Extract<FirstAttempt, { failed: unknown }>;
 }
 
 export interface RouteContext {
@@ -93,7 +98,9 @@ async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | 
   void context.syncStatus();
   try {
     // Every pass after the first was asked for by an operator (retry, replay).
-    const result = await deliverOnce(context.input, run.route, context.workflowId, status.passes > 1);
+    const firstAttempt = run.firstAttempt;
+    run.firstAttempt = undefined;
+    const result = await deliverOnce(context.input, run.route, context.workflowId, status.passes > 1, undefined, firstAttempt);
     Object.assign(status, { state: 'delivered', attempts: result.attempt, lastStatusCode: result.statusCode });
     delete status.lastError;
     return undefined;
@@ -178,6 +185,7 @@ export async function deliverOnce(
   workflowId: string,
   operatorPass: boolean,
   sagaStep?: { saga: string; step: string; compensation: boolean },
+  firstAttempt?: Extract<FirstAttempt, { failed: unknown }>,
 ) {
   const policy = route.retryPolicy;
   const limits = route.flowControl;
@@ -197,14 +205,7 @@ export async function deliverOnce(
     ...(operatorPass && { operatorPass }),
     ...(sagaStep && { sagaStep }),
     ...(limits && { flowControl: limits }),
-    backoff: {
-      initialIntervalMs: policy.initialIntervalMs,
-      backoffCoefficient: policy.backoffCoefficient,
-      maximumIntervalMs: policy.maximumIntervalMs,
-      ...(policy.schedule !== undefined && { schedule: policy.schedule }),
-      ...(policy.retryDelaysMs !== undefined && { retryDelaysMs: policy.retryDelaysMs }),
-      ...(policy.jitter !== undefined && { jitter: policy.jitter }),
-    },
+    backoff: retryTimingOf(policy),
   };
   let attemptOffset = 0;
   // Fast path: the first attempt runs as a local activity, inside the workflow task that routed
@@ -212,12 +213,15 @@ export async function deliverOnce(
   // workflow tasks and an activity task. Only a retryable failure falls back to the regular
   // activity, whose attempts go on from 2 under the subscription's policy. Passes with flow
   // control or a deadline, and operator passes, keep the regular activity throughout.
-  if (!limits && policy.deadlineMs === undefined && !operatorPass && patched('local-first-attempt')) {
+  // The first pass may have made that first attempt already: its failure is handled alike.
+  // Workflows started for the first pass are all newer than this path: no patch marker needed.
+  if (!limits && policy.deadlineMs === undefined && !operatorPass && (firstAttempt || input.firstPass === true || patched('local-first-attempt'))) {
     const { deliver: deliverLocally } = proxyLocalActivities<Activities>({
       startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS,
       retry: { maximumAttempts: 1 },
     });
     try {
+      if (firstAttempt) throw firstAttemptFailure(firstAttempt);
       return await deliverLocally(common);
     } catch (error) {
       // A local activity's failure can arrive unwrapped (the ApplicationFailure itself).
