@@ -82,12 +82,12 @@ describe('migrations', () => {
         await client.query('BEGIN');
         const plan = await client.query<{ 'QUERY PLAN': { Plan: Record<string, number> }[] }>(
           `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${CLAIM_PENDING_EVENTS_SQL}`,
-          [100],
+          [100, 100, ''],
         );
         await client.query('ROLLBACK');
         const root = plan.rows[0]?.['QUERY PLAN'][0]?.Plan ?? {};
         return {
-          usesPartialIndex: JSON.stringify(plan.rows[0]).includes('events_pending_idx'),
+          usesPartialIndex: JSON.stringify(plan.rows[0]).includes('events_pending_tenant_idx'),
           pages: (root['Shared Hit Blocks'] ?? 0) + (root['Shared Read Blocks'] ?? 0),
         };
       } finally {

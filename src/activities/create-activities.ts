@@ -8,6 +8,7 @@ import { deliverToTarget, type DeliverInput } from './deliver-to-target.js';
 import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInput } from './event-outcome.js';
 import { resolveRoutes, routeFor } from './resolve-routes.js';
 import { firstPass } from './first-pass.js';
+import { EndpointPace } from './endpoint-pace.js';
 import { reserveSlot } from './flow-control.js';
 import { finishTurn, takeTurn } from './ordered-lanes.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
@@ -28,6 +29,8 @@ export interface ActivityDependencies {
   breakerSettings?: BreakerSettings;
   /** Where delivery counts and latencies go; a private registry when absent. */
   metrics?: EngineMetrics;
+  /** How fast endpoints answer, as this worker sees it (the first pass defers slow ones); its own when absent. */
+  pace?: EndpointPace;
 }
 
 /**
@@ -40,7 +43,8 @@ export function createActivities(deps: ActivityDependencies) {
   const breakers = new CircuitBreakers(deps.db, deps.breakerSettings ?? DEFAULT_BREAKER_SETTINGS);
   const metrics = deps.metrics ?? new EngineMetrics();
   const outcomes = { db: deps.db, metrics, logger: deps.logger };
-  const delivery = { ...deps, breakers, metrics, env: deps.env ?? process.env };
+  const pace = deps.pace ?? new EndpointPace();
+  const delivery = { ...deps, breakers, pace, metrics, env: deps.env ?? process.env };
   return {
     /**
      * The happy path in one step: routes the event and, when every route is plain, makes each

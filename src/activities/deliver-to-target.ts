@@ -12,6 +12,7 @@ import { flowControlSchema } from '../subscriptions/subscription-schema.js';
 import type { Admission, CircuitBreakers } from './circuit-breaker.js';
 import { classifyTransportError, countsAgainstEndpoint, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
 import type { TargetConnections } from './target-connections.js';
+import type { EndpointPace } from './endpoint-pace.js';
 import type { TargetKind } from './target-kind.js';
 import { targetKindNamed } from './target-kinds.js';
 import { admitToEndpoint, type FlowControl } from './flow-control.js';
@@ -57,6 +58,8 @@ export interface DeliveryDependencies {
   httpAllowingPrivate?: Dispatcher;
   connections: TargetConnections;
   breakers: CircuitBreakers;
+  /** This worker's view of how fast each endpoint answers (for the first pass). */
+  pace?: EndpointPace;
   metrics: EngineMetrics;
   logger: Logger;
   env: NodeJS.ProcessEnv;
@@ -189,6 +192,8 @@ export async function attemptDelivery(
     failure = new DeliveryError(failure.message, true, failure.statusCode, retryDelayMs(input.backoff, attempt), failure.failureType);
   }
   const durationMs = performance.now() - started;
+  // Only attempts that reached the endpoint tell how fast it answers.
+  if (admission.verdict === 'send' && failure?.failureType !== DeliveryFailureType.throttled) deps.pace?.record(subscription.id, durationMs);
   const outcome = failure ? (failure.retryable ? 'retryable_failure' : 'permanent_failure') : 'delivered';
 
   const eventFinished = await recordAttempt(deps.db, kind, event, options.finishEventIfDelivered === true && !failure, {

@@ -19,7 +19,9 @@ export const FIRST_PASS_MAX_TIMEOUT_MS = 30_000;
 /** A route's first attempt as the first pass made it: delivered, or the failure Temporal would have seen. */
 export type FirstAttempt =
   | { delivered: DeliverResult }
-  | { failed: { message: string; type: string; nonRetryable: boolean; details: DeliveryFailureDetails | undefined } };
+  | { failed: { message: string; type: string; nonRetryable: boolean; details: DeliveryFailureDetails | undefined } }
+  /** Not sent: the endpoint was slow or busy (see EndpointPace); its first attempt goes as a regular activity. */
+  | { deferred: 'slow' | 'busy' };
 
 export interface FirstPassResult {
   /** Where the event goes, as resolveRoutes says. */
@@ -64,6 +66,14 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
   const settled = await Promise.allSettled(
     routes.map((route, index) => tracer.startActiveSpan('outbox.deliver', async (span) => {
       const subscription = routing.subscriptions[index]!;
+      const deferred = deps.pace?.deferral(subscription.id);
+      if (deferred) {
+        attempts[route.subscriptionName] = { deferred };
+        deps.metrics.firstPassDeferred.inc({ subscription: subscription.name, reason: deferred });
+        span.end();
+        return;
+      }
+      const end = deps.pace?.begin(subscription.id);
       try {
         refuseUndeliverable(subscription);
         const deliverInput = { eventId: routing.event.id, subscriptionId: route.subscriptionId, workflowId: input.workflowId, backoff: retryTimingOf(route.retryPolicy) };
@@ -75,6 +85,7 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
         const details = error.details?.[0] as DeliveryFailureDetails | undefined;
         attempts[route.subscriptionName] = { failed: { message: error.message, type: error.type ?? DeliveryFailureType.retryable, nonRetryable: error.nonRetryable === true, details } };
       } finally {
+        end?.();
         span.end();
       }
     })),

@@ -39,6 +39,7 @@ const environmentSchema = z.object({
   OUTBOX_METRICS_MAX_EVENT_TYPES: integer(1, 100_000).default(100),
   OUTBOX_RELAY_BATCH_SIZE: integer(1, 5000).default(200),
   OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
+  OUTBOX_RELAY_TENANT_SHARE: integer(1, 5000).optional(),
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
   OUTBOX_RELAY_BATCH_TIMEOUT: durationMs.default(30_000),
   OUTBOX_RELAY_EAGER_START: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
@@ -107,8 +108,9 @@ export interface EngineConfig {
    * `batchTimeoutMs`: a relay transaction left idle this long (its process stopped, its host
    * gone, Temporal not answering) is ended by PostgreSQL, releasing its rows to other relays.
    * `eagerStart`: ask for eager workflow start when the relay shares a process with a worker.
+   * `tenantShare`: events of one tenant per batch, at most (fair claim across tenants).
    */
-  relay: { batchSize: number; concurrency: number; pollIntervalMs: number; batchTimeoutMs: number; eagerStart: boolean };
+  relay: { batchSize: number; tenantShare: number; concurrency: number; pollIntervalMs: number; batchTimeoutMs: number; eagerStart: boolean };
   /** Longest an engine statement may run (OUTBOX_DB_STATEMENT_TIMEOUT). */
   statementTimeoutMs: number;
   /** How long a dead-lettered delivery waits for an operator's retry or discard. */
@@ -182,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     metrics: { maxEventTypes: values.OUTBOX_METRICS_MAX_EVENT_TYPES },
     relay: {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
+      tenantShare: values.OUTBOX_RELAY_TENANT_SHARE ?? Math.max(1, Math.ceil(values.OUTBOX_RELAY_BATCH_SIZE / 4)),
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
       pollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL,
       batchTimeoutMs: values.OUTBOX_RELAY_BATCH_TIMEOUT,

@@ -160,6 +160,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         installationId: installation.id,
         taskQueue,
         batchSize: config.relay.batchSize,
+        tenantShare: config.relay.tenantShare,
         concurrency: config.relay.concurrency,
         pollIntervalMs: config.relay.pollIntervalMs,
         batchTimeoutMs: config.relay.batchTimeoutMs,

@@ -37,6 +37,7 @@ export const DEFAULT_MAX_EVENT_TYPE_LABELS = 100;
 export class EngineMetrics {
   readonly registry = new Registry();
   private readonly eventTypes = new Set<string>();
+  private readonly paceSources: (() => { subscriptionId: string; inFlight: number; deferred?: string }[])[] = [];
 
   readonly eventsDispatched = new Counter({
     name: 'outbox_events_dispatched_total',
@@ -98,6 +99,46 @@ export class EngineMetrics {
     labelNames: ['event_type', 'subscription'] as const,
     registers: [this.registry],
   });
+
+  readonly firstPassDeferred = new Counter({
+    name: 'outbox_first_pass_deferred_total',
+    help: 'First attempts sent as a regular activity instead of in the first pass, because the endpoint was slow or busy (see README Flow control).',
+    labelNames: ['subscription', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /**
+   * Exposes this worker's endpoint pace: `outbox_first_pass_in_flight` (first-pass sends under
+   * way per subscription id) and `outbox_endpoint_held_back` (1 for each subscription whose first
+   * attempts go as regular activities now, by reason: slow or busy).
+   */
+  watchEndpointPace(snapshot: () => { subscriptionId: string; inFlight: number; deferred?: string }[]): void {
+    // Several workers in one process (the legacy queue's too) add to the same two gauges.
+    this.paceSources.push(snapshot);
+    if (this.paceSources.length > 1) return;
+    const sources = this.paceSources;
+    const paces = () => sources.flatMap((source) => source());
+    new Gauge({
+      name: 'outbox_first_pass_in_flight',
+      help: 'First-pass sends in flight in this worker, per subscription id.',
+      labelNames: ['subscription_id'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const pace of paces()) if (pace.inFlight > 0) this.set({ subscription_id: pace.subscriptionId }, pace.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'outbox_endpoint_held_back',
+      help: 'Subscriptions whose first attempts this worker sends as regular activities now (1), by reason: slow (recent answers took 500 ms or more) or busy (8 first-pass sends in flight).',
+      labelNames: ['subscription_id', 'reason'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const pace of paces()) if (pace.deferred) this.set({ subscription_id: pace.subscriptionId, reason: pace.deferred }, 1);
+      },
+    });
+  }
 
   /**
    * The `event_type` label value for an event type: itself for the first `maxEventTypes` types

@@ -5,8 +5,20 @@ import type { DeliverableEvent } from './start-delivery-workflow.js';
 /** The columns the relay needs to start a workflow; the payload stays in the database. */
 export type ClaimedEvent = DeliverableEvent;
 
+/** Where a fair claim starts and how much of a batch one tenant may take. */
+export interface ClaimShare {
+  /** Events of one tenant in one batch, at most. */
+  perTenant: number;
+  /** Start with the first tenant after this one (round robin across batches); '' for the first. */
+  afterTenant: string;
+}
+
 /**
- * Claims up to `limit` pending events, oldest first, for the caller's open transaction.
+ * Claims up to `limit` pending events for the caller's open transaction, fairly across tenants:
+ * tenants with pending events are visited in order starting after `share.afterTenant`, and each
+ * gives at most `share.perTenant` of its oldest events. One tenant's backlog of 10 000 therefore
+ * takes a share of each batch, and another tenant's new event waits for one batch, not for the
+ * backlog. Within a tenant events are still claimed oldest first (ordered lanes rely on it).
  *
  * `FOR UPDATE SKIP LOCKED` is what makes several relays safe: a row another relay is
  * dispatching is skipped instead of waited for, so relays never block each other and never
@@ -14,19 +26,51 @@ export type ClaimedEvent = DeliverableEvent;
  * only committed events are claimed; rolled-back ones never exist. The locks last until the
  * caller commits (after marking the rows dispatched) or dies (then the rows are simply pending
  * again and the next claim restarts them, which is harmless: workflow ids are derived from the
- * events, so Temporal refuses a second start). The partial index on pending rows keeps this
- * query's cost independent of how many delivered rows the table holds.
+ * events, so Temporal refuses a second start). The partial index on pending rows by tenant
+ * keeps this query's cost independent of how many delivered rows the table holds.
  */
-export async function claimPendingEvents(client: pg.ClientBase, limit: number): Promise<ClaimedEvent[]> {
-  const { rows } = await client.query<ClaimedEvent>(CLAIM_PENDING_EVENTS_SQL, [limit]);
+export async function claimPendingEvents(client: pg.ClientBase, limit: number, share: ClaimShare = { perTenant: limit, afterTenant: '' }): Promise<ClaimedEvent[]> {
+  const { rows } = await client.query<ClaimedEvent>(CLAIM_PENDING_EVENTS_SQL, [limit, share.perTenant, share.afterTenant]);
   return rows;
 }
 
-/** The claim statement itself ($1 = batch size), exported so tests can EXPLAIN exactly it. */
-export const CLAIM_PENDING_EVENTS_SQL = `SELECT id::text, tenant_id, event_type, idempotency_key, workflow_id, correlation_id, traceparent,
-          (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_at_us
-     FROM outbox.events
-    WHERE status = 'pending'
-    ORDER BY id
-    LIMIT $1
-      FOR UPDATE SKIP LOCKED`;
+/**
+ * What a claim says about the next one: `more` when a tenant used its whole share or the batch
+ * was full (so claim again at once), and where the next claim starts: after the last tenant of
+ * a full batch (it may have stopped short of some), else from the first tenant.
+ *
+ * @example
+ * const { more, afterTenant } = afterClaim(events, { limit: 200, perTenant: 50 });
+ */
+export function afterClaim(events: ClaimedEvent[], share: { limit: number; perTenant: number }): { more: boolean; afterTenant: string } {
+  const counts = new Map<string, number>();
+  for (const event of events) counts.set(event.tenant_id, (counts.get(event.tenant_id) ?? 0) + 1);
+  const full = events.length >= share.limit;
+  return { more: full || [...counts.values()].some((count) => count >= share.perTenant), afterTenant: full ? (events.at(-1)?.tenant_id ?? '') : '' };
+}
+
+/**
+ * The claim statement itself ($1 = batch size, $2 = events per tenant, $3 = the tenant to start
+ * after), exported so tests can EXPLAIN exactly it. The recursive part walks the index from one
+ * tenant with pending events to the next (a loose index scan), at most $1 tenants.
+ */
+export const CLAIM_PENDING_EVENTS_SQL = `WITH RECURSIVE tenants (tenant_id, n) AS (
+       (SELECT tenant_id, 1 FROM outbox.events WHERE status = 'pending' AND tenant_id > $3 ORDER BY tenant_id LIMIT 1)
+       UNION ALL
+       SELECT next.tenant_id, t.n + 1
+         FROM tenants t
+        CROSS JOIN LATERAL (SELECT e.tenant_id FROM outbox.events e
+                             WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id ORDER BY e.tenant_id LIMIT 1) next
+        WHERE t.n < $1
+     )
+     SELECT claimed.* FROM tenants t
+      CROSS JOIN LATERAL (
+        SELECT id::text, tenant_id, event_type, idempotency_key, workflow_id, correlation_id, traceparent,
+               (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_at_us
+          FROM outbox.events e
+         WHERE e.status = 'pending' AND e.tenant_id = t.tenant_id
+         ORDER BY e.id
+         LIMIT $2
+           FOR UPDATE SKIP LOCKED) claimed
+      ORDER BY t.n, claimed.id::bigint
+      LIMIT $1`;

@@ -1,64 +1,17 @@
-import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pLimit from 'p-limit';
 import pg from 'pg';
-import type { Logger } from 'pino';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
-import { claimPendingEvents } from './claim-pending-events.js';
+import { afterClaim, claimPendingEvents } from './claim-pending-events.js';
 import { markEventsDispatched } from './mark-events-dispatched.js';
 import { inDispatchSpan } from '../tracing/dispatch-span.js';
 import { startDeliveryWorkflow } from './start-delivery-workflow.js';
+import type { RelayOptions, RelayStats } from './relay-options.js';
 
 /** The PostgreSQL channel the events trigger notifies on commit. */
 export const OUTBOX_CHANNEL = 'outbox_events';
 
-export interface RelayOptions {
-  /** Pool for claim transactions (one connection per batch in flight). */
-  pool: pg.Pool;
-  /** Connection string for the dedicated LISTEN connection. */
-  connectionString: string;
-  client: Client;
-  /**
-   * Ask the server to hand each new workflow's first task straight back to this process's
-   * worker (eager start: no trip through matching). Needs `client` on that worker's
-   * NativeConnection (on any other connection it is not asked for); when the server declines,
-   * the task goes through matching as usual.
-   */
-  eagerStart?: boolean;
-  /** This database's installation id (outbox.installation): part of every workflow id. */
-  installationId: string;
-  taskQueue: string;
-  batchSize: number;
-  /** Workflow starts in flight at once within a batch. */
-  concurrency: number;
-  /** Fallback poll when no notification arrives (notifications can be missed while reconnecting). */
-  pollIntervalMs: number;
-  /**
-   * A batch transaction idle this long (between its statements: while starting workflows, or
-   * because the process is stopped or its host gone) is ended by PostgreSQL, so its row locks go
-   * to other relays; its starts are idempotent, so the next claim just starts what is left.
-   */
-  batchTimeoutMs?: number;
-  /** How long dead-lettered deliveries of the workflows it starts wait for an operator. */
-  deadLetterHoldMs: number;
-  logger: Logger;
-  /** Where batch counts and durations go; a private registry when absent. */
-  metrics?: EngineMetrics;
-}
-
-/** Counters since the relay started; read by tests, `/readyz` and (later) metrics. */
-export interface RelayStats {
-  batches: number;
-  claimed: number;
-  started: number;
-  alreadyStarted: number;
-  startFailures: number;
-  /** Started workflows whose first task the server handed straight to this process (eager start). */
-  eagerlyStarted: number;
-  dispatched: number;
-  /** When the loop last completed an iteration (ms since epoch); 0 before the first. */
-  lastLoopAt: number;
-}
+export type { RelayOptions, RelayStats } from './relay-options.js';
 
 /**
  * The relay: claims committed pending events, starts one deliverEvent workflow per event and
@@ -80,6 +33,8 @@ export class Relay {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly metrics: EngineMetrics;
   private readonly eagerStart: boolean;
+  /** The last tenant a full batch reached: the next batch starts after it (round robin). */
+  private tenantCursor = '';
 
   constructor(private readonly options: RelayOptions) {
     this.eagerStart = options.eagerStart === true && options.client.connection instanceof NativeConnection;
@@ -110,7 +65,7 @@ export class Relay {
    * Dispatches one batch: claim, start workflows, mark dispatched, commit. Returns how many
    * events were claimed. Starts that fail leave their rows pending for the next batch.
    */
-  async dispatchBatch(): Promise<{ claimed: number; failed: number }> {
+  async dispatchBatch(): Promise<{ claimed: number; failed: number; more: boolean }> {
     const timer = this.metrics.relayLoopDuration.startTimer();
     const client = await this.options.pool.connect();
     let broken = false;
@@ -118,7 +73,8 @@ export class Relay {
       // One round trip: the timeout is set inside the transaction it guards.
       const timeout = this.options.batchTimeoutMs === undefined ? '' : `; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(this.options.batchTimeoutMs))}`;
       await client.query(`BEGIN${timeout}`);
-      const events = await claimPendingEvents(client, this.options.batchSize);
+      const perTenant = this.options.tenantShare ?? Math.max(1, Math.ceil(this.options.batchSize / 4));
+      const events = await claimPendingEvents(client, this.options.batchSize, { perTenant, afterTenant: this.tenantCursor });
       const started: { id: string; workflowId: string }[] = [];
       let failed = 0;
       let firstError: unknown;
@@ -164,7 +120,9 @@ export class Relay {
       } else if (events.length > 0) {
         this.options.logger.debug({ dispatched: started.length }, 'dispatched batch');
       }
-      return { claimed: events.length, failed };
+      const next = afterClaim(events, { limit: this.options.batchSize, perTenant });
+      this.tenantCursor = next.afterTenant;
+      return { claimed: events.length, failed, more: next.more };
     } catch (error) {
       broken = true;
       await client.query('ROLLBACK').catch(() => undefined);
@@ -182,8 +140,8 @@ export class Relay {
       let backoffMs = 0;
       try {
         this.notified = false;
-        const { claimed, failed } = await this.dispatchBatch();
-        fullBatch = claimed === this.options.batchSize && failed === 0;
+        const { failed, more } = await this.dispatchBatch();
+        fullBatch = more && failed === 0;
         consecutiveErrors = failed > 0 ? consecutiveErrors + 1 : 0;
       } catch (error) {
         consecutiveErrors += 1;

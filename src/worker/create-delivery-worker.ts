@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createActivities, type ActivityDependencies } from '../activities/create-activities.js';
 import type { Tracing } from '../tracing/set-up-tracing.js';
 import { installationGuard } from './installation-guard.js';
+import { EndpointPace } from '../activities/endpoint-pace.js';
 
 export interface DeliveryWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
@@ -39,12 +40,15 @@ const DROP_WORKFLOW_SPANS: InjectedSinks<OpenTelemetrySinks> = { exporter: { exp
  * await worker.run();
  */
 export async function createDeliveryWorker(options: DeliveryWorkerOptions): Promise<Worker> {
+  // One pace per worker: its first pass defers endpoints it has seen answer slowly.
+  const pace = options.pace ?? new EndpointPace();
+  options.metrics?.watchEndpointPace(() => pace.snapshot());
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
-    activities: createActivities(options),
+    activities: createActivities({ ...options, pace }),
     ...(options.dataConverter && { dataConverter: options.dataConverter }),
     sinks: options.tracing ? { exporter: makeWorkflowExporter(options.tracing.spanProcessor, options.tracing.resource) } : DROP_WORKFLOW_SPANS,
     interceptors: {

@@ -15,7 +15,8 @@ import {
   type OutboxWorkflowStatus,
 } from './definitions.js';
 import { eventStatusFor, overallStatus } from './event-status.js';
-import { bookkeeping, deliverRoute, type RouteRun } from './route-delivery.js';
+import { bookkeeping } from './bookkeeping.js';
+import { deliverRoute, type RouteRun } from './route-delivery.js';
 import { runSagaRoute } from './saga-route.js';
 import { runFirstPass, takeFirstAttempts } from './first-pass-step.js';
 

@@ -1,38 +1,12 @@
 // One route of a deliverEvent workflow: deliver, and on failure act by the route's role (dead
 // letter and wait for an operator, or give up quietly when the route was not needed).
-import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
-import type { createActivities } from '../activities/create-activities.js';
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import type { DeliverEventInput, DeliveryRoute, RouteStatus } from './definitions.js';
 import { summariseFailure } from './failure-summary.js';
-import type { DeliveryFailureDetails } from '../activities/delivery-failure.js';
-import { retryTimingOf } from '../activities/retry-delay.js';
 import { failTaskOnWrongInstallation, isWrongInstallation } from './wrong-installation.js';
 import type { FirstAttempt } from '../activities/first-pass.js';
-import { firstAttemptFailure } from './first-pass-step.js';
-
-type Activities = ReturnType<typeof createActivities>;
-
-/**
- * Bookkeeping against PostgreSQL, as local activities (short statements, no extra round trip
- * through the server), retried until the database answers: giving up would leave the outbox's
- * record of the event wrong. Each statement is idempotent, so a re-run after a crash is harmless.
- */
-const localBookkeeping = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
-/** The same, with the worker's installation check turned into a failed workflow task. */
-export const bookkeeping = new Proxy(localBookkeeping, {
-  get: (target, name: keyof Activities) => {
-    const call = target[name] as (...args: unknown[]) => Promise<unknown>;
-    return (...args: unknown[]) => call(...args).catch(failTaskOnWrongInstallation);
-  },
-}) as Activities;
-
-/** Margin on top of the target's own timeout for the activity's database reads and writes. */
-const ACTIVITY_OVERHEAD_MS = 10_000;
-/** What a flow-controlled attempt may spend waiting inside the activity (lease, then send slot). */
-const FLOW_CONTROL_WAIT_MS = 2 * 30_000;
+import { bookkeeping } from './bookkeeping.js';
+import { deliverOnce } from './deliver-once.js';
 
 /** A route and what the workflow is doing with it. */
 export interface RouteRun {
@@ -46,8 +20,12 @@ export interface RouteRun {
   replayAfter: boolean;
   /** An `any_of` route that failed and waits to see whether another one succeeds. */
   awaitingSiblings: boolean;
-  /** The first pass's failed first attempt: the route's first delivery pass goes on from attempt 2. */
-  firstAttempt?: Extract<FirstAttempt, { failed: unknown }>;
+  /**
+   * What the first pass did with the route's first attempt, when it did not deliver it: failed
+   * (the pass goes on from attempt 2) or deferred (the endpoint was slow: attempt 1 goes as a
+   * regular activity).
+   */
+  firstAttempt?: Exclude<FirstAttempt, { delivered: unknown }>;
 }
 
 export interface RouteContext {
@@ -175,74 +153,3 @@ async function afterFailure(run: RouteRun, context: RouteContext, failure: Failu
   return 'done';
 }
 
-/**
- * One delivery pass: the deliver activity under the route's retry policy (for a saga step or
- * compensation when `sagaStep` is given).
- */
-export async function deliverOnce(
-  input: DeliverEventInput,
-  route: DeliveryRoute,
-  workflowId: string,
-  operatorPass: boolean,
-  sagaStep?: { saga: string; step: string; compensation: boolean },
-  firstAttempt?: Extract<FirstAttempt, { failed: unknown }>,
-) {
-  const policy = route.retryPolicy;
-  const limits = route.flowControl;
-  if (limits?.ratePerSecond !== undefined) {
-    // Wait for this delivery's turn on a durable timer: no attempt used, no worker slot held.
-    const { waitMs } = await bookkeeping.reserveDeliverySlot({
-      subscriptionId: route.subscriptionId,
-      ratePerSecond: limits.ratePerSecond,
-      ...(limits.burst !== undefined && { burst: limits.burst }),
-    });
-    if (waitMs > 0) await sleep(waitMs);
-  }
-  const common = {
-    eventId: input.eventId,
-    subscriptionId: route.subscriptionId,
-    workflowId,
-    ...(operatorPass && { operatorPass }),
-    ...(sagaStep && { sagaStep }),
-    ...(limits && { flowControl: limits }),
-    backoff: retryTimingOf(policy),
-  };
-  let attemptOffset = 0;
-  // Fast path: the first attempt runs as a local activity, inside the workflow task that routed
-  // the event, so an event delivered at once costs the server one workflow task instead of two
-  // workflow tasks and an activity task. Only a retryable failure falls back to the regular
-  // activity, whose attempts go on from 2 under the subscription's policy. Passes with flow
-  // control or a deadline, and operator passes, keep the regular activity throughout.
-  // The first pass may have made that first attempt already: its failure is handled alike.
-  // Workflows started for the first pass are all newer than this path: no patch marker needed.
-  if (!limits && policy.deadlineMs === undefined && !operatorPass && (firstAttempt || input.firstPass === true || patched('local-first-attempt'))) {
-    const { deliver: deliverLocally } = proxyLocalActivities<Activities>({
-      startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS,
-      retry: { maximumAttempts: 1 },
-    });
-    try {
-      if (firstAttempt) throw firstAttemptFailure(firstAttempt);
-      return await deliverLocally(common);
-    } catch (error) {
-      // A local activity's failure can arrive unwrapped (the ApplicationFailure itself).
-      const failure = error instanceof ApplicationFailure ? error : error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
-      if (!failure || failure.nonRetryable || policy.maximumAttempts <= 1 || policy.nonRetryableErrorTypes.includes(failure.type ?? '')) throw error;
-      // Wait as the policy says before attempt 2 (the activity computed it, with jitter or Retry-After).
-      const details = failure.details?.[0] as DeliveryFailureDetails | undefined;
-      await sleep(details?.retryDelayMs ?? policy.initialIntervalMs);
-      attemptOffset = 1;
-    }
-  }
-  const { deliver } = proxyActivities<Activities>({
-    startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS + (limits ? FLOW_CONTROL_WAIT_MS : 0),
-    ...(policy.deadlineMs !== undefined && { scheduleToCloseTimeout: policy.deadlineMs }),
-    retry: {
-      initialInterval: policy.initialIntervalMs,
-      backoffCoefficient: policy.backoffCoefficient,
-      maximumInterval: policy.maximumIntervalMs,
-      maximumAttempts: policy.maximumAttempts - attemptOffset,
-      nonRetryableErrorTypes: policy.nonRetryableErrorTypes,
-    },
-  });
-  return deliver({ ...common, ...(attemptOffset > 0 && { attemptOffset }) });
-}

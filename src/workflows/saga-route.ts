@@ -20,7 +20,9 @@ import {
 } from './definitions.js';
 import { eventStatusFor } from './event-status.js';
 import { summariseFailure } from './failure-summary.js';
-import { bookkeeping, deliverOnce, type Failure } from './route-delivery.js';
+import { bookkeeping } from './bookkeeping.js';
+import { deliverOnce } from './deliver-once.js';
+import type { Failure } from './route-delivery.js';
 
 export interface SagaContext {
   input: DeliverEventInput;

@@ -1,0 +1,5 @@
+-- The relay claims pending events fairly across tenants (round robin, a share of each batch per
+-- tenant) instead of strictly by id, so one tenant's flood cannot hold back another's trickle.
+-- This index lets it step from one tenant with pending events to the next, and read each
+-- tenant's oldest pending rows, without touching delivered rows.
+CREATE INDEX events_pending_tenant_idx ON outbox.events (tenant_id, id) WHERE status = 'pending';

@@ -1,0 +1,88 @@
+/**
+ * How fast each subscription's endpoint has been answering, as this worker saw it, and how many
+ * first-pass attempts to it are in flight. The first pass sends inside the workflow task that
+ * routes the event, which holds one of the worker's workflow-task slots until the send ends; an
+ * endpoint that answers slowly (or not at all) would hold those slots for everybody. So an
+ * endpoint whose recent attempts were slow, or that already has `maxInFlight` first-pass sends
+ * under way, gets its first attempt as a regular activity instead: same policy, same log, but
+ * it waits in an activity slot and holds no workflow task.
+ *
+ * Per worker process, in memory: nothing to store, nothing to share. Every attempt (regular
+ * ones too) updates the pace, so an endpoint that speeds up again is back on the first pass
+ * after a few quick answers.
+ *
+ * @example
+ * const pace = new EndpointPace();
+ * const deferral = pace.deferral('7'); // undefined: send in the first pass
+ * const end = pace.begin('7');
+ * // ... send, then pace.record('7', 120) ...
+ * end();
+ */
+export class EndpointPace {
+  private readonly paces = new Map<string, { averageMs: number; inFlight: number }>();
+
+  constructor(readonly settings: PaceSettings = DEFAULT_PACE_SETTINGS) {}
+
+  /** Why this subscription's first attempt should not go in the first pass, or undefined. */
+  deferral(subscriptionId: string): 'slow' | 'busy' | undefined {
+    const pace = this.paces.get(subscriptionId);
+    if (!pace) return undefined;
+    if (pace.averageMs >= this.settings.slowAfterMs) return 'slow';
+    if (pace.inFlight >= this.settings.maxInFlight) return 'busy';
+    return undefined;
+  }
+
+  /** Counts a first-pass send as in flight; call the result when it ends. */
+  begin(subscriptionId: string): () => void {
+    const pace = this.paceOf(subscriptionId);
+    pace.inFlight += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      pace.inFlight -= 1;
+    };
+  }
+
+  /** Records how long an attempt took (any attempt: a regular activity's too). */
+  record(subscriptionId: string, durationMs: number): void {
+    const pace = this.paceOf(subscriptionId);
+    // An exponentially weighted average: recent answers count most, one outlier does not decide.
+    pace.averageMs = pace.averageMs === 0 ? durationMs : pace.averageMs * (1 - WEIGHT) + durationMs * WEIGHT;
+  }
+
+  /** Subscriptions with first-pass sends in flight, and those held back from it now and why. */
+  snapshot(): { subscriptionId: string; inFlight: number; averageMs: number; deferred?: 'slow' | 'busy' }[] {
+    return [...this.paces].map(([subscriptionId, pace]) => {
+      const deferred = this.deferral(subscriptionId);
+      return { subscriptionId, inFlight: pace.inFlight, averageMs: Math.round(pace.averageMs), ...(deferred && { deferred }) };
+    });
+  }
+
+  private paceOf(subscriptionId: string) {
+    let pace = this.paces.get(subscriptionId);
+    if (!pace) {
+      pace = { averageMs: 0, inFlight: 0 };
+      this.paces.set(subscriptionId, pace);
+    }
+    return pace;
+  }
+}
+
+/** Weight of the newest attempt in the average. */
+const WEIGHT = 0.3;
+
+export interface PaceSettings {
+  /** An endpoint whose recent attempts average this long or more leaves the first pass. */
+  slowAfterMs: number;
+  /** First-pass sends to one endpoint in flight at once, at most. */
+  maxInFlight: number;
+}
+
+/**
+ * 500 ms: a healthy webhook answers in tens of milliseconds (the bench's sink: 1–3 ms), and
+ * the first pass is meant for those. 8 in flight: enough for one endpoint to take several
+ * hundred events a second through the first pass, while the worker's 40 workflow-task slots
+ * stay free for everyone else.
+ */
+export const DEFAULT_PACE_SETTINGS: PaceSettings = { slowAfterMs: 500, maxInFlight: 8 };

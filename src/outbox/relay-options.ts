@@ -1,0 +1,58 @@
+// The relay's settings and counters (see Relay in relay.ts).
+import type { Client } from '@temporalio/client';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
+
+export interface RelayOptions {
+  /** Pool for claim transactions (one connection per batch in flight). */
+  pool: pg.Pool;
+  /** Connection string for the dedicated LISTEN connection. */
+  connectionString: string;
+  client: Client;
+  /**
+   * Ask the server to hand each new workflow's first task straight back to this process's
+   * worker (eager start: no trip through matching). Needs `client` on that worker's
+   * NativeConnection (on any other connection it is not asked for); when the server declines,
+   * the task goes through matching as usual.
+   */
+  eagerStart?: boolean;
+  /** This database's installation id (outbox.installation): part of every workflow id. */
+  installationId: string;
+  taskQueue: string;
+  batchSize: number;
+  /**
+   * Events of one tenant in one batch, at most (default a quarter of the batch): the claim goes
+   * round the tenants with pending events, so one tenant's flood cannot hold back the others.
+   */
+  tenantShare?: number;
+  /** Workflow starts in flight at once within a batch. */
+  concurrency: number;
+  /** Fallback poll when no notification arrives (notifications can be missed while reconnecting). */
+  pollIntervalMs: number;
+  /**
+   * A batch transaction idle this long (between its statements: while starting workflows, or
+   * because the process is stopped or its host gone) is ended by PostgreSQL, so its row locks go
+   * to other relays; its starts are idempotent, so the next claim just starts what is left.
+   */
+  batchTimeoutMs?: number;
+  /** How long dead-lettered deliveries of the workflows it starts wait for an operator. */
+  deadLetterHoldMs: number;
+  logger: Logger;
+  /** Where batch counts and durations go; a private registry when absent. */
+  metrics?: EngineMetrics;
+}
+
+/** Counters since the relay started; read by tests, `/readyz` and (later) metrics. */
+export interface RelayStats {
+  batches: number;
+  claimed: number;
+  started: number;
+  alreadyStarted: number;
+  startFailures: number;
+  /** Started workflows whose first task the server handed straight to this process (eager start). */
+  eagerlyStarted: number;
+  dispatched: number;
+  /** When the loop last completed an iteration (ms since epoch); 0 before the first. */
+  lastLoopAt: number;
+}

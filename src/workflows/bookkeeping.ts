@@ -1,0 +1,24 @@
+// The bookkeeping local activities every part of the workflow uses (routing, dead letters,
+// status, lanes), with one policy. Workflow code: no Node built-ins.
+import { proxyLocalActivities } from '@temporalio/workflow';
+import type { createActivities } from '../activities/create-activities.js';
+import { failTaskOnWrongInstallation } from './wrong-installation.js';
+
+export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * Bookkeeping against PostgreSQL, as local activities (short statements, no extra round trip
+ * through the server), retried until the database answers: giving up would leave the outbox's
+ * record of the event wrong. Each statement is idempotent, so a re-run after a crash is harmless.
+ */
+const localBookkeeping = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+/** The same, with the worker's installation check turned into a failed workflow task. */
+export const bookkeeping = new Proxy(localBookkeeping, {
+  get: (target, name: keyof Activities) => {
+    const call = target[name] as (...args: unknown[]) => Promise<unknown>;
+    return (...args: unknown[]) => call(...args).catch(failTaskOnWrongInstallation);
+  },
+}) as Activities;

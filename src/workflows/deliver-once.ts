@@ -1,0 +1,89 @@
+// One delivery pass of one route: the fast first attempt (or the first pass's answer for it),
+// then the regular deliver activity under the route's retry policy. Workflow code.
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import type { DeliveryFailureDetails } from '../activities/delivery-failure.js';
+import type { FirstAttempt } from '../activities/first-pass.js';
+import { retryTimingOf } from '../activities/retry-delay.js';
+import { bookkeeping, type Activities } from './bookkeeping.js';
+import type { DeliverEventInput, DeliveryRoute } from './definitions.js';
+import { firstAttemptFailure } from './first-pass-step.js';
+
+/** Margin on top of the target's own timeout for the activity's database reads and writes. */
+const ACTIVITY_OVERHEAD_MS = 10_000;
+/** What a flow-controlled attempt may spend waiting inside the activity (lease, then send slot). */
+const FLOW_CONTROL_WAIT_MS = 2 * 30_000;
+
+/**
+ * One delivery pass: the deliver activity under the route's retry policy (for a saga step or
+ * compensation when `sagaStep` is given).
+ */
+export async function deliverOnce(
+  input: DeliverEventInput,
+  route: DeliveryRoute,
+  workflowId: string,
+  operatorPass: boolean,
+  sagaStep?: { saga: string; step: string; compensation: boolean },
+  firstAttempt?: Exclude<FirstAttempt, { delivered: unknown }>,
+) {
+  const policy = route.retryPolicy;
+  const limits = route.flowControl;
+  if (limits?.ratePerSecond !== undefined) {
+    // Wait for this delivery's turn on a durable timer: no attempt used, no worker slot held.
+    const { waitMs } = await bookkeeping.reserveDeliverySlot({
+      subscriptionId: route.subscriptionId,
+      ratePerSecond: limits.ratePerSecond,
+      ...(limits.burst !== undefined && { burst: limits.burst }),
+    });
+    if (waitMs > 0) await sleep(waitMs);
+  }
+  const common = {
+    eventId: input.eventId,
+    subscriptionId: route.subscriptionId,
+    workflowId,
+    ...(operatorPass && { operatorPass }),
+    ...(sagaStep && { sagaStep }),
+    ...(limits && { flowControl: limits }),
+    backoff: retryTimingOf(policy),
+  };
+  let attemptOffset = 0;
+  // Fast path: the first attempt runs as a local activity, inside the workflow task that routed
+  // the event, so an event delivered at once costs the server one workflow task instead of two
+  // workflow tasks and an activity task. Only a retryable failure falls back to the regular
+  // activity, whose attempts go on from 2 under the subscription's policy. Passes with flow
+  // control or a deadline, and operator passes, keep the regular activity throughout.
+  // The first pass may have made that first attempt already: its failure is handled alike. One
+  // it deferred (a slow endpoint) goes as a regular activity, holding no workflow task while it
+  // waits. Workflows started for the first pass are all newer than this path: no patch marker.
+  const failedFirst = firstAttempt && 'failed' in firstAttempt ? firstAttempt : undefined;
+  const deferred = firstAttempt !== undefined && 'deferred' in firstAttempt;
+  if (!deferred && !limits && policy.deadlineMs === undefined && !operatorPass && (failedFirst || input.firstPass === true || patched('local-first-attempt'))) {
+    const { deliver: deliverLocally } = proxyLocalActivities<Activities>({
+      startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS,
+      retry: { maximumAttempts: 1 },
+    });
+    try {
+      if (failedFirst) throw firstAttemptFailure(failedFirst);
+      return await deliverLocally(common);
+    } catch (error) {
+      // A local activity's failure can arrive unwrapped (the ApplicationFailure itself).
+      const failure = error instanceof ApplicationFailure ? error : error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      if (!failure || failure.nonRetryable || policy.maximumAttempts <= 1 || policy.nonRetryableErrorTypes.includes(failure.type ?? '')) throw error;
+      // Wait as the policy says before attempt 2 (the activity computed it, with jitter or Retry-After).
+      const details = failure.details?.[0] as DeliveryFailureDetails | undefined;
+      await sleep(details?.retryDelayMs ?? policy.initialIntervalMs);
+      attemptOffset = 1;
+    }
+  }
+  const { deliver } = proxyActivities<Activities>({
+    startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS + (limits ? FLOW_CONTROL_WAIT_MS : 0),
+    ...(policy.deadlineMs !== undefined && { scheduleToCloseTimeout: policy.deadlineMs }),
+    retry: {
+      initialInterval: policy.initialIntervalMs,
+      backoffCoefficient: policy.backoffCoefficient,
+      maximumInterval: policy.maximumIntervalMs,
+      maximumAttempts: policy.maximumAttempts - attemptOffset,
+      nonRetryableErrorTypes: policy.nonRetryableErrorTypes,
+    },
+  });
+  return deliver({ ...common, ...(attemptOffset > 0 && { attemptOffset }) });
+}
