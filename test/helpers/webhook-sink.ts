@@ -16,7 +16,7 @@ export interface ReceivedRequest {
 }
 
 /** Decides the answer to each request; `index` counts requests carrying the same webhook-id from 0. */
-export type Responder = (request: ReceivedRequest, index: number) => { status: number; headers?: Record<string, string>; body?: string };
+export type Responder = (request: ReceivedRequest, index: number) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
 
 /** `outbox:<installation>:<tenant>:<rest>` → `<rest>` (the message id is the workflow id). */
 export function keyOfMessageId(messageId: string): string {
@@ -51,8 +51,14 @@ export class WebhookSink {
         this.requests.push(request);
         const answer = this.responder(request, index);
         request.status = answer.status;
-        res.writeHead(answer.status, answer.headers);
-        res.end(answer.body ?? '');
+        const reply = () => {
+          if (res.destroyed) return;
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.body ?? '');
+        };
+        // A slow endpoint: answers after `delayMs` (or never, if the client gives up first).
+        if (answer.delayMs) setTimeout(reply, answer.delayMs).unref();
+        else reply();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));

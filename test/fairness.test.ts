@@ -1,0 +1,78 @@
+// Fairness (issue 20): one tenant flooding a slow endpoint and an endpoint that times out must
+// not hold back another tenant's events. Same shape as the bench's noisy-neighbour scenario,
+// smaller, asserting order of arrival rather than times: all of tenant B's events arrive before
+// tenant A's slow endpoint has received half of A's events.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueMany } from '../src/outbox/enqueue.js';
+import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
+import { startTestEngine, type TestEngine } from './helpers/engine-harness.js';
+import { countEventsByStatus } from './helpers/count-events.js';
+import { createTestDatabase } from './helpers/test-database.js';
+import { waitFor } from './helpers/wait-for.js';
+import { WebhookSink } from './helpers/webhook-sink.js';
+
+const FLOOD = 400;
+const TRICKLE = 10;
+
+describe('fairness between tenants', () => {
+  let engine: TestEngine;
+  let slow: WebhookSink;
+  let stuck: WebhookSink;
+  let fast: WebhookSink;
+  beforeAll(async () => {
+    [engine, slow, stuck, fast] = await Promise.all([
+      startTestEngine(() => createTestDatabase(), { prefix: 'fairness' }),
+      new WebhookSink().start(),
+      new WebhookSink().start(),
+      new WebhookSink().start(),
+    ]);
+    // A healthy but slow endpoint (3 s per answer), and one that never answers within its timeout.
+    slow.responder = () => ({ status: 200, delayMs: 3_000 });
+    stuck.responder = () => ({ status: 200, delayMs: 30_000 });
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await Promise.all([slow?.stop(), stuck?.stop(), fast?.stop()]);
+  });
+
+  it("tenant B's events all arrive before tenant A's flood to a slow endpoint is half delivered", async () => {
+    const { db, pool } = engine.database;
+    const secret = generateWebhookSecret();
+    await addSubscription(db, { name: 'slow', tenant: 'a', events: 'a.slow', target: { kind: 'webhook', config: { url: slow.url, secret } } });
+    await addSubscription(db, {
+      name: 'stuck',
+      tenant: 'a',
+      events: 'a.stuck',
+      target: { kind: 'webhook', config: { url: stuck.url, secret, timeoutMs: 1_000 } },
+      retryPolicy: { maximumAttempts: 1 },
+    });
+    await addSubscription(db, { name: 'fast', tenant: 'b', events: 'b.*', target: { kind: 'webhook', config: { url: fast.url, secret } } });
+
+    // A's flood is committed first: in id order, every one of its events comes before B's.
+    const flood = (type: string) => Array.from({ length: FLOOD }, (_, i) => ({ tenant: 'a', type, payload: { i }, idempotencyKey: `${type}-${i}` }));
+    await enqueueMany(pool, [...flood('a.slow'), ...flood('a.stuck')]);
+    await enqueueMany(pool, Array.from({ length: TRICKLE }, (_, i) => ({ tenant: 'b', type: 'b.order', payload: { i }, idempotencyKey: `b-${i}` })));
+
+    await waitFor(() => fast.countsById().size === TRICKLE, {
+      what: "all of tenant B's events at its endpoint",
+      timeoutMs: 120_000,
+      describe: () => `B ${fast.countsById().size}/${TRICKLE}, A slow ${slow.countsById().size}/${FLOOD}, A stuck ${stuck.countsById().size}/${FLOOD}`,
+    });
+    const lastOfB = Math.max(...fast.requests.map((request) => request.receivedAt));
+    const slowBeforeB = slow.requests.filter((request) => request.receivedAt <= lastOfB).length;
+    expect(slowBeforeB, `A's slow endpoint had received ${slowBeforeB} of ${FLOOD} when B's last event arrived`).toBeLessThan(FLOOD / 2);
+
+    // A's own events still all arrive, at the pace its endpoint allows; the stuck ones are dead-lettered.
+    await waitFor(async () => (await countEventsByStatus(db, { typeLike: 'a.slow' })).delivered === FLOOD, {
+      what: "all of A's events to the slow endpoint delivered",
+      timeoutMs: 180_000,
+      describe: async () => JSON.stringify(await countEventsByStatus(db, { typeLike: 'a.slow' })),
+    });
+    expect(slow.countsById().size).toBe(FLOOD);
+    await waitFor(async () => (await countEventsByStatus(db, { typeLike: 'a.stuck' })).dead_lettered === FLOOD, {
+      what: "A's events to the endpoint that times out dead-lettered",
+      timeoutMs: 180_000,
+      describe: async () => JSON.stringify(await countEventsByStatus(db, { typeLike: 'a.stuck' })),
+    });
+  });
+});
