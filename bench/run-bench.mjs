@@ -41,6 +41,9 @@ if (args.includes('--help') || args.includes('-h')) {
                           (outbox,bare-temporal,graphile-worker,pg-boss); bare-temporal is the
                           reference: the leanest one-workflow-per-event relay on the same kind of
                           Temporal dev server (bench/bare-temporal/program.mjs)
+  --scenario NAME         standard (the comparison below, default) or noisy-neighbour: tenant B
+                          trickles 5/s alone, then while tenant A floods a 2 s endpoint and one
+                          that times out (--flood 5000 --trickle-seconds 60 --alone-seconds 20)
   --temporal KIND         which Temporal server "outbox" runs against: dev (the CLI's dev server on
                           SQLite, default), postgres (bench/temporal-pg: Temporal on PostgreSQL,
                           built with Go on first use), both (two rows side by side)
@@ -51,6 +54,13 @@ if (args.includes('--help') || args.includes('-h')) {
   BENCH_ENGINE_NODE_FLAGS Node flags for the engine process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`);
   process.exit(0);
 }
+const scenario = flag('scenario', 'standard');
+if (scenario === 'noisy-neighbour') {
+  // A scenario of its own (fairness between tenants): bench/noisy-neighbour.mjs reads the same arguments.
+  await import('./noisy-neighbour.mjs');
+  process.exit(0);
+}
+if (scenario !== 'standard') throw new Error(`--scenario ${scenario}: want standard or noisy-neighbour`);
 const quick = args.includes('--quick');
 const temporalKind = flag('temporal', 'dev');
 if (!['dev', 'postgres', 'both'].includes(temporalKind)) throw new Error(`--temporal ${temporalKind}: want dev, postgres or both`);

@@ -1,7 +1,8 @@
 // The loopback HTTP sink every system delivers to: records when each event id first arrived.
 import { createServer } from 'node:http';
 
-export async function startSink() {
+/** `delayMs`: answer that much later (a slow endpoint); a delay longer than the client's timeout never answers in time. */
+export async function startSink({ delayMs = 0 } = {}) {
   const firstArrival = new Map();
   let requests = 0;
   const server = createServer((request, response) => {
@@ -13,7 +14,8 @@ export async function startSink() {
       const messageId = request.headers['webhook-id'];
       const id = messageId ? (/^outbox:[a-z0-9-]+:[^:]+:(.+)$/.exec(messageId)?.[1] ?? messageId) : request.headers['x-bench-id'];
       if (id && !firstArrival.has(id)) firstArrival.set(id, Date.now());
-      response.writeHead(204).end();
+      if (delayMs > 0) setTimeout(() => response.destroyed || response.writeHead(204).end(), delayMs).unref();
+      else response.writeHead(204).end();
     });
   });
   server.keepAliveTimeout = 30_000;

@@ -34,8 +34,11 @@ describe('relay', () => {
 
     // Each relay has its own pool, like two engine processes; small batches make them interleave.
     const secondPool = new pg.Pool({ connectionString: database.url, max: 5 });
-    const first = createTestRelay(database, temporal.client, taskQueue, { batchSize: 20, concurrency: 8 });
-    const second = createTestRelay({ ...database, pool: secondPool }, temporal.client, taskQueue, { batchSize: 20, concurrency: 8 });
+    // No worker serves this queue, so no event finishes: a window that never fills keeps the
+    // relays claiming as fast as they can (the race is what is tested here).
+    const racing = { batchSize: 20, concurrency: 8, tenantWindow: { maxUnfinished: 1_000_000, windowMs: 60_000 } };
+    const first = createTestRelay(database, temporal.client, taskQueue, racing);
+    const second = createTestRelay({ ...database, pool: secondPool }, temporal.client, taskQueue, racing);
     first.start();
     second.start();
     try {

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TENANT_WINDOW } from '../outbox/claim-pending-events.js';
 import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption-codec.js';
 import { AddressPolicy } from '../egress/address-policy.js';
 import { durationMs } from './duration.js';
@@ -40,6 +41,8 @@ const environmentSchema = z.object({
   OUTBOX_RELAY_BATCH_SIZE: integer(1, 5000).default(200),
   OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
   OUTBOX_RELAY_TENANT_SHARE: integer(1, 5000).optional(),
+  OUTBOX_TENANT_MAX_UNFINISHED: integer(1, 1_000_000).default(DEFAULT_TENANT_WINDOW.maxUnfinished),
+  OUTBOX_TENANT_WINDOW: durationMs.default(DEFAULT_TENANT_WINDOW.windowMs),
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
   OUTBOX_RELAY_BATCH_TIMEOUT: durationMs.default(30_000),
   OUTBOX_RELAY_EAGER_START: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
@@ -108,9 +111,18 @@ export interface EngineConfig {
    * `batchTimeoutMs`: a relay transaction left idle this long (its process stopped, its host
    * gone, Temporal not answering) is ended by PostgreSQL, releasing its rows to other relays.
    * `eagerStart`: ask for eager workflow start when the relay shares a process with a worker.
-   * `tenantShare`: events of one tenant per batch, at most (fair claim across tenants).
+   * `tenantShare`: events of one tenant per batch, at most (fair claim across tenants);
+   * `tenantWindow`: a tenant's unfinished events started within `windowMs`, at most.
    */
-  relay: { batchSize: number; tenantShare: number; concurrency: number; pollIntervalMs: number; batchTimeoutMs: number; eagerStart: boolean };
+  relay: {
+    batchSize: number;
+    tenantShare: number;
+    tenantWindow: { maxUnfinished: number; windowMs: number };
+    concurrency: number;
+    pollIntervalMs: number;
+    batchTimeoutMs: number;
+    eagerStart: boolean;
+  };
   /** Longest an engine statement may run (OUTBOX_DB_STATEMENT_TIMEOUT). */
   statementTimeoutMs: number;
   /** How long a dead-lettered delivery waits for an operator's retry or discard. */
@@ -185,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     relay: {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
       tenantShare: values.OUTBOX_RELAY_TENANT_SHARE ?? Math.max(1, Math.ceil(values.OUTBOX_RELAY_BATCH_SIZE / 4)),
+      tenantWindow: { maxUnfinished: values.OUTBOX_TENANT_MAX_UNFINISHED, windowMs: values.OUTBOX_TENANT_WINDOW },
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
       pollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL,
       batchTimeoutMs: values.OUTBOX_RELAY_BATCH_TIMEOUT,

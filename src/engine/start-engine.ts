@@ -161,6 +161,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         taskQueue,
         batchSize: config.relay.batchSize,
         tenantShare: config.relay.tenantShare,
+        tenantWindow: config.relay.tenantWindow,
         concurrency: config.relay.concurrency,
         pollIntervalMs: config.relay.pollIntervalMs,
         batchTimeoutMs: config.relay.batchTimeoutMs,

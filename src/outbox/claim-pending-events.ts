@@ -11,7 +11,23 @@ export interface ClaimShare {
   perTenant: number;
   /** Start with the first tenant after this one (round robin across batches); '' for the first. */
   afterTenant: string;
+  /**
+   * A tenant's admission window: at most this many of its events started in the last
+   * `windowMs` may be unfinished; beyond that its events wait in PostgreSQL, not in Temporal's
+   * queues and the workers, where they would be ahead of every other tenant's.
+   */
+  window: { maxUnfinished: number; windowMs: number };
 }
+
+/**
+ * 50 unfinished events started in the last 5 s per tenant: measured with the bench's
+ * noisy-neighbour scenario (README *Flow control*). Enough for one tenant to keep a 2 s endpoint
+ * at 25 events/s (a 100 ms one at 500/s), while another tenant's events find at most that much
+ * of its work ahead of them. Events that live longer (retrying, a slower endpoint) stop counting
+ * after 5 s, so a tenant always gets at least 10 new events a second; events waiting for their
+ * turn in an ordered lane do not count at all (they cost nothing while they wait).
+ */
+export const DEFAULT_TENANT_WINDOW = { maxUnfinished: 50, windowMs: 5_000 };
 
 /**
  * Claims up to `limit` pending events for the caller's open transaction, fairly across tenants:
@@ -19,6 +35,9 @@ export interface ClaimShare {
  * gives at most `share.perTenant` of its oldest events. One tenant's backlog of 10 000 therefore
  * takes a share of each batch, and another tenant's new event waits for one batch, not for the
  * backlog. Within a tenant events are still claimed oldest first (ordered lanes rely on it).
+ * A tenant whose recent events are still unfinished beyond its admission window gets none
+ * until some finish (events living longer than the window, or waiting in an ordered lane, do
+ * not count).
  *
  * `FOR UPDATE SKIP LOCKED` is what makes several relays safe: a row another relay is
  * dispatching is skipped instead of waited for, so relays never block each other and never
@@ -29,8 +48,9 @@ export interface ClaimShare {
  * events, so Temporal refuses a second start). The partial index on pending rows by tenant
  * keeps this query's cost independent of how many delivered rows the table holds.
  */
-export async function claimPendingEvents(client: pg.ClientBase, limit: number, share: ClaimShare = { perTenant: limit, afterTenant: '' }): Promise<ClaimedEvent[]> {
-  const { rows } = await client.query<ClaimedEvent>(CLAIM_PENDING_EVENTS_SQL, [limit, share.perTenant, share.afterTenant]);
+export async function claimPendingEvents(client: pg.ClientBase, limit: number, share: ClaimShare): Promise<ClaimedEvent[]> {
+  const { maxUnfinished, windowMs } = share.window;
+  const { rows } = await client.query<ClaimedEvent>(CLAIM_PENDING_EVENTS_SQL, [limit, share.perTenant, share.afterTenant, maxUnfinished, windowMs / 1000]);
   return rows;
 }
 
@@ -51,7 +71,8 @@ export function afterClaim(events: ClaimedEvent[], share: { limit: number; perTe
 
 /**
  * The claim statement itself ($1 = batch size, $2 = events per tenant, $3 = the tenant to start
- * after), exported so tests can EXPLAIN exactly it. The recursive part walks the index from one
+ * after, $4 = the admission window's unfinished events, $5 = its length in seconds), exported so
+ * tests can EXPLAIN exactly it. The recursive part walks the index from one
  * tenant with pending events to the next (a loose index scan), at most $1 tenants.
  */
 export const CLAIM_PENDING_EVENTS_SQL = `WITH RECURSIVE tenants (tenant_id, n) AS (
@@ -70,7 +91,12 @@ export const CLAIM_PENDING_EVENTS_SQL = `WITH RECURSIVE tenants (tenant_id, n) A
           FROM outbox.events e
          WHERE e.status = 'pending' AND e.tenant_id = t.tenant_id
          ORDER BY e.id
-         LIMIT $2
+         LIMIT greatest(0, least($2, $4 - (SELECT count(*) FROM (
+                 SELECT 1 FROM outbox.events d
+                  WHERE d.status = 'dispatched' AND d.tenant_id = t.tenant_id
+                    AND d.dispatched_at > clock_timestamp() - make_interval(secs => $5)
+                    AND NOT EXISTS (SELECT 1 FROM outbox.ordered_deliveries o WHERE o.event_id = d.id AND o.state = 'waiting')
+                  LIMIT $4) unfinished)))
            FOR UPDATE SKIP LOCKED) claimed
       ORDER BY t.n, claimed.id::bigint
       LIMIT $1`;

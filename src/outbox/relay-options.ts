@@ -26,6 +26,8 @@ export interface RelayOptions {
    * round the tenants with pending events, so one tenant's flood cannot hold back the others.
    */
   tenantShare?: number;
+  /** Each tenant's admission window (see ClaimShare.window); DEFAULT_TENANT_WINDOW when absent. */
+  tenantWindow?: { maxUnfinished: number; windowMs: number };
   /** Workflow starts in flight at once within a batch. */
   concurrency: number;
   /** Fallback poll when no notification arrives (notifications can be missed while reconnecting). */

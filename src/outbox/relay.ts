@@ -2,11 +2,14 @@ import { NativeConnection } from '@temporalio/worker';
 import pLimit from 'p-limit';
 import pg from 'pg';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
-import { afterClaim, claimPendingEvents } from './claim-pending-events.js';
+import { afterClaim, claimPendingEvents, DEFAULT_TENANT_WINDOW } from './claim-pending-events.js';
 import { markEventsDispatched } from './mark-events-dispatched.js';
 import { inDispatchSpan } from '../tracing/dispatch-span.js';
 import { startDeliveryWorkflow } from './start-delivery-workflow.js';
 import type { RelayOptions, RelayStats } from './relay-options.js';
+
+/** How soon the relay looks again after a batch that claimed some events but not a full share. */
+const SOON_MS = 100;
 
 /** The PostgreSQL channel the events trigger notifies on commit. */
 export const OUTBOX_CHANNEL = 'outbox_events';
@@ -74,7 +77,8 @@ export class Relay {
       const timeout = this.options.batchTimeoutMs === undefined ? '' : `; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(this.options.batchTimeoutMs))}`;
       await client.query(`BEGIN${timeout}`);
       const perTenant = this.options.tenantShare ?? Math.max(1, Math.ceil(this.options.batchSize / 4));
-      const events = await claimPendingEvents(client, this.options.batchSize, { perTenant, afterTenant: this.tenantCursor });
+      const window = this.options.tenantWindow ?? DEFAULT_TENANT_WINDOW;
+      const events = await claimPendingEvents(client, this.options.batchSize, { perTenant, afterTenant: this.tenantCursor, window });
       const started: { id: string; workflowId: string }[] = [];
       let failed = 0;
       let firstError: unknown;
@@ -137,11 +141,13 @@ export class Relay {
     let consecutiveErrors = 0;
     while (!this.stopping) {
       let fullBatch = false;
+      let claimedSome = false;
       let backoffMs = 0;
       try {
         this.notified = false;
-        const { failed, more } = await this.dispatchBatch();
+        const { claimed, failed, more } = await this.dispatchBatch();
         fullBatch = more && failed === 0;
+        claimedSome = claimed > 0;
         consecutiveErrors = failed > 0 ? consecutiveErrors + 1 : 0;
       } catch (error) {
         consecutiveErrors += 1;
@@ -152,7 +158,9 @@ export class Relay {
       if (consecutiveErrors > 0) backoffMs = Math.min(200 * 2 ** (consecutiveErrors - 1), 10_000);
       if (this.stopping) break;
       if (backoffMs > 0) await this.sleep(backoffMs, false);
-      else if (!fullBatch) await this.sleep(this.options.pollIntervalMs, true);
+      // Events came but not a full share: more may be waiting for their tenant's admission
+      // window (finishing events send no NOTIFY), so look again soon rather than at the poll.
+      else if (!fullBatch) await this.sleep(claimedSome ? Math.min(SOON_MS, this.options.pollIntervalMs) : this.options.pollIntervalMs, true);
     }
   }
 

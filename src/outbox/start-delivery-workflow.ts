@@ -72,6 +72,9 @@ export function deliveryWorkflowOptions(
       { key: searchAttributeKeys.status, value: 'Dispatched' },
     ],
     memo: { ...memo },
+    // On a server with task-queue fairness on (matching.enableFairness, off by default in 1.29),
+    // matching shares the queue between tenants.
+    priority: { fairnessKey: event.tenant_id },
   } satisfies WorkflowStartOptions<(input: DeliverEventInput) => Promise<unknown>>;
 }
 

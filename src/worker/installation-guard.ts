@@ -17,9 +17,11 @@ const VERIFIED_LIMIT = 10_000;
  * (`outbox:<installation>:…`); one from before installation ids is accepted when this database
  * has that very workflow id on the event row the activity names.
  *
- * The refusal is a non-retryable `WrongInstallation` failure; the workflow turns it into a
- * failed workflow task (see wrong-installation.ts), which Temporal retries, so the workflow goes
- * on with its own installation's worker and nothing is recorded against the wrong database.
+ * The refusal is a `WrongInstallation` failure. A local activity's is non-retryable, and the
+ * workflow turns it into a failed workflow task (see wrong-installation.ts), which Temporal
+ * retries, so the workflow goes on with its own installation's worker and nothing is recorded
+ * against the wrong database. A regular activity's is retried (after 1 s), so that its own
+ * installation's worker takes a later attempt.
  *
  * @example
  * interceptors: { activity: [installationGuard({ db, installationId })] }
@@ -52,9 +54,14 @@ export function installationGuard(options: { db: Kysely<Database>; installationI
       execute: async (input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) => {
         const workflowId = context.info.workflowExecution?.workflowId;
         if (workflowId !== undefined && !(await belongsHere(workflowId, input.args))) {
+          // A local activity's refusal fails the workflow task (nothing recorded, see above). A
+          // regular activity's failure would be recorded in the history, and every replay would
+          // fail the task again: it is retried instead, soon, so the right worker can take it.
+          const local = context.info.isLocal;
           throw ApplicationFailure.create({
             type: WRONG_INSTALLATION,
-            nonRetryable: true,
+            nonRetryable: local,
+            ...(!local && { nextRetryDelay: '1s' }),
             message:
               `workflow ${workflowId} is not one of installation ${options.installationId}'s (its ids start with ${prefix}): ` +
               'another outbox installation shares this task queue. Give each installation its own TEMPORAL_TASK_QUEUE (or leave it unset).',

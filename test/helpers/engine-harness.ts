@@ -97,7 +97,7 @@ export function createTestRelay(
   database: TestDatabase,
   client: Client,
   taskQueue: string,
-  overrides: Partial<{ batchSize: number; concurrency: number; pollIntervalMs: number; deadLetterHoldMs: number; eagerStart: boolean }> = {},
+  overrides: Partial<{ batchSize: number; concurrency: number; pollIntervalMs: number; deadLetterHoldMs: number; eagerStart: boolean; tenantWindow: { maxUnfinished: number; windowMs: number } }> = {},
 ): Relay {
   return new Relay({
     pool: database.pool,
@@ -110,6 +110,7 @@ export function createTestRelay(
     pollIntervalMs: overrides.pollIntervalMs ?? 500,
     deadLetterHoldMs: overrides.deadLetterHoldMs ?? 30 * 24 * 60 * 60_000,
     ...(overrides.eagerStart !== undefined && { eagerStart: overrides.eagerStart }),
+    ...(overrides.tenantWindow && { tenantWindow: overrides.tenantWindow }),
     logger: testLogger,
   });
 }

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// npm run bench -- --scenario noisy-neighbour [--flood 5000] [--trickle-seconds 60] [--alone-seconds 20]
+//
+// Fairness (issue 20) on one engine (`outbox start` against its own dev server): tenant B
+// trickles 5 events/s to a fast endpoint, first alone, then while tenant A floods `--flood`
+// events to an endpoint that answers in 2 s and as many to one that never answers within its
+// 10 s timeout (3 attempts, then dead letters). Prints B's lag alone and under the flood (and
+// their ratio), and how A's events fared. Writes bench/results/noisy-neighbour-<date>.json.
+import { mkdir, writeFile } from 'node:fs/promises';
+import pg from 'pg';
+import { addSubscription, generateWebhookSecret, migrate } from '../dist/index.js';
+import { createDatabase } from '../dist/db/create-database.js';
+import { percentile, sleep } from './measure.mjs';
+import { startSink } from './sink.mjs';
+import { createOutboxSystem } from './systems/outbox.mjs';
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : fallback;
+};
+const profile = {
+  flood: Number(flag('flood', 5000)),
+  trickleSeconds: Number(flag('trickle-seconds', 60)),
+  aloneSeconds: Number(flag('alone-seconds', 20)),
+  trickleRate: 5,
+};
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const log = (line) => console.error(line);
+
+/** B's trickle: one app transaction per event at `trickleRate`/s for `seconds`; returns commit times by key. */
+async function trickle(pool, prefix, seconds) {
+  const commits = new Map();
+  const count = seconds * profile.trickleRate;
+  const started = Date.now();
+  for (let n = 0; n < count; n++) {
+    const due = started + (n / profile.trickleRate) * 1000;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const key = `${prefix}-${n}`;
+    await pool.query("SELECT outbox.enqueue('b', 'b.order', $1::jsonb, $2)", [JSON.stringify({ n }), key]);
+    commits.set(key, Date.now());
+  }
+  return commits;
+}
+
+async function lagOf(sink, commits, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && ![...commits.keys()].every((key) => sink.firstArrival.has(key))) await sleep(100);
+  const lags = [...commits].map(([key, at]) => (sink.firstArrival.get(key) ?? Date.now()) - at);
+  return { p50Ms: percentile(lags, 50), p95Ms: percentile(lags, 95), p99Ms: percentile(lags, 99), maxMs: Math.max(...lags), allDelivered: lags.length === [...commits.keys()].filter((key) => sink.firstArrival.has(key)).length };
+}
+
+const [fast, slow, stuck] = await Promise.all([startSink(), startSink({ delayMs: 2_000 }), startSink({ delayMs: 60_000 })]);
+const database = `bench_noisy_${Date.now().toString(36)}`;
+const admin = new pg.Client({ connectionString: ADMIN_URL });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${database}`);
+const url = new URL(ADMIN_URL);
+url.pathname = `/${database}`;
+const databaseUrl = url.toString();
+const system = await createOutboxSystem({ databaseUrl, sinkUrl: fast.url });
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+const result = { date: new Date().toISOString(), profile };
+try {
+  const setup = createDatabase({ connectionString: databaseUrl, max: 2 });
+  await migrate(setup.pool);
+  const secret = generateWebhookSecret();
+  const webhook = (sink, extra = {}) => ({ kind: 'webhook', config: { url: sink.url, secret, allowPrivateAddresses: true, ...extra } });
+  await addSubscription(setup.db, { name: 'fast', tenant: 'b', events: 'b.*', target: webhook(fast) });
+  await addSubscription(setup.db, { name: 'slow', tenant: 'a', events: 'a.slow', target: webhook(slow) });
+  await addSubscription(setup.db, { name: 'stuck', tenant: 'a', events: 'a.stuck', target: webhook(stuck), retryPolicy: { maximumAttempts: 3, initialInterval: '1s' } });
+  await setup.close();
+  await system.startConsumers();
+  await sleep(3_000);
+
+  log(`B alone: ${profile.trickleRate}/s for ${profile.aloneSeconds}s`);
+  result.bAlone = await lagOf(fast, await trickle(pool, 'b-alone', profile.aloneSeconds));
+
+  log(`A floods ${profile.flood} events to a 2 s endpoint and ${profile.flood} to one that times out; B trickles for ${profile.trickleSeconds}s`);
+  const floodStarted = Date.now();
+  for (const type of ['a.slow', 'a.stuck']) {
+    for (let from = 0; from < profile.flood; from += 500) {
+      const size = Math.min(500, profile.flood - from);
+      await pool.query(
+        `SELECT outbox.enqueue('a', $1, jsonb_build_object('n', n), $1 || '-' || n) FROM generate_series($2::int, $3::int) AS n`,
+        [type, from, from + size - 1],
+      );
+    }
+  }
+  const slowBefore = slow.firstArrival.size;
+  result.bUnderFlood = await lagOf(fast, await trickle(pool, 'b-flood', profile.trickleSeconds));
+  const floodSeconds = (Date.now() - floodStarted) / 1000;
+  result.aSlowDelivered = slow.firstArrival.size - slowBefore;
+  result.aSlowRatePerSecond = +(result.aSlowDelivered / floodSeconds).toFixed(1);
+  result.aStuckAttempted = stuck.firstArrival.size;
+  result.floodSeconds = +floodSeconds.toFixed(1);
+  result.bP99Ratio = result.bAlone.p99Ms ? +(result.bUnderFlood.p99Ms / result.bAlone.p99Ms).toFixed(2) : null;
+} finally {
+  await system.close().catch((error) => log(`close failed: ${error.message}`));
+  await pool.end();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.end();
+  await Promise.all([fast.stop(), slow.stop(), stuck.stop()]);
+}
+
+const row = (label, lag) => `${label.padEnd(34)} p50 ${lag.p50Ms} ms, p95 ${lag.p95Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms${lag.allDelivered ? '' : ' (not all delivered)'}`;
+console.log(row(`B alone (${profile.trickleRate}/s)`, result.bAlone));
+console.log(row('B while A floods', result.bUnderFlood));
+console.log(`B's p99 under the flood / alone: ${result.bP99Ratio}× (target ≤ 2× and ≤ 250 ms)`);
+console.log(`A's slow endpoint (2 s answers): ${result.aSlowDelivered} of ${profile.flood} arrived in the ${result.floodSeconds} s measured (${result.aSlowRatePerSecond}/s); endpoint that times out: ${result.aStuckAttempted} distinct events attempted`);
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/noisy-neighbour-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
+await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nwritten: ${file.pathname}`);
