@@ -5,7 +5,8 @@
  * endpoint that answers slowly (or not at all) would hold those slots for everybody. So an
  * endpoint whose recent attempts were slow, or that already has `maxInFlight` first-pass sends
  * under way, gets its first attempt as a regular activity instead: same policy, same log, but
- * it waits in an activity slot and holds no workflow task.
+ * it waits in an activity slot and holds no workflow task. An endpoint known to answer within
+ * 100 ms may have more first-pass sends under way (`maxInFlightWhenFast`).
  *
  * Per worker process, in memory: nothing to store, nothing to share. Every attempt (regular
  * ones too) updates the pace, so an endpoint that speeds up again is back on the first pass
@@ -28,7 +29,9 @@ export class EndpointPace {
     const pace = this.paces.get(subscriptionId);
     if (!pace) return undefined;
     if (pace.averageMs >= this.settings.slowAfterMs) return 'slow';
-    if (pace.inFlight >= this.settings.maxInFlight) return 'busy';
+    // An endpoint known to answer fast may have more sends under way (a backlog draining).
+    const limit = pace.averageMs > 0 && pace.averageMs < this.settings.fastBelowMs ? this.settings.maxInFlightWhenFast : this.settings.maxInFlight;
+    if (pace.inFlight >= limit) return 'busy';
     return undefined;
   }
 
@@ -77,12 +80,18 @@ export interface PaceSettings {
   slowAfterMs: number;
   /** First-pass sends to one endpoint in flight at once, at most. */
   maxInFlight: number;
+  /** An endpoint whose recent attempts average less than this is fast... */
+  fastBelowMs: number;
+  /** ...and may have this many first-pass sends in flight. */
+  maxInFlightWhenFast: number;
 }
 
 /**
  * 500 ms: a healthy webhook answers in tens of milliseconds (the bench's sink: 1–3 ms), and
- * the first pass is meant for those. 8 in flight: enough for one endpoint to take several
- * hundred events a second through the first pass, while the worker's 40 workflow-task slots
- * stay free for everyone else.
+ * the first pass is meant for those. 8 in flight for an endpoint not known to be fast (new, or
+ * between 100 and 500 ms): a new endpoint that turns out slow holds at most 8 of the worker's
+ * 40 workflow-task slots until its first answers come. 32 for one known to answer within 100 ms:
+ * with 8, a drain to one fast endpoint sent a quarter of its first attempts the regular way
+ * (bench: 4.1 instead of 3.1 SQL statements per delivery).
  */
-export const DEFAULT_PACE_SETTINGS: PaceSettings = { slowAfterMs: 500, maxInFlight: 8 };
+export const DEFAULT_PACE_SETTINGS: PaceSettings = { slowAfterMs: 500, maxInFlight: 8, fastBelowMs: 100, maxInFlightWhenFast: 32 };

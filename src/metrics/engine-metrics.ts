@@ -130,7 +130,7 @@ export class EngineMetrics {
     });
     new Gauge({
       name: 'outbox_endpoint_held_back',
-      help: 'Subscriptions whose first attempts this worker sends as regular activities now (1), by reason: slow (recent answers took 500 ms or more) or busy (8 first-pass sends in flight).',
+      help: 'Subscriptions whose first attempts this worker sends as regular activities now (1), by reason: slow (recent answers took 500 ms or more) or busy (8 first-pass sends in flight, 32 for an endpoint answering within 100 ms).',
       labelNames: ['subscription_id', 'reason'] as const,
       registers: [this.registry],
       collect() {
