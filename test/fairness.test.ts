@@ -1,7 +1,7 @@
 // Fairness (issue 20): one tenant flooding a slow endpoint and an endpoint that times out must
 // not hold back another tenant's events. Same shape as the bench's noisy-neighbour scenario,
 // smaller, asserting order of arrival rather than times: all of tenant B's events arrive before
-// tenant A's slow endpoint has received half of A's events.
+// tenant A's slow endpoint has received half of A's events; `outbox status` shows A held back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMany } from '../src/outbox/enqueue.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
@@ -10,6 +10,8 @@ import { countEventsByStatus } from './helpers/count-events.js';
 import { createTestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
 import { WebhookSink } from './helpers/webhook-sink.js';
+import { operatorEnv } from './helpers/operator-env.js';
+import { runCli } from './helpers/run-cli.js';
 
 const FLOOD = 400;
 const TRICKLE = 10;
@@ -52,6 +54,18 @@ describe('fairness between tenants', () => {
     const flood = (type: string) => Array.from({ length: FLOOD }, (_, i) => ({ tenant: 'a', type, payload: { i }, idempotencyKey: `${type}-${i}` }));
     await enqueueMany(pool, [...flood('a.slow'), ...flood('a.stuck')]);
     await enqueueMany(pool, Array.from({ length: TRICKLE }, (_, i) => ({ tenant: 'b', type: 'b.order', payload: { i }, idempotencyKey: `b-${i}` })));
+
+    // While A's window is full, `outbox status` says so: A's events wait, held back, in PostgreSQL.
+    const held = await waitFor(
+      async () => {
+        const { stdout } = await runCli(['status', '--json'], operatorEnv(engine.database, engine.taskQueue));
+        const status = JSON.parse(stdout) as { heldTenants: { tenant: string; pending: number; unfinished: number }[] };
+        return status.heldTenants.find((tenant) => tenant.tenant === 'a');
+      },
+      { what: '`outbox status` to show tenant a held back at its admission window' },
+    );
+    expect(held.unfinished).toBe(50);
+    expect(held.pending).toBeGreaterThan(0);
 
     await waitFor(() => fast.countsById().size === TRICKLE, {
       what: "all of tenant B's events at its endpoint",

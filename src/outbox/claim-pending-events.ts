@@ -70,12 +70,26 @@ export function afterClaim(events: ClaimedEvent[], share: { limit: number; perTe
 }
 
 /**
+ * A tenant's unfinished events in its admission window, counted up to `max`: dispatched within
+ * the last `seconds`, and not waiting for a turn in an ordered lane. The one definition, used by
+ * the claim and by `outbox status`. Arguments are SQL: a column, parameters or literals.
+ */
+export function unfinishedInWindowSql(tenant: string, max: string, seconds: string): string {
+  return `(SELECT count(*) FROM (
+                 SELECT 1 FROM outbox.events d
+                  WHERE d.status = 'dispatched' AND d.tenant_id = ${tenant}
+                    AND d.dispatched_at > clock_timestamp() - make_interval(secs => ${seconds})
+                    AND NOT EXISTS (SELECT 1 FROM outbox.ordered_deliveries o WHERE o.event_id = d.id AND o.state = 'waiting')
+                  LIMIT ${max}) unfinished)`;
+}
+
+/**
  * The claim statement itself ($1 = batch size, $2 = events per tenant, $3 = the tenant to start
  * after, $4 = the admission window's unfinished events, $5 = its length in seconds), exported so
  * tests can EXPLAIN exactly it. The recursive part walks the index from one
  * tenant with pending events to the next (a loose index scan), at most $1 tenants.
  */
-export const CLAIM_PENDING_EVENTS_SQL = `WITH RECURSIVE tenants (tenant_id, n) AS (
+export const CLAIM_PENDING_EVENTS_SQL: string = `WITH RECURSIVE tenants (tenant_id, n) AS (
        (SELECT tenant_id, 1 FROM outbox.events WHERE status = 'pending' AND tenant_id > $3 ORDER BY tenant_id LIMIT 1)
        UNION ALL
        SELECT next.tenant_id, t.n + 1
@@ -91,12 +105,7 @@ export const CLAIM_PENDING_EVENTS_SQL = `WITH RECURSIVE tenants (tenant_id, n) A
           FROM outbox.events e
          WHERE e.status = 'pending' AND e.tenant_id = t.tenant_id
          ORDER BY e.id
-         LIMIT greatest(0, least($2, $4 - (SELECT count(*) FROM (
-                 SELECT 1 FROM outbox.events d
-                  WHERE d.status = 'dispatched' AND d.tenant_id = t.tenant_id
-                    AND d.dispatched_at > clock_timestamp() - make_interval(secs => $5)
-                    AND NOT EXISTS (SELECT 1 FROM outbox.ordered_deliveries o WHERE o.event_id = d.id AND o.state = 'waiting')
-                  LIMIT $4) unfinished)))
+         LIMIT greatest(0, least($2, $4 - ${unfinishedInWindowSql('t.tenant_id', '$4', '$5')}))
            FOR UPDATE SKIP LOCKED) claimed
       ORDER BY t.n, claimed.id::bigint
       LIMIT $1`;

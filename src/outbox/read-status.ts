@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CircuitState, Database, EventStatus } from '../db/database.js';
+import { DEFAULT_TENANT_WINDOW } from './claim-pending-events.js';
+import { readHeldTenants, type HeldTenant } from './read-held-tenants.js';
 
 /** The outbox at a glance, as `outbox status` prints it. */
 export interface OutboxStatus {
@@ -22,6 +24,8 @@ export interface OutboxStatus {
    * or discarded (`waiting` of them so far).
    */
   blockedLanes: { subscription: string; tenant: string; orderingKey: string; blockedByEventId: string; deadLetterId: string; waiting: number }[];
+  /** Tenants whose admission window is full: their pending events wait (see readHeldTenants). */
+  heldTenants: HeldTenant[];
 }
 
 /**
@@ -29,11 +33,11 @@ export interface OutboxStatus {
  * the per-status totals scan the table, which is fine for an operator command.
  *
  * @example
- * const status = await readOutboxStatus(db);
+ * const status = await readOutboxStatus(db, config.relay.tenantWindow);
  * console.log(`${status.pending} pending, lag ${status.oldestPendingAgeSeconds ?? 0}s`);
  */
-export async function readOutboxStatus(db: Kysely<Database>): Promise<OutboxStatus> {
-  const [oldest, counts, deadLetters, breakers, disabled, blocked] = await Promise.all([
+export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfinished: number; windowMs: number } = DEFAULT_TENANT_WINDOW): Promise<OutboxStatus> {
+  const [oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants] = await Promise.all([
     db
       .selectFrom('outbox.events')
       .select(sql<number>`extract(epoch from clock_timestamp() - created_at)::float8`.as('age'))
@@ -64,6 +68,7 @@ export async function readOutboxStatus(db: Kysely<Database>): Promise<OutboxStat
         JOIN outbox.subscriptions s ON s.id = head.subscription_id
        WHERE d.resolved_at IS NULL
        ORDER BY d.id`.execute(db),
+    readHeldTenants(db, window),
   ]);
   const byStatus: Record<EventStatus, number> = { pending: 0, dispatched: 0, delivered: 0, dead_lettered: 0, discarded: 0, expired: 0, compensated: 0 };
   for (const row of counts) byStatus[row.status] = Number(row.count);
@@ -90,5 +95,6 @@ export async function readOutboxStatus(db: Kysely<Database>): Promise<OutboxStat
       deadLetterId: row.dead_letter_id,
       waiting: Number(row.waiting),
     })),
+    heldTenants,
   };
 }

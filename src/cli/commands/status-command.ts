@@ -52,7 +52,7 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
   const config = loadConfig();
   const database = createDatabase({ connectionString: config.databaseUrl, max: 3 });
   try {
-    const status = await readOutboxStatus(database.db);
+    const status = await readOutboxStatus(database.db, config.relay.tenantWindow);
     if (options.json) {
       console.log(JSON.stringify(status, null, 2));
       return;
@@ -84,6 +84,11 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
     if (status.disabledSubscriptions.length > 0) {
       console.log('\ndisabled subscriptions');
       for (const disabled of status.disabledSubscriptions) console.log(`  ${disabled.name}: ${disabled.reason ?? 'no reason recorded'}`);
+    }
+    if (status.heldTenants.length > 0) {
+      const { maxUnfinished, windowMs } = config.relay.tenantWindow;
+      console.log(`\ntenants held back: ${maxUnfinished} events started in the last ${formatDuration(windowMs)} still unfinished (OUTBOX_TENANT_MAX_UNFINISHED); the rest wait`);
+      for (const held of status.heldTenants) console.log(`  ${held.tenant}: ${held.pending} pending`);
     }
     if (status.blockedLanes.length > 0) {
       console.log('\nordered deliveries held by a dead letter (retry or discard it to release the rest)');
