@@ -5,3 +5,7 @@
 -- recently started, unfinished events: its admission window (see claim-pending-events.ts).
 CREATE INDEX events_pending_tenant_idx ON outbox.events (tenant_id, id) WHERE status = 'pending';
 CREATE INDEX events_dispatched_tenant_idx ON outbox.events (tenant_id, dispatched_at) WHERE status = 'dispatched';
+-- An event waiting for its endpoint's rate-limit slot on a durable timer costs nothing while it
+-- waits, so it does not count against its tenant's window until then (the workflow's slot
+-- reservation writes this).
+ALTER TABLE outbox.events ADD COLUMN parked_until timestamptz;

@@ -70,7 +70,7 @@ describe('workflow determinism', () => {
       for (const key of [keys.retried, keys.discarded, keys.replayed]) await enqueue(engine.database.pool, { tenant: 'h', type: 'flaky.event', payload: {}, idempotencyKey: key });
 
       const handles = Object.fromEntries(Object.entries(keys).map(([name, key]) => [name, engine.handle('h', key)])) as Record<keyof typeof keys, ReturnType<TestEngine['handle']>>;
-      await handles.delivered.result();
+      await engine.result('h', keys.delivered);
       for (const name of ['retried', 'discarded', 'replayed'] as const) {
         await waitFor(async () => (await handles[name].query(statusQuery)).status === 'DeadLettered', { what: `${name} to be dead-lettered` });
       }

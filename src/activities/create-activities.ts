@@ -9,7 +9,7 @@ import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInp
 import { resolveRoutes, routeFor } from './resolve-routes.js';
 import { firstPass } from './first-pass.js';
 import { EndpointPace } from './endpoint-pace.js';
-import { reserveSlot } from './flow-control.js';
+import { parkUntilSlot, reserveSlot } from './flow-control.js';
 import { finishTurn, takeTurn } from './ordered-lanes.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 
@@ -66,8 +66,8 @@ export function createActivities(deps: ActivityDependencies) {
      * Reserves when a delivery to a rate-limited subscription may start (its `admit` clock); the
      * workflow waits that long on a durable timer, so waiting uses no attempt and no worker slot.
      */
-    reserveDeliverySlot: (input: { subscriptionId: string; ratePerSecond: number; burst?: number }) =>
-      reserveSlot(deps.db, { ...input, clock: 'admit' }),
+    reserveDeliverySlot: (input: { subscriptionId: string; ratePerSecond: number; burst?: number; eventId?: string }) =>
+      reserveSlot(deps.db, { ...input, clock: 'admit' }).then((slot) => parkUntilSlot(deps.db, input.eventId, slot)),
     /** Asks for an ordered delivery's turn in its lane (tenant + aggregate, per subscription). */
     takeTurn: (input: { eventId: string; subscriptionId: string }) => takeTurn(deps.db, input),
     /** Closes the event's place in a lane; names the next waiting event's workflow to wake. */

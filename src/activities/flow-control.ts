@@ -56,6 +56,23 @@ export async function reserveSlot(
 }
 
 /**
+ * Marks an event that will wait for its slot as parked until then, so it does not count against
+ * its tenant's admission window while it waits (see unfinishedInWindowSql). Returns the slot.
+ *
+ * @example
+ * const slot = await parkUntilSlot(db, '42', await reserveSlot(db, { subscriptionId: '7', clock: 'admit', ratePerSecond: 5 }));
+ */
+export async function parkUntilSlot<T extends { waitMs: number }>(db: Kysely<Database>, eventId: string | undefined, slot: T): Promise<T> {
+  if (eventId === undefined || slot.waitMs <= 0) return slot;
+  await db
+    .updateTable('outbox.events')
+    .set({ parked_until: sql<Date>`clock_timestamp() + make_interval(secs => ${slot.waitMs / 1000})` })
+    .where('id', '=', eventId)
+    .execute();
+  return slot;
+}
+
+/**
  * Takes one of a subscription's `maxInFlight` delivery leases if one is free (expired leases of
  * crashed workers are reclaimed). Returns the lease id, or undefined when all are taken.
  */

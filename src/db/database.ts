@@ -109,6 +109,8 @@ export interface EventsTable {
   workflow_id: ColumnType<string | null, never, string>;
   /** W3C trace context of the enqueuing transaction (tracing). */
   traceparent: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Waiting for a rate-limit slot until then: outside its tenant's admission window (0022). */
+  parked_until: ColumnType<Date | null, never, Date | string | null>;
 }
 
 export interface SubscriptionsTable {

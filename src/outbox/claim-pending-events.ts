@@ -71,7 +71,7 @@ export function afterClaim(events: ClaimedEvent[], share: { limit: number; perTe
 
 /**
  * A tenant's unfinished events in its admission window, counted up to `max`: dispatched within
- * the last `seconds`, and not waiting for a turn in an ordered lane. The one definition, used by
+ * the last `seconds`, and not waiting for a turn in an ordered lane or for a rate-limit slot. The one definition, used by
  * the claim and by `outbox status`. Arguments are SQL: a column, parameters or literals.
  */
 export function unfinishedInWindowSql(tenant: string, max: string, seconds: string): string {
@@ -79,6 +79,7 @@ export function unfinishedInWindowSql(tenant: string, max: string, seconds: stri
                  SELECT 1 FROM outbox.events d
                   WHERE d.status = 'dispatched' AND d.tenant_id = ${tenant}
                     AND d.dispatched_at > clock_timestamp() - make_interval(secs => ${seconds})
+                    AND (d.parked_until IS NULL OR d.parked_until <= clock_timestamp())
                     AND NOT EXISTS (SELECT 1 FROM outbox.ordered_deliveries o WHERE o.event_id = d.id AND o.state = 'waiting')
                   LIMIT ${max}) unfinished)`;
 }

@@ -30,6 +30,7 @@ export async function deliverOnce(
   if (limits?.ratePerSecond !== undefined) {
     // Wait for this delivery's turn on a durable timer: no attempt used, no worker slot held.
     const { waitMs } = await bookkeeping.reserveDeliverySlot({
+      eventId: input.eventId,
       subscriptionId: route.subscriptionId,
       ratePerSecond: limits.ratePerSecond,
       ...(limits.burst !== undefined && { burst: limits.burst }),
