@@ -129,6 +129,22 @@ export class EngineMetrics {
       },
     });
     new Gauge({
+      name: 'outbox_endpoints_held_back',
+      help: 'Subscriptions whose first attempts this worker sends as regular activities now (slow or busy endpoints), in all.',
+      registers: [this.registry],
+      collect() {
+        this.set(paces().filter((pace) => pace.deferred).length);
+      },
+    });
+    new Gauge({
+      name: 'outbox_first_pass_sends_in_flight',
+      help: 'First-pass sends in flight in this worker, in all (per subscription: outbox_first_pass_in_flight).',
+      registers: [this.registry],
+      collect() {
+        this.set(paces().reduce((sum, pace) => sum + pace.inFlight, 0));
+      },
+    });
+    new Gauge({
       name: 'outbox_endpoint_held_back',
       help: 'Subscriptions whose first attempts this worker sends as regular activities now (1), by reason: slow (recent answers took 500 ms or more) or busy (8 first-pass sends in flight, 32 for an endpoint answering within 100 ms).',
       labelNames: ['subscription_id', 'reason'] as const,
