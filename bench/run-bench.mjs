@@ -51,7 +51,9 @@ if (args.includes('--help') || args.includes('-h')) {
   DATABASE_URL            admin connection (postgres://postgres@127.0.0.1:5432/postgres); every
                           system gets fresh databases on that server, dropped afterwards
   TEMPORAL_PG             a prebuilt bench/temporal-pg binary (else built into ~/.cache/outbox/temporal-pg)
-  BENCH_ENGINE_NODE_FLAGS Node flags for the engine process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`);
+  BENCH_ENGINE_NODE_FLAGS Node flags for the engine process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  BENCH_OUTBOX_WORKERS=N  run this engine split: a relay process (start --no-worker) and N worker
+                          processes (start --no-relay), each measured on its own`);
   process.exit(0);
 }
 const scenario = flag('scenario', 'standard');

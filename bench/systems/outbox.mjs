@@ -29,7 +29,10 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {},
     const cli = await findTemporalCli({ onProgress });
     temporal = await startDevServer({ cliPath: cli.path, port: 0, headless: true, dbFile: join(workDir, 'temporal.db') });
   }
+  // BENCH_OUTBOX_WORKERS=N: the relay in a process of its own and N worker processes (scale-out).
+  const workers = Number(process.env.BENCH_OUTBOX_WORKERS ?? 0);
   let engine;
+  let split = [];
   return {
     name: OUTBOX_SYSTEM_NAMES[kind],
     temporalDatabases: kind === 'postgres' ? temporalDatabases : [],
@@ -46,16 +49,16 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {},
       const port = await freePort();
       // BENCH_ENGINE_NODE_FLAGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', to profile the engine.
       const flags = (process.env.BENCH_ENGINE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-      engine = spawn(process.execPath, [...flags, BIN, 'start', '--no-http'], {
-        env: { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'bench', OUTBOX_HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...engineEnv },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'bench', OUTBOX_HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...engineEnv };
+      const run = (...roles) => spawn(process.execPath, [...flags, BIN, 'start', '--no-http', ...roles], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (workers > 0) split = [run('--no-worker'), ...Array.from({ length: workers }, () => run('--no-relay'))];
+      else engine = run();
     },
-    stopConsumers: () => stopChild(engine),
-    pids: () => [engine?.pid, temporal.process.pid].filter(Boolean),
-    processNames: ['engine', 'Temporal server'],
+    stopConsumers: () => Promise.all([engine, ...split].map(stopChild)),
+    pids: () => [engine?.pid, ...split.map((child) => child.pid), temporal.process.pid].filter(Boolean),
+    processNames: workers > 0 ? ['relay', ...Array.from({ length: workers }, (_, i) => `worker ${i + 1}`), 'Temporal server'] : ['engine', 'Temporal server'],
     async close() {
-      await stopChild(engine);
+      await Promise.all([engine, ...split].map(stopChild));
       await temporal.stop();
       await rm(workDir, { recursive: true, force: true });
     },
