@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -52,7 +53,7 @@ export function createActivities(deps: ActivityDependencies) {
      */
     firstPass: (input: { eventId: string; workflowId: string }) => firstPass(delivery, input),
     /** Which subscriptions an event goes to (no secrets in the result). */
-    resolveRoutes: (input: { eventId: string }) => resolveRoutes(deps.db, input.eventId),
+    resolveRoutes: (input: { eventId: string }) => resolveRoutes(deps.db, input.eventId, Context.current().info.workflowExecution?.workflowId),
     /** One subscription's current route, read again on retry. */
     routeFor: (input: { eventId: string; subscriptionName: string }) => routeFor(deps.db, input),
     /** One attempt at one target; Temporal retries it under the subscription's policy. */

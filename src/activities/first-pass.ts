@@ -49,7 +49,7 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
   if (!routing) return { resolved: { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: false } };
   // Sagas and ordered lanes (including lanes the relay's commit is about to write) take the regular path.
   const lanesPossible = routing.hasLanes || (routing.event.aggregate_id !== null && routing.event.status === 'pending' && routing.subscriptions.some((s) => s.ordered));
-  if (routing.hasSaga || lanesPossible) return { resolved: await resolveRoutes(deps.db, input.eventId) };
+  if (routing.hasSaga || lanesPossible) return { resolved: await resolveRoutes(deps.db, input.eventId, input.workflowId) };
 
   const tenantLimits = tenantLimitsOf(routing.tenantLimits);
   const routes = routing.subscriptions.map((row) => withTenantLimits(toRoute(row), tenantLimits));

@@ -87,16 +87,25 @@ export function routeColumns(db: Kysely<Database>) {
  * of the event's tenant (or of all tenants, `*`) whose pattern matches the type. With explicit
  * targets: exactly the named subscriptions of that tenant, whatever their pattern.
  *
+ * `workflowId` (the caller's) is written to the row if the relay that started it never committed.
+ *
  * @example
- * const { routes } = await resolveRoutes(db, '42');
+ * const { routes } = await resolveRoutes(db, '42', workflowId);
  */
-export async function resolveRoutes(db: Kysely<Database>, eventId: string): Promise<ResolvedRoutes> {
+export async function resolveRoutes(db: Kysely<Database>, eventId: string, workflowId?: string): Promise<ResolvedRoutes> {
   const readEvent = () => db.selectFrom('outbox.events').select(['id', 'tenant_id', 'event_type', 'targets', 'aggregate_id', 'status']).where('id', '=', eventId);
   let event = await readEvent().executeTakeFirst();
   if (!event) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: false };
   // Still pending: the relay that started this workflow has not committed yet, and its commit
   // puts the event in its ordered lanes. FOR SHARE waits for that commit (the relay holds the row).
-  if (event.status === 'pending' && event.aggregate_id !== null) event = (await readEvent().forShare().executeTakeFirst()) ?? event;
+  if (event.status === 'pending' && event.aggregate_id !== null) {
+    event = (await readEvent().forShare().executeTakeFirst()) ?? event;
+    // Pending still: the relay's batch rolled back (it died, or its COMMIT failed) after it had
+    // started this workflow. Dispatch the row from here, as the relay would have, so the event
+    // takes its turn in its lanes instead of delivering outside them (and a relay that claims
+    // the row again finds nothing left to mark, so no lane place is left that nobody closes).
+    if (event.status === 'pending' && workflowId) await sql`SELECT outbox.mark_dispatched(ARRAY[${eventId}]::bigint[], ARRAY[${workflowId}]::text[])`.execute(db);
+  }
   const lanes = event.aggregate_id === null ? [] : await openLanesOf(db, eventId);
   const orderedLanes = lanes.length > 0 ? { orderedLanes: lanes } : {};
   // Explicit targets name plain subscriptions; otherwise a matching saga route takes the event.

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CircuitState, Database, EventStatus } from '../db/database.js';
 import { DEFAULT_TENANT_WINDOW } from './claim-pending-events.js';
 import { readHeldTenants, type HeldTenant } from './read-held-tenants.js';
+import { readOrphanedLanes, type OrphanedLane } from './orphaned-lanes.js';
 
 /** The outbox at a glance, as `outbox status` prints it. */
 export interface OutboxStatus {
@@ -24,6 +25,11 @@ export interface OutboxStatus {
    * or discarded (`waiting` of them so far).
    */
   blockedLanes: { subscription: string; tenant: string; orderingKey: string; blockedByEventId: string; deadLetterId: string; waiting: number }[];
+  /**
+   * Lane places still open although their event is finished: the aggregate's later events wait
+   * behind them until the relay's next sweep releases them (see releaseOrphanedLanes).
+   */
+  orphanedLanes: OrphanedLane[];
   /** Tenants whose admission window is full: their pending events wait (see readHeldTenants). */
   heldTenants: HeldTenant[];
 }
@@ -37,7 +43,7 @@ export interface OutboxStatus {
  * console.log(`${status.pending} pending, lag ${status.oldestPendingAgeSeconds ?? 0}s`);
  */
 export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfinished: number; windowMs: number } = DEFAULT_TENANT_WINDOW): Promise<OutboxStatus> {
-  const [oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants] = await Promise.all([
+  const [oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants, orphanedLanes] = await Promise.all([
     db
       .selectFrom('outbox.events')
       .select(sql<number>`extract(epoch from clock_timestamp() - created_at)::float8`.as('age'))
@@ -69,6 +75,7 @@ export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfini
        WHERE d.resolved_at IS NULL
        ORDER BY d.id`.execute(db),
     readHeldTenants(db, window),
+    readOrphanedLanes(db),
   ]);
   const byStatus: Record<EventStatus, number> = { pending: 0, dispatched: 0, delivered: 0, dead_lettered: 0, discarded: 0, expired: 0, compensated: 0 };
   for (const row of counts) byStatus[row.status] = Number(row.count);
@@ -95,6 +102,7 @@ export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfini
       deadLetterId: row.dead_letter_id,
       waiting: Number(row.waiting),
     })),
+    orphanedLanes,
     heldTenants,
   };
 }

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { afterClaim, claimPendingEvents, DEFAULT_TENANT_WINDOW } from './claim-pending-events.js';
 import { markEventsDispatched } from './mark-events-dispatched.js';
+import { LANE_SWEEP_INTERVAL_MS, releaseOrphanedLanes } from './orphaned-lanes.js';
 import { inDispatchSpan } from '../tracing/dispatch-span.js';
 import { startDeliveryWorkflow } from './start-delivery-workflow.js';
 import type { RelayOptions, RelayStats } from './relay-options.js';
@@ -38,6 +39,8 @@ export class Relay {
   private readonly eagerStart: boolean;
   /** The last tenant a full batch reached: the next batch starts after it (round robin). */
   private tenantCursor = '';
+  /** When orphaned lane places were last looked for (0: on the first loop). */
+  private lastLaneSweepAt = 0;
 
   constructor(private readonly options: RelayOptions) {
     this.eagerStart = options.eagerStart === true && options.client.connection instanceof NativeConnection;
@@ -153,6 +156,7 @@ export class Relay {
         consecutiveErrors += 1;
         this.options.logger.error({ err: errorSummary(error) }, 'relay batch failed; retrying. Is PostgreSQL reachable?');
       }
+      if (Date.now() - this.lastLaneSweepAt >= LANE_SWEEP_INTERVAL_MS) await this.sweepLanes();
       this.stats.lastLoopAt = Date.now();
       this.metrics.relayLastLoop.set(this.stats.lastLoopAt / 1000);
       if (consecutiveErrors > 0) backoffMs = Math.min(200 * 2 ** (consecutiveErrors - 1), 10_000);
@@ -161,6 +165,17 @@ export class Relay {
       // Events came but not a full share: more may be waiting for their tenant's admission
       // window (finishing events send no NOTIFY), so look again soon rather than at the poll.
       else if (!fullBatch) await this.sleep(claimedSome ? Math.min(SOON_MS, this.options.pollIntervalMs) : this.options.pollIntervalMs, true);
+    }
+  }
+
+  /** Closes lane places nobody will close (see releaseOrphanedLanes); a failure waits for the next sweep. */
+  private async sweepLanes(): Promise<void> {
+    this.lastLaneSweepAt = Date.now();
+    try {
+      const released = await releaseOrphanedLanes(this.options.pool, this.options.client);
+      if (released > 0) this.options.logger.warn({ released }, 'released ordered-lane places held by finished events; the events behind them go on');
+    } catch (error) {
+      this.options.logger.warn({ err: errorSummary(error) }, 'could not look for orphaned ordered-lane places; trying again later');
     }
   }
 

@@ -96,6 +96,12 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
         console.log(`  ${lane.subscription} ${lane.tenant}/${lane.orderingKey}: event ${lane.blockedByEventId} dead-lettered (dead letter ${lane.deadLetterId}), ${lane.waiting} later event(s) waiting`);
       }
     }
+    if (status.orphanedLanes.length > 0) {
+      console.log('\nordered lanes held by a finished event (a running relay releases them within 30 s; none running? start one)');
+      for (const lane of status.orphanedLanes) {
+        console.log(`  ${lane.subscription} ${lane.tenant}/${lane.orderingKey}: event ${lane.eventId} is ${lane.eventStatus} but still holds its lane place, ${lane.waiting} later event(s) waiting`);
+      }
+    }
   } finally {
     await database.close();
   }
