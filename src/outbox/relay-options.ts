@@ -40,6 +40,11 @@ export interface RelayOptions {
   batchTimeoutMs?: number;
   /** How long dead-lettered deliveries of the workflows it starts wait for an operator. */
   deadLetterHoldMs: number;
+  /**
+   * History events after which the workflows it starts continue as new while they wait (default
+   * DEFAULT_HISTORY_LIMIT, 10 000; the server's own suggestion comes first when it makes one).
+   */
+  historyLimit?: number;
   logger: Logger;
   /** Where batch counts and durations go; a private registry when absent. */
   metrics?: EngineMetrics;

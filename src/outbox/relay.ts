@@ -94,6 +94,7 @@ export class Relay {
                   installationId: this.options.installationId,
                   taskQueue: this.options.taskQueue,
                   deadLetterHoldMs: this.options.deadLetterHoldMs,
+                  ...(this.options.historyLimit !== undefined && { historyLimit: this.options.historyLimit }),
                   ...(this.eagerStart && { eagerStart: true }),
                 }),
               );

@@ -45,7 +45,7 @@ export interface DeliveryMemo {
  */
 export function deliveryWorkflowOptions(
   event: DeliverableEvent,
-  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; replay?: { subscriptions?: string[] } },
+  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; historyLimit?: number; replay?: { subscriptions?: string[] } },
 ) {
   const input: DeliverEventInput = {
     eventId: event.id,
@@ -56,6 +56,7 @@ export function deliveryWorkflowOptions(
     deadLetterHoldMs: options.deadLetterHoldMs,
     ...(options.replay ? { replay: true } : { firstPass: true }),
     ...(options.replay?.subscriptions?.length && { subscriptions: options.replay.subscriptions }),
+    ...(options.historyLimit !== undefined && { historyLimit: options.historyLimit }),
   };
   const memo: DeliveryMemo = {
     eventId: event.id,
@@ -89,7 +90,7 @@ export function deliveryWorkflowOptions(
 export async function startDeliveryWorkflow(
   client: Client,
   event: DeliverableEvent,
-  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; eagerStart?: boolean },
+  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; historyLimit?: number; eagerStart?: boolean },
 ): Promise<{ outcome: StartOutcome; workflowId: string; eagerlyStarted?: boolean }> {
   const startOptions = { ...deliveryWorkflowOptions(event, options), ...(options.eagerStart && { requestEagerStart: true }) };
   const start = (workflowIdReusePolicy: WorkflowIdReusePolicy) =>

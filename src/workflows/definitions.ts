@@ -2,6 +2,7 @@
 // Workflow code imports this file too, so it must stay free of Node built-ins.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { EventStatus } from '../db/database.js';
 
 /** Workflow type name of the per-event delivery workflow. */
 export const DELIVER_EVENT_WORKFLOW = 'deliverEvent';
@@ -66,6 +67,40 @@ export interface DeliverEventInput {
    * a marker and a search-attribute upsert.
    */
   firstPass?: boolean;
+  /**
+   * Continue as new once the run's history holds this many events, even when the server does
+   * not suggest it yet (default {@link DEFAULT_HISTORY_LIMIT}). Set only to override.
+   */
+  historyLimit?: number;
+  /** The previous run's routes, lanes and status, when this run continues it (continue-as-new). */
+  carried?: CarriedDelivery;
+}
+
+/** Continue-as-new bound on history events (Temporal's own hard limit is 51 200). */
+export const DEFAULT_HISTORY_LIMIT = 10_000;
+
+/** One route as a run hands it to the next (continue-as-new). */
+export interface CarriedRoute {
+  status: RouteStatus;
+  route?: DeliveryRoute;
+  /** Dead-lettered and waiting for an operator until then (ms since the epoch, workflow time). */
+  holdUntil?: number;
+  /** An operator's answer that arrived as the run ended. */
+  command?: { kind: 'retry' } | { kind: 'discard'; reason: string };
+  /** Was waiting for its turn in an ordered lane: asks again first thing. */
+  waitingForTurn?: boolean;
+}
+
+/** What a deliverEvent run hands to the next when its history grew long (continue-as-new). */
+export interface CarriedDelivery {
+  routes: CarriedRoute[];
+  /** Ordered lanes (subscription ids) the event still holds a place in. */
+  openLanes: string[];
+  /** The event status last written to the row. */
+  writtenStatus?: EventStatus;
+  shownStatus: OutboxWorkflowStatus;
+  /** Runs so far, this one included. */
+  runs: number;
 }
 
 /**

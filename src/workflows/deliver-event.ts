@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EventStatus } from '../db/database.js';
 import {
   DEFAULT_DEAD_LETTER_HOLD_MS,
@@ -11,6 +11,7 @@ import {
   type DeliverEventInput,
   type DeliverEventResult,
   type DeliveryRoute,
+  type SagaPlan,
   type EventDeliveryStatus,
   type OutboxWorkflowStatus,
 } from './definitions.js';
@@ -19,23 +20,28 @@ import { bookkeeping } from './bookkeeping.js';
 import { deliverRoute, type RouteRun } from './route-delivery.js';
 import { runSagaRoute } from './saga-route.js';
 import { runFirstPass, takeFirstAttempts } from './first-pass-step.js';
+import { OrderedTurns } from './ordered-turns.js';
+import { canHandOver, carryOver, continueDelivery, historyIsLong, restoreRuns } from './continue-as-new.js';
 
 /**
  * Delivers one outbox event to every subscription it routes to, each under that subscription's
  * retry policy, in parallel. A delivery that exhausts its policy (or is refused for good) is
  * recorded in outbox.dead_letters and waits, for the dead-letter hold, for an operator's `retry`
  * or `discard` signal; the other routes are not held back. `replay` delivers again. An event
- * type with a saga route runs its steps in order instead, compensating on failure.
+ * type with a saga route runs its steps in order instead, compensating on failure. A run whose
+ * history grows long while its routes wait continues as new (continue-as-new.ts).
  */
 export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEventResult> {
   const { workflowId } = workflowInfo();
   const holdMs = input.deadLetterHoldMs ?? DEFAULT_DEAD_LETTER_HOLD_MS;
-  const runs = new Map<string, RouteRun>();
+  const carried = input.carried;
+  const restored = carried ? restoreRuns(carried) : undefined;
+  const runs = restored?.runs ?? new Map<string, RouteRun>();
   const failures: unknown[] = [];
-  let routed = false;
-  let shownStatus: OutboxWorkflowStatus = 'Dispatched';
+  let routed = carried !== undefined;
+  let shownStatus: OutboxWorkflowStatus = carried?.shownStatus ?? 'Dispatched';
   // The relay marked the row dispatched; a replay's new run must say so itself.
-  let writtenStatus: EventStatus | undefined = input.replay ? undefined : 'dispatched';
+  let writtenStatus: EventStatus | undefined = carried ? carried.writtenStatus : input.replay ? undefined : 'dispatched';
   let statusWrites: Promise<void> = Promise.resolve();
 
   const snapshot = (): EventDeliveryStatus => ({
@@ -64,45 +70,20 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     return statusWrites;
   };
 
-  // Ordered lanes (subscription ids) this event still holds a place in, and wake-ups received.
-  const openLanes = new Set<string>();
-  const turnsSignalled = new Set<string>();
+  // Ordered lanes this event still holds a place in, and wake-ups received.
+  const turns = new OrderedTurns(input.eventId);
+  for (const lane of carried?.openLanes ?? []) turns.open.add(lane);
 
-  /** Waits until every earlier event of the aggregate is done in this subscription's lane. */
-  const waitForTurn = async (subscriptionId: string, run: RouteRun): Promise<void> => {
-    for (;;) {
-      // Cleared before asking, so a wake-up that races with the answer is kept, not lost.
-      turnsSignalled.delete(subscriptionId);
-      const answer = await bookkeeping.takeTurn({ eventId: input.eventId, subscriptionId });
-      if (answer.go) {
-        delete run.status.waitingForEvent;
-        return;
-      }
-      run.status.waitingForEvent = answer.blockedBy;
-      await condition(() => turnsSignalled.has(subscriptionId), answer.recheckMs);
-    }
-  };
-
-  /** Leaves the lane and wakes the next event waiting in it. */
-  const closeLane = async (subscriptionId: string): Promise<void> => {
-    if (!openLanes.delete(subscriptionId)) return;
-    const { successorWorkflowId } = await bookkeeping.finishTurn({ eventId: input.eventId, subscriptionId });
-    if (!successorWorkflowId) return;
-    // Not started yet (or already gone): it finds the lane open when it asks for its turn.
-    await getExternalWorkflowHandle(successorWorkflowId)
-      .signal(orderedTurnSignal, { subscriptionId })
-      .catch(() => undefined);
-  };
-
-  const start = (run: RouteRun): void => {
+  const anyOfSiblings = (run: RouteRun) => [...runs.values()].filter((other) => other !== run && other.status.role === 'any_of');
+  /** Starts a pass of the route; `continued`: the pass the previous run was in (continue-as-new). */
+  const start = (run: RouteRun, options: { continued?: boolean } = {}): void => {
     run.running = true;
-    run.status.passes += 1;
-    const siblings = () => [...runs.values()].filter((other) => other !== run && other.status.role === 'any_of');
-    const lane = run.route && openLanes.has(run.route.subscriptionId) ? run.route.subscriptionId : undefined;
+    if (!options.continued) run.status.passes += 1;
+    const lane = run.route && turns.open.has(run.route.subscriptionId) && run.status.state !== 'dead_lettered' ? run.route.subscriptionId : undefined;
     const deliver = async () => {
-      if (lane) await waitForTurn(lane, run);
-      await deliverRoute(run, { input, workflowId, holdMs, syncStatus, anyOfSiblings: siblings });
-      if (lane) await closeLane(lane);
+      if (lane) await turns.waitForTurn(lane, run);
+      await deliverRoute(run, { input, workflowId, holdMs, syncStatus, anyOfSiblings: () => anyOfSiblings(run) });
+      if (run.route && turns.open.has(run.route.subscriptionId)) await turns.close(run.route.subscriptionId);
     };
     void deliver()
       .catch((error: unknown) => failures.push(error))
@@ -112,9 +93,7 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   };
 
   setHandler(statusQuery, snapshot);
-  setHandler(orderedTurnSignal, ({ subscriptionId }) => {
-    turnsSignalled.add(subscriptionId);
-  });
+  setHandler(orderedTurnSignal, ({ subscriptionId }) => turns.wakeUp(subscriptionId));
   setHandler(retrySignal, (args) => {
     for (const run of selected(args?.subscriptions)) if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
   });
@@ -132,53 +111,73 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     }
   });
 
-  // The first pass routes the event and makes plain routes' first attempts in one step.
-  // Workflows started without the flag (earlier relays, recorded histories) use resolveRoutes.
-  const first = input.firstPass === true ? await runFirstPass({ eventId: input.eventId, workflowId }) : undefined;
-  const resolved = first?.resolved ?? (await bookkeeping.resolveRoutes({ eventId: input.eventId }));
-  if (!resolved.eventExists) {
-    throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, 'EventGone');
-  }
-  for (const lane of resolved.orderedLanes ?? []) openLanes.add(lane);
-  // A saga route replaces the plain fan-out (its handlers replace the ones above); it is not
-  // delivered through the lanes, so they are left at once.
-  if (resolved.saga) {
-    for (const lane of [...openLanes]) await closeLane(lane);
-    return runSagaRoute(resolved.saga, { input, workflowId, holdMs });
-  }
-  const wanted = (name: string) => !input.subscriptions?.length || input.subscriptions.includes(name);
-  const newRun = (name: string, route: DeliveryRoute | undefined): RouteRun => ({
-    status: { subscriptionName: name, state: 'delivering', role: resolved.roles?.[name] ?? 'required', attempts: 0, passes: 0 },
-    route,
-    running: false,
-    replayAfter: false,
-    awaitingSiblings: false,
-  });
-  for (const route of resolved.routes) if (wanted(route.subscriptionName)) runs.set(route.subscriptionName, newRun(route.subscriptionName, route));
-  for (const name of resolved.missingTargets) if (wanted(name)) runs.set(name, newRun(name, undefined));
-  routed = true;
-  // Lanes of subscriptions this run does not deliver to (filtered out, removed) are left at once.
-  const delivered = new Set([...runs.values()].flatMap((run) => (run.route ? [run.route.subscriptionId] : [])));
-  for (const lane of [...openLanes]) if (!delivered.has(lane)) await closeLane(lane);
-  if (first) {
-    // Routes the first pass delivered are done; failed ones go on from attempt 2. One upsert.
-    takeFirstAttempts(runs, first.attempts);
-    if (first.eventDelivered) writtenStatus = 'delivered';
-    const current = overallStatus([...runs.values()].map((run) => run.status));
-    const status = current !== shownStatus && runs.size > 0 ? [{ key: searchAttributeKeys.status, value: current }] : [];
-    if (status.length > 0) shownStatus = current;
-    upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }, ...status]);
+  if (restored) {
+    // A continued run: the routes are known; parked ones go back to waiting where they were.
+    for (const run of restored.waiting) start(run, { continued: true });
   } else {
-    upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }]);
+    const saga = await route();
+    if (saga) return runSagaRoute(saga, { input, workflowId, holdMs });
   }
-  if (runs.size > 0) void syncStatus();
-  for (const run of runs.values()) if (run.status.state !== 'delivered') start(run);
 
   // Done when no route is being worked on; a replay signal during the final write starts more.
+  // A long history while every open route waits (an operator, a turn) continues as new.
+  const idle = () => [...runs.values()].every((run) => !run.running);
+  const handOver = () => historyIsLong(input) && canHandOver(runs.values(), turns, anyOfSiblings);
   for (;;) {
-    await condition(() => failures.length > 0 || [...runs.values()].every((run) => !run.running));
+    await condition(() => failures.length > 0 || idle() || handOver());
     if (failures.length > 0) throw failures[0];
+    if (!idle()) {
+      await statusWrites;
+      if (handOver()) return continueDelivery(input, carryOver(runs.values(), { turns, writtenStatus, shownStatus, ...(carried && { previous: carried }) }));
+      continue;
+    }
     await syncStatus();
-    if ([...runs.values()].every((run) => !run.running)) return snapshot();
+    if (idle()) return snapshot();
+  }
+
+  /** Routes the event and starts its routes; a saga plan instead, when a saga route takes it. */
+  async function route(): Promise<SagaPlan | undefined> {
+    // The first pass routes the event and makes plain routes' first attempts in one step.
+    // Workflows started without the flag (earlier relays, recorded histories) use resolveRoutes.
+    const first = input.firstPass === true ? await runFirstPass({ eventId: input.eventId, workflowId }) : undefined;
+    const resolved = first?.resolved ?? (await bookkeeping.resolveRoutes({ eventId: input.eventId }));
+    if (!resolved.eventExists) {
+      throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, 'EventGone');
+    }
+    for (const lane of resolved.orderedLanes ?? []) turns.open.add(lane);
+    // A saga route replaces the plain fan-out (its handlers replace the ones above); it is not
+    // delivered through the lanes, so they are left at once.
+    if (resolved.saga) {
+      for (const lane of [...turns.open]) await turns.close(lane);
+      return resolved.saga;
+    }
+    const wanted = (name: string) => !input.subscriptions?.length || input.subscriptions.includes(name);
+    const newRun = (name: string, route: DeliveryRoute | undefined): RouteRun => ({
+      status: { subscriptionName: name, state: 'delivering', role: resolved.roles?.[name] ?? 'required', attempts: 0, passes: 0 },
+      route,
+      running: false,
+      replayAfter: false,
+      awaitingSiblings: false,
+    });
+    for (const route of resolved.routes) if (wanted(route.subscriptionName)) runs.set(route.subscriptionName, newRun(route.subscriptionName, route));
+    for (const name of resolved.missingTargets) if (wanted(name)) runs.set(name, newRun(name, undefined));
+    routed = true;
+    // Lanes of subscriptions this run does not deliver to (filtered out, removed) are left at once.
+    const delivered = new Set([...runs.values()].flatMap((run) => (run.route ? [run.route.subscriptionId] : [])));
+    for (const lane of [...turns.open]) if (!delivered.has(lane)) await turns.close(lane);
+    if (first) {
+      // Routes the first pass delivered are done; failed ones go on from attempt 2. One upsert.
+      takeFirstAttempts(runs, first.attempts);
+      if (first.eventDelivered) writtenStatus = 'delivered';
+      const current = overallStatus([...runs.values()].map((run) => run.status));
+      const status = current !== shownStatus && runs.size > 0 ? [{ key: searchAttributeKeys.status, value: current }] : [];
+      if (status.length > 0) shownStatus = current;
+      upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }, ...status]);
+    } else {
+      upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }]);
+    }
+    if (runs.size > 0) void syncStatus();
+    for (const run of runs.values()) if (run.status.state !== 'delivered') start(run);
+    return undefined;
   }
 }

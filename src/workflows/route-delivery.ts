@@ -26,6 +26,10 @@ export interface RouteRun {
    * regular activity).
    */
   firstAttempt?: Exclude<FirstAttempt, { delivered: unknown }>;
+  /** While dead-lettered: the end of the hold (ms since the epoch, workflow time). */
+  holdUntil?: number;
+  /** Waiting for something outside the workflow (an operator, its ordered turn): may continue as new. */
+  parked?: 'dead_letter' | 'turn';
 }
 
 export interface RouteContext {
@@ -47,16 +51,22 @@ export interface Failure {
 /** One route until it is delivered, failed, discarded or expired (and any replay asked meanwhile is done). */
 export async function deliverRoute(run: RouteRun, context: RouteContext): Promise<void> {
   const status = run.status;
+  // A dead letter carried over from the previous run (continue-as-new) goes on waiting.
+  let carriedDeadLetter = status.state === 'dead_lettered' && run.holdUntil !== undefined;
   for (;;) {
-    status.state = 'delivering';
-    status.attempts = 0;
-    const failure = await attempt(run, context);
-    if (failure) {
-      const outcome = await afterFailure(run, context, failure);
-      if (outcome === 'retry') {
-        status.passes += 1;
-        continue;
-      }
+    let outcome: 'retry' | 'done' | undefined;
+    if (carriedDeadLetter) {
+      carriedDeadLetter = false;
+      outcome = await awaitOperator(run, context);
+    } else {
+      status.state = 'delivering';
+      status.attempts = 0;
+      const failure = await attempt(run, context);
+      if (failure) outcome = await afterFailure(run, context, failure);
+    }
+    if (outcome === 'retry') {
+      status.passes += 1;
+      continue;
     }
     if (!run.replayAfter) {
       await context.syncStatus();
@@ -131,21 +141,41 @@ async function afterFailure(run: RouteRun, context: RouteContext, failure: Failu
   });
   Object.assign(status, { state: 'dead_lettered', deadLetterId: recorded.id, attempts: recorded.attempts, lastError: recorded.lastError, lastStatusCode: recorded.lastStatusCode });
   await context.syncStatus();
-  const superseded = () => status.role === 'any_of' && siblingDelivered();
-  const answered = await condition(() => run.command !== undefined || superseded(), context.holdMs);
+  run.holdUntil = Date.now() + context.holdMs;
+  return awaitOperator(run, context);
+}
+
+/** An `any_of` dead letter whose sibling got through: nobody needs to act on it any more. */
+export function isSuperseded(run: RouteRun, context: Pick<RouteContext, 'anyOfSiblings'>): boolean {
+  return run.status.role === 'any_of' && context.anyOfSiblings().some((sibling) => sibling.status.state === 'delivered');
+}
+
+/**
+ * A dead-lettered route waits for `retry`, `discard`, the end of its hold, or (any_of) a
+ * sibling's success, then resolves its dead letter. Parked meanwhile: the run may continue as
+ * new, and the next run comes back here with the same hold.
+ */
+async function awaitOperator(run: RouteRun, context: RouteContext): Promise<'retry' | 'done'> {
+  const status = run.status;
+  const deadLetterId = status.deadLetterId ?? '';
+  const superseded = () => isSuperseded(run, context);
+  run.parked = 'dead_letter';
+  const answered = await condition(() => run.command !== undefined || superseded(), Math.max(0, (run.holdUntil ?? 0) - Date.now()));
+  run.parked = undefined;
+  run.holdUntil = undefined;
   const command = run.command;
   run.command = undefined;
   if (superseded() && !command) {
-    await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'superseded', reason: 'another delivery of this event succeeded (fan-out any)' });
+    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'superseded', reason: 'another delivery of this event succeeded (fan-out any)' });
     status.state = 'failed';
   } else if (!answered || !command) {
-    await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'expired', reason: 'no operator action within the dead-letter hold' });
+    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'expired', reason: 'no operator action within the dead-letter hold' });
     status.state = 'expired';
   } else if (command.kind === 'discard') {
-    await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'discarded', reason: command.reason });
+    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'discarded', reason: command.reason });
     Object.assign(status, { state: 'discarded', discardReason: command.reason });
   } else {
-    await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'retried' });
+    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'retried' });
     // A fresh pass under the subscription's policy as it is now.
     run.route = await bookkeeping.routeFor({ eventId: context.input.eventId, subscriptionName: status.subscriptionName });
     return 'retry';

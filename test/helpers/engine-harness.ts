@@ -97,7 +97,7 @@ export function createTestRelay(
   database: TestDatabase,
   client: Client,
   taskQueue: string,
-  overrides: Partial<{ batchSize: number; concurrency: number; pollIntervalMs: number; deadLetterHoldMs: number; eagerStart: boolean; tenantWindow: { maxUnfinished: number; windowMs: number } }> = {},
+  overrides: Partial<{ batchSize: number; concurrency: number; pollIntervalMs: number; deadLetterHoldMs: number; eagerStart: boolean; tenantWindow: { maxUnfinished: number; windowMs: number }; historyLimit: number }> = {},
 ): Relay {
   return new Relay({
     pool: database.pool,
@@ -111,6 +111,7 @@ export function createTestRelay(
     deadLetterHoldMs: overrides.deadLetterHoldMs ?? 30 * 24 * 60 * 60_000,
     ...(overrides.eagerStart !== undefined && { eagerStart: overrides.eagerStart }),
     ...(overrides.tenantWindow && { tenantWindow: overrides.tenantWindow }),
+    ...(overrides.historyLimit !== undefined && { historyLimit: overrides.historyLimit }),
     logger: testLogger,
   });
 }
