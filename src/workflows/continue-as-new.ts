@@ -9,6 +9,9 @@ import { DEFAULT_HISTORY_LIMIT, type CarriedDelivery, type DeliverEventInput, ty
 import type { OrderedTurns } from './ordered-turns.js';
 import { isSuperseded, type RouteRun } from './route-delivery.js';
 
+/** The patch id that marks runs able to continue as new (asked only at the moment of handing over). */
+export const CONTINUE_AS_NEW_PATCH = 'continue-as-new-while-waiting';
+
 /** The server suggests continuing as new, or the history reached the input's (or our) bound. */
 export function historyIsLong(input: DeliverEventInput): boolean {
   const info = workflowInfo();

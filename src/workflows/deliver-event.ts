@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EventStatus } from '../db/database.js';
 import {
   DEFAULT_DEAD_LETTER_HOLD_MS,
@@ -21,7 +21,7 @@ import { deliverRoute, type RouteRun } from './route-delivery.js';
 import { runSagaRoute } from './saga-route.js';
 import { runFirstPass, takeFirstAttempts } from './first-pass-step.js';
 import { OrderedTurns } from './ordered-turns.js';
-import { canHandOver, carryOver, continueDelivery, historyIsLong, restoreRuns } from './continue-as-new.js';
+import { canHandOver, carryOver, CONTINUE_AS_NEW_PATCH, continueDelivery, historyIsLong, restoreRuns } from './continue-as-new.js';
 
 /**
  * Delivers one outbox event to every subscription it routes to, each under that subscription's
@@ -122,13 +122,18 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   // Done when no route is being worked on; a replay signal during the final write starts more.
   // A long history while every open route waits (an operator, a turn) continues as new.
   const idle = () => [...runs.values()].every((run) => !run.running);
-  const handOver = () => historyIsLong(input) && canHandOver(runs.values(), turns, anyOfSiblings);
+  // Behind a patch, asked only when handing over: a history recorded before continue-as-new
+  // existed replays as it ran (its long waits went on in one run).
+  let handOverRefused = false;
+  const handOver = () => !handOverRefused && historyIsLong(input) && canHandOver(runs.values(), turns, anyOfSiblings);
   for (;;) {
     await condition(() => failures.length > 0 || idle() || handOver());
     if (failures.length > 0) throw failures[0];
     if (!idle()) {
       await statusWrites;
-      if (handOver()) return continueDelivery(input, carryOver(runs.values(), { turns, writtenStatus, shownStatus, ...(carried && { previous: carried }) }));
+      if (!handOver()) continue;
+      if (patched(CONTINUE_AS_NEW_PATCH)) return continueDelivery(input, carryOver(runs.values(), { turns, writtenStatus, shownStatus, ...(carried && { previous: carried }) }));
+      handOverRefused = true;
       continue;
     }
     await syncStatus();
