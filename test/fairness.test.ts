@@ -67,6 +67,20 @@ describe('fairness between tenants', () => {
     expect(held.unfinished).toBe(50);
     expect(held.pending).toBeGreaterThan(0);
 
+    // ...and, per endpoint, what the workers have in flight and which endpoints they hold back from the fast path and why.
+    type EndpointLine = { subscription: string; tenant: string; inFlight: number; heldBack?: string; workers: number };
+    const slowLine = await waitFor(
+      async () => {
+        const { stdout } = await runCli(['status', '--json'], operatorEnv(engine.database, engine.taskQueue));
+        const status = JSON.parse(stdout) as { endpoints: EndpointLine[] };
+        return status.endpoints.find((line) => line.subscription === 'slow' && line.inFlight > 0 && line.heldBack === 'slow');
+      },
+      { what: "`outbox status` to show the slow endpoint's sends in flight, held back as slow", timeoutMs: 30_000 },
+    );
+    expect(slowLine).toMatchObject({ tenant: 'a', workers: 1 });
+    const { stdout: text } = await runCli(['status'], operatorEnv(engine.database, engine.taskQueue));
+    expect(text).toMatch(/endpoints in flight[\s\S]*slow \(tenant a\): \d+ in flight \(\d+ in the first pass\), held back from the first pass: slow/);
+
     await waitFor(() => fast.countsById().size === TRICKLE, {
       what: "all of tenant B's events at its endpoint",
       timeoutMs: 120_000,

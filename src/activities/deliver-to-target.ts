@@ -141,6 +141,7 @@ export async function attemptDelivery(
     input.operatorPass && attempt === 1 ? { verdict: 'send', probe: true, hadFailures: true } : await deps.breakers.admit(breakerKey, timeoutMs + 10_000);
   let statusCode: number | null = null;
   let failure: DeliveryError | undefined;
+  let endSend: (() => void) | undefined;
   if (admission.verdict === 'fail-fast') {
     failure = new DeliveryError(
       `circuit open for ${endpoint}: ${admission.failures} consecutive failures (last: ${admission.lastError ?? 'unknown'}); not attempted, next probe in ${Math.ceil(admission.retryInMs / 1000)}s`,
@@ -158,6 +159,7 @@ export async function attemptDelivery(
     if (gate?.throttledMs !== undefined) {
       failure = new DeliveryError(`throttled, not attempted: ${gate.reason}`, true, undefined, gate.throttledMs, DeliveryFailureType.throttled);
     } else try {
+      endSend = deps.pace?.beginSend(subscription.id);
       const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);
       const result = await kind.send(
         { http: deps.http, httpAllowingPrivate: deps.httpAllowingPrivate ?? deps.http, connections: deps.connections, signal, secret: (value) => resolveSecret(value, deps.env), captureResponse: keepsAnswer },
@@ -170,6 +172,7 @@ export async function attemptDelivery(
       failure = classifyTransportError(error);
       statusCode = failure.statusCode ?? null;
     } finally {
+      endSend?.();
       await gate?.release?.();
     }
     if (failure?.statusCode === 410) {

@@ -20,7 +20,7 @@
  * end();
  */
 export class EndpointPace {
-  private readonly paces = new Map<string, { averageMs: number; inFlight: number }>();
+  private readonly paces = new Map<string, { averageMs: number; inFlight: number; sending: number }>();
 
   constructor(readonly settings: PaceSettings = DEFAULT_PACE_SETTINGS) {}
 
@@ -47,6 +47,18 @@ export class EndpointPace {
     };
   }
 
+  /** Counts any send to this endpoint (first pass or regular activity) as under way; call the result when it ends. */
+  beginSend(subscriptionId: string): () => void {
+    const pace = this.paceOf(subscriptionId);
+    pace.sending += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      pace.sending -= 1;
+    };
+  }
+
   /** Records how long an attempt took (any attempt: a regular activity's too). */
   record(subscriptionId: string, durationMs: number): void {
     const pace = this.paceOf(subscriptionId);
@@ -54,22 +66,35 @@ export class EndpointPace {
     pace.averageMs = pace.averageMs === 0 ? durationMs : pace.averageMs * (1 - WEIGHT) + durationMs * WEIGHT;
   }
 
-  /** Subscriptions with first-pass sends in flight, and those held back from it now and why. */
-  snapshot(): { subscriptionId: string; inFlight: number; averageMs: number; deferred?: 'slow' | 'busy' }[] {
+  /**
+   * Per subscription seen: first-pass sends in flight (`inFlight`), all sends under way
+   * (`sending`, regular activities too), the recent average answer time, and whether its first
+   * attempts are held back from the first pass now and why.
+   */
+  snapshot(): PaceSnapshot[] {
     return [...this.paces].map(([subscriptionId, pace]) => {
       const deferred = this.deferral(subscriptionId);
-      return { subscriptionId, inFlight: pace.inFlight, averageMs: Math.round(pace.averageMs), ...(deferred && { deferred }) };
+      return { subscriptionId, inFlight: pace.inFlight, sending: pace.sending, averageMs: Math.round(pace.averageMs), ...(deferred && { deferred }) };
     });
   }
 
   private paceOf(subscriptionId: string) {
     let pace = this.paces.get(subscriptionId);
     if (!pace) {
-      pace = { averageMs: 0, inFlight: 0 };
+      pace = { averageMs: 0, inFlight: 0, sending: 0 };
       this.paces.set(subscriptionId, pace);
     }
     return pace;
   }
+}
+
+/** One subscription's line of EndpointPace.snapshot(). */
+export interface PaceSnapshot {
+  subscriptionId: string;
+  inFlight: number;
+  sending: number;
+  averageMs: number;
+  deferred?: 'slow' | 'busy';
 }
 
 /** Weight of the newest attempt in the average. */

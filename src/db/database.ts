@@ -23,6 +23,14 @@ export interface Database {
   'outbox.tenant_flow_control': TenantFlowControlTable;
   'outbox.ordered_deliveries': OrderedDeliveriesTable;
   'outbox.installation': InstallationTable;
+  'outbox.endpoint_reports': EndpointReportsTable;
+}
+
+/** One row per running worker: its endpoint pace snapshot (migration 0024, see EndpointReporter). */
+export interface EndpointReportsTable {
+  worker_id: string;
+  reported_at: Generated<Timestamp>;
+  endpoints: ColumnType<unknown, string, string>;
 }
 
 /** One row: this outbox's installation id (migration 0020). */

@@ -13,15 +13,15 @@ import { Relay } from '../outbox/relay.js';
 import { RetentionSchedule } from '../retention/retention-schedule.js';
 import { setUpTracing, type Tracing } from '../tracing/set-up-tracing.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
-import { codecRoutes } from '../temporal/codec-endpoint.js';
 import { freePort } from '../temporal/dev-server.js';
-import { RealtimeStream } from '../realtime/realtime-stream.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
 import { installTemporalRuntime } from '../temporal/install-runtime.js';
 import { createDeliveryWorker } from '../worker/create-delivery-worker.js';
+import { EndpointReporter } from '../worker/endpoint-reporter.js';
+import { EndpointPace } from '../activities/endpoint-pace.js';
 import { loadWorkflowBundle } from '../worker/bundle-workflows.js';
-import { startHttpServer, type EngineHttpServer } from './http-server.js';
-import { readinessChecks } from './readiness-checks.js';
+import type { EngineHttpServer } from './http-server.js';
+import { serveEngineHttp } from './serve-engine-http.js';
 import { relayClient } from './relay-client.js';
 
 /** Which parts this process runs; all three by default. Split them to scale relays and workers apart. */
@@ -138,13 +138,16 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         ...(dataConverter && { dataConverter }),
         logger,
       };
-      worker = await createDeliveryWorker(workerOptions);
+      // The main worker's endpoint pace, written where `outbox status` reads it (EndpointReporter).
+      const pace = new EndpointPace();
+      const reporter = new EndpointReporter({ db: database.db, snapshot: () => pace.snapshot(), logger });
+      worker = await createDeliveryWorker({ ...workerOptions, pace });
       // Workflows started before installation ids live on the old default queue: serve it until they are done.
       if (installation.legacyWorkflows && config.taskQueue === undefined) {
         legacyWorker = await createDeliveryWorker({ ...workerOptions, taskQueue: LEGACY_TASK_QUEUE });
         logger.info({ taskQueue: LEGACY_TASK_QUEUE }, 'also serving workflows started before installation ids, on their old task queue');
       }
-      workerRun = Promise.all([worker.run(), legacyWorker?.run()]).then(() => undefined);
+      workerRun = Promise.all([reporter.during(worker.run()), legacyWorker?.run()]).then(() => undefined);
       const running = worker;
       metrics.watchWorker(() => running.getState());
     }
@@ -180,39 +183,9 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
 
     let httpServer: EngineHttpServer | undefined;
     if (roles.http) {
-      const checks = readinessChecks({
-        db: database.db,
-        connection,
-        relay: relay && { relay, pollIntervalMs: config.relay.pollIntervalMs },
-        worker,
-      });
-      const realtime = new RealtimeStream({
-        db: database.db,
-        connectionString: config.databaseUrl,
-        secret: config.realtime.secret,
-        allowedOrigins: config.realtime.allowedOrigins,
-        logger,
-      });
-      await realtime.start();
-      cleanups.push(() => realtime.stop());
-      httpServer = await startHttpServer({
-        host: config.http.host,
-        port: config.http.port,
-        limits: { maxConnections: config.http.maxConnections },
-        logger,
-        checks,
-        routes: {
-          '/v1/stream': (request, response, url) => realtime.handle(request, response, url),
-          ...codecRoutes({ codec: dataConverter?.payloadCodecs?.[0], ...config.codec }),
-          '/metrics': async (_request, response) => {
-            const text = await metrics.render();
-            response.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
-            response.end(text);
-          },
-        },
-      });
-      cleanups.push(() => httpServer?.close() ?? Promise.resolve());
-      logger.info({ url: `http://${config.http.host}:${httpServer.address.port}` }, 'HTTP server listening (/healthz, /readyz, /metrics, /v1/stream)');
+      const served = await serveEngineHttp({ config, db: database.db, connection, relay, worker, metrics, dataConverter, logger });
+      httpServer = served.server;
+      cleanups.push(...served.cleanups);
     }
 
     let stopping: Promise<void> | undefined;

@@ -37,7 +37,7 @@ export const DEFAULT_MAX_EVENT_TYPE_LABELS = 100;
 export class EngineMetrics {
   readonly registry = new Registry();
   private readonly eventTypes = new Set<string>();
-  private readonly paceSources: (() => { subscriptionId: string; inFlight: number; deferred?: string }[])[] = [];
+  private readonly paceSources: (() => { subscriptionId: string; inFlight: number; sending: number; deferred?: string }[])[] = [];
 
   readonly eventsDispatched = new Counter({
     name: 'outbox_events_dispatched_total',
@@ -107,12 +107,8 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
-  /**
-   * Exposes this worker's endpoint pace: `outbox_first_pass_in_flight` (first-pass sends under
-   * way per subscription id) and `outbox_endpoint_held_back` (1 for each subscription whose first
-   * attempts go as regular activities now, by reason: slow or busy).
-   */
-  watchEndpointPace(snapshot: () => { subscriptionId: string; inFlight: number; deferred?: string }[]): void {
+  /** This worker's endpoint pace per subscription id: sends in flight (first-pass, all), held back (slow or busy). */
+  watchEndpointPace(snapshot: () => { subscriptionId: string; inFlight: number; sending: number; deferred?: string }[]): void {
     // Several workers in one process (the legacy queue's too) add to the same two gauges.
     this.paceSources.push(snapshot);
     if (this.paceSources.length > 1) return;
@@ -126,6 +122,16 @@ export class EngineMetrics {
       collect() {
         this.reset();
         for (const pace of paces()) if (pace.inFlight > 0) this.set({ subscription_id: pace.subscriptionId }, pace.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'outbox_endpoint_sends_in_flight',
+      help: 'Sends under way in this worker per subscription id, first-pass and regular activities alike.',
+      labelNames: ['subscription_id'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const pace of paces()) if (pace.sending > 0) this.set({ subscription_id: pace.subscriptionId }, pace.sending);
       },
     });
     new Gauge({

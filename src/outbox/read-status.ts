@@ -3,6 +3,7 @@ import type { CircuitState, Database, EventStatus } from '../db/database.js';
 import { DEFAULT_TENANT_WINDOW } from './claim-pending-events.js';
 import { readHeldTenants, type HeldTenant } from './read-held-tenants.js';
 import { readOrphanedLanes, type OrphanedLane } from './orphaned-lanes.js';
+import { readEndpointsInFlight, type EndpointInFlight } from './read-endpoints-in-flight.js';
 
 /** The outbox at a glance, as `outbox status` prints it. */
 export interface OutboxStatus {
@@ -32,6 +33,11 @@ export interface OutboxStatus {
   orphanedLanes: OrphanedLane[];
   /** Tenants whose admission window is full: their pending events wait (see readHeldTenants). */
   heldTenants: HeldTenant[];
+  /**
+   * Endpoints with sends in flight in the running workers, or held back from the fast first
+   * pass (slow or busy), as the workers last reported (see readEndpointsInFlight).
+   */
+  endpoints: EndpointInFlight[];
 }
 
 /**
@@ -43,7 +49,7 @@ export interface OutboxStatus {
  * console.log(`${status.pending} pending, lag ${status.oldestPendingAgeSeconds ?? 0}s`);
  */
 export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfinished: number; windowMs: number } = DEFAULT_TENANT_WINDOW): Promise<OutboxStatus> {
-  const [oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants, orphanedLanes] = await Promise.all([
+  const [oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants, orphanedLanes, endpoints] = await Promise.all([
     db
       .selectFrom('outbox.events')
       .select(sql<number>`extract(epoch from clock_timestamp() - created_at)::float8`.as('age'))
@@ -76,6 +82,7 @@ export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfini
        ORDER BY d.id`.execute(db),
     readHeldTenants(db, window),
     readOrphanedLanes(db),
+    readEndpointsInFlight(db),
   ]);
   const byStatus: Record<EventStatus, number> = { pending: 0, dispatched: 0, delivered: 0, dead_lettered: 0, discarded: 0, expired: 0, compensated: 0 };
   for (const row of counts) byStatus[row.status] = Number(row.count);
@@ -104,5 +111,6 @@ export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfini
     })),
     orphanedLanes,
     heldTenants,
+    endpoints,
   };
 }

@@ -10,6 +10,8 @@ import { TargetConnections } from '../../src/activities/target-connections.js';
 import { Relay } from '../../src/outbox/relay.js';
 import type { Tracing } from '../../src/tracing/set-up-tracing.js';
 import { createDeliveryWorker } from '../../src/worker/create-delivery-worker.js';
+import { EndpointReporter } from '../../src/worker/endpoint-reporter.js';
+import { EndpointPace } from '../../src/activities/endpoint-pace.js';
 import type { TestDatabase } from './test-database.js';
 import { waitFor } from './wait-for.js';
 
@@ -65,7 +67,9 @@ export async function startTestWorker(
   // Tests' sinks are on loopback: a plain pool unless the test brings its own (egress tests).
   const http = options.http ?? new Agent({ keepAliveTimeout: 10_000 });
   const connections = new TargetConnections(testLogger);
+  const pace = new EndpointPace();
   const worker = await createDeliveryWorker({
+    pace,
     connection,
     namespace: 'default',
     taskQueue,
@@ -78,7 +82,8 @@ export async function startTestWorker(
     ...(options.breakerSettings && { breakerSettings: options.breakerSettings }),
     ...(options.tracing && { tracing: options.tracing }),
   });
-  const running = worker.run();
+  // As `outbox start` does: the worker's endpoint pace is written where `outbox status` reads it.
+  const running = new EndpointReporter({ db: database.db, snapshot: () => pace.snapshot(), logger: testLogger }).during(worker.run());
   return {
     worker,
     connection,

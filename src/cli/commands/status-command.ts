@@ -4,6 +4,8 @@ import { createDatabase } from '../../db/create-database.js';
 import { readLiveFigures, type LiveFigures } from '../../outbox/read-live-figures.js';
 import { readOutboxStatus } from '../../outbox/read-status.js';
 
+const HELD_BACK_WHY = { slow: 'recent answers took 500 ms or more', busy: 'its first-pass sends are at their cap' } as const;
+
 /** One screen (or, without a terminal, one line) of `outbox status --watch`. */
 function renderLive(figures: LiveFigures, intervalMs: number): string {
   const rate = (value: number | undefined) => (value === undefined ? '…' : value.toFixed(1));
@@ -89,6 +91,13 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
       const { maxUnfinished, windowMs } = config.relay.tenantWindow;
       console.log(`\ntenants held back: ${maxUnfinished} events started in the last ${formatDuration(windowMs)} still unfinished (OUTBOX_TENANT_MAX_UNFINISHED); the rest wait`);
       for (const held of status.heldTenants) console.log(`  ${held.tenant}: ${held.pending} pending`);
+    }
+    if (status.endpoints.length > 0) {
+      console.log('\nendpoints in flight (as the running workers last reported; held back = first attempts go as regular activities, see README Flow control)');
+      for (const line of status.endpoints) {
+        const held = line.heldBack ? `, held back from the first pass: ${line.heldBack} (${HELD_BACK_WHY[line.heldBack]})` : '';
+        console.log(`  ${line.subscription} (tenant ${line.tenant}): ${line.inFlight} in flight (${line.firstPass} in the first pass)${held}, answers in ~${line.averageMs} ms, ${line.workers} worker(s)`);
+      }
     }
     if (status.blockedLanes.length > 0) {
       console.log('\nordered deliveries held by a dead letter (retry or discard it to release the rest)');
