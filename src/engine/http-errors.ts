@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+
+/**
+ * An error a handler throws to answer with its status and words, as an RFC 9457 problem
+ * document under `/v1` (`title`, `status`, `detail`, and the bad fields in `errors`).
+ *
+ * @example
+ * throw new HttpProblem(404, 'Subscription not found', 'no subscription "erp" in your tenant; list them with GET /v1/subscriptions');
+ */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors: { field: string; message: string }[] = [],
+  ) {
+    super(detail);
+  }
+}
+
+const isApi = (request: FastifyRequest) => request.url.startsWith('/v1/') && !request.url.startsWith('/v1/stream');
+
+/** Answers a problem: `application/problem+json` under /v1, `{ error }` elsewhere (health, metrics). */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  reply.code(problem.status).header('cache-control', 'no-store');
+  if (!isApi(request)) return reply.send({ error: problem.detail });
+  return reply.type('application/problem+json').send({
+    type: 'about:blank',
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    ...(problem.errors.length > 0 && { errors: problem.errors }),
+  });
+}
+
+/** Fastify's errors in our words: validation names each field, sizes and syntax say what to send. */
+export function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
+  if (error instanceof HttpProblem) return sendProblem(request, reply, error);
+  if (error.validation) {
+    const where = error.validationContext ?? 'request';
+    const errors = error.validation.map((issue) => ({
+      field: [where, ...String(issue.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+      message: issue.message ?? 'is not valid',
+    }));
+    const detail = `The ${where} is not valid: ${errors.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Nothing was changed; fix the fields named and send it again.`;
+    return sendProblem(request, reply, new HttpProblem(400, 'Invalid request', detail, errors));
+  }
+  if (error.statusCode === 413) return sendProblem(request, reply, new HttpProblem(413, 'Body too large', `The body is above the limit of ${request.routeOptions.bodyLimit ?? 1_048_576} bytes; send a smaller one.`));
+  if (error.statusCode === 415) return sendProblem(request, reply, new HttpProblem(415, 'Unsupported media type', 'Send the body as application/json.'));
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return sendProblem(request, reply, new HttpProblem(error.statusCode, 'Bad request', `${error.message.replace(/\.$/, '')}. Nothing was changed.`));
+  }
+  logger.error({ err: error, path: request.url.slice(0, 200) }, 'HTTP handler failed; answered 500');
+  return sendProblem(request, reply, new HttpProblem(500, 'Internal error', 'internal error; see the engine log'));
+}
+
+/** No such route: says which exist. */
+export function answerNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?')[0]!.slice(0, 200);
+  const hint = isApi(request) ? 'the routes are listed in /v1/openapi.json and at /v1/docs' : 'try /healthz, /readyz, /metrics, /v1/stream or /v1/docs';
+  return sendProblem(request, reply, new HttpProblem(404, 'Not found', `no route ${request.method} ${path}; ${hint}`));
+}
