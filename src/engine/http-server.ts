@@ -116,7 +116,7 @@ export async function startHttpServer(options: {
     return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ status: ready ? 'ready' : 'not ready', checks });
   });
   // Routes that own their response read the raw request, body included: no parser touches it.
-  await app.register(async (raw) => {
+  await app.register((raw, _options, done) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     for (const [path, route] of Object.entries(options.routes ?? {})) {
@@ -131,6 +131,7 @@ export async function startHttpServer(options: {
         }
       });
     }
+    done();
   });
   for (const plugin of options.plugins ?? []) await app.register(plugin);
 
