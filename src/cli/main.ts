@@ -5,6 +5,7 @@ import type { AddSagaFlags } from './commands/sagas-command.js';
 import { describeError } from './describe-error.js';
 import { registerInstallationCommands } from './installation-commands.js';
 import { registerSubscriptionCommands } from './subscription-commands.js';
+import { registerApiKeyCommands } from './api-key-commands.js';
 import { collect, duration, isoDate, pointInTime, positiveInteger } from './option-parsers.js';
 import { exitWith } from './exit-with.js';
 
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
     );
 
   registerSubscriptionCommands(program);
+  registerApiKeyCommands(program);
   registerInstallationCommands(program);
 
   const fanout = program.command('fanout').description('which of an event\'s deliveries must succeed (all, any, primary)');

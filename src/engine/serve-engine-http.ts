@@ -11,6 +11,7 @@ import { RealtimeStream } from '../realtime/realtime-stream.js';
 import { codecRoutes } from '../temporal/codec-endpoint.js';
 import { startHttpServer, type EngineHttpServer } from './http-server.js';
 import { readinessChecks } from './readiness-checks.js';
+import { managementApi } from '../api/management-api.js';
 
 /**
  * The engine's HTTP side: health and readiness of the parts this process runs, `/metrics`,
@@ -52,6 +53,7 @@ export async function serveEngineHttp(parts: {
       limits: { maxConnections: config.http.maxConnections },
       logger,
       checks,
+      plugins: [managementApi({ db: parts.db, tenantWindow: config.relay.tenantWindow, urlCheck: { addressPolicy: config.targets.addressPolicy } })],
       routes: {
         '/v1/stream': (request, response, url) => realtime.handle(request, response, url),
         ...codecRoutes({ codec: parts.dataConverter?.payloadCodecs?.[0], ...config.codec }),
@@ -62,7 +64,7 @@ export async function serveEngineHttp(parts: {
         },
       },
     });
-    logger.info({ url: `http://${config.http.host}:${server.address.port}` }, 'HTTP server listening (/healthz, /readyz, /metrics, /v1/stream)');
+    logger.info({ url: `http://${config.http.host}:${server.address.port}` }, 'HTTP server listening (/healthz, /readyz, /metrics, /v1/stream, the management API under /v1: /v1/docs)');
     return { server, cleanups: [() => realtime.stop(), () => server.close()] };
   } catch (error) {
     await realtime.stop();

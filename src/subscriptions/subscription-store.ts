@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { type z } from 'zod';
 import type { Database, SubscriptionRow } from '../db/database.js';
 import { targetKindNamed } from '../activities/target-kinds.js';
@@ -145,9 +145,27 @@ function fieldIssues(error: z.ZodError): { field: string; message: string }[] {
  * @example
  * for (const s of await listSubscriptions(db)) console.log(s.name, s.events, s.target);
  */
-export async function listSubscriptions(db: Kysely<Database>): Promise<SubscriptionSummary[]> {
-  const rows = await db.selectFrom('outbox.subscriptions').selectAll().orderBy('id').execute();
-  return rows.map(summarise);
+export async function listSubscriptions(db: Kysely<Database>, page: { afterId?: string; limit?: number } = {}): Promise<SubscriptionSummary[]> {
+  let query = db.selectFrom('outbox.subscriptions').selectAll().orderBy('id');
+  if (page.afterId !== undefined) query = query.where('id', '>', page.afterId);
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  return (await query.execute()).map(summarise);
+}
+
+/**
+ * One subscription by id or name, without secrets; undefined when none matched.
+ *
+ * @example
+ * const erp = await getSubscription(db, 'erp');
+ */
+export async function getSubscription(db: Kysely<Database>, idOrName: string): Promise<SubscriptionSummary | undefined> {
+  const row = await db.selectFrom('outbox.subscriptions').selectAll().where(byIdOrName(idOrName)).executeTakeFirst();
+  return row ? summarise(row) : undefined;
+}
+
+function byIdOrName(idOrName: string) {
+  return (eb: ExpressionBuilder<Database, 'outbox.subscriptions'>) =>
+    /^\d{1,19}$/.test(idOrName) ? eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]) : eb('name', '=', idOrName);
 }
 
 /**
@@ -172,7 +190,7 @@ export async function setSubscriptionEnabled(
       disabled_at: enabled ? null : sql`now()`,
       updated_at: sql`now()`,
     })
-    .where((eb) => (/^\d+$/.test(idOrName) ? eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]) : eb('name', '=', idOrName)))
+    .where(byIdOrName(idOrName))
     .returningAll()
     .executeTakeFirst();
   return row ? summarise(row) : undefined;
@@ -188,7 +206,7 @@ export async function setSubscriptionEnabled(
 export async function removeSubscription(db: Kysely<Database>, idOrName: string): Promise<SubscriptionSummary | undefined> {
   const row = await db
     .deleteFrom('outbox.subscriptions')
-    .where((eb) => (/^\d+$/.test(idOrName) ? eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]) : eb('name', '=', idOrName)))
+    .where(byIdOrName(idOrName))
     .returningAll()
     .executeTakeFirst();
   return row ? summarise(row) : undefined;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** RFC 9457 problem document, as every 4xx and 5xx under /v1 answers. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+/** The problem answers every route may give, for its `response` schema. */
+export const problemResponses = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
+
+/** `?limit=&cursor=`: a page of a list in a stable order (by id), continued with `nextCursor`. */
+export const pageQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50).describe('items per page, 1 to 200 (default 50)'),
+    cursor: z.string().max(200).optional().describe('the nextCursor of the previous page'),
+  })
+  .strict();
+
+/** The cursor a page ends with: the last id, opaque to clients. */
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(JSON.stringify({ after: lastId })).toString('base64url');
+}
+
+/** The id a cursor continues after, or undefined when it is not one this API gave out. */
+export function decodeCursor(cursor: string): string | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    return typeof parsed.after === 'string' && /^\d{1,19}$/.test(parsed.after) ? parsed.after : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const idParamsSchema = z.object({ id: z.string().min(1).max(128).describe('the id or the name') }).strict();

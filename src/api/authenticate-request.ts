@@ -1,0 +1,45 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { HttpProblem } from '../engine/http-errors.js';
+import { authenticateApiKey, type ApiPrincipal } from './api-key-store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by authenticateRequest for every /v1 route but the documentation. */
+    principal?: ApiPrincipal;
+  }
+}
+
+/** Routes anyone may read: the API's own documentation. */
+const PUBLIC = /^\/v1\/(openapi\.json|docs)(\/|$|\?)/;
+
+/**
+ * The `onRequest` hook of the management API: `Authorization: Bearer <API key>` or 401. The
+ * key is never logged, and a wrong key answers exactly as a missing one.
+ *
+ * @example
+ * api.addHook('onRequest', authenticateRequest(db));
+ */
+export function authenticateRequest(db: Kysely<Database>) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    if (PUBLIC.test(request.url)) return;
+    const bearer = /^Bearer ([^\s]+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const principal = bearer ? await authenticateApiKey(db, bearer) : undefined;
+    if (!principal) {
+      throw new HttpProblem(401, 'Unauthorized', 'Send Authorization: Bearer <API key>; create a key with `outbox api-keys create --operator` or `--tenant T`.');
+    }
+    request.principal = principal;
+  };
+}
+
+/** The request's principal (set by authenticateRequest). */
+export function principalOf(request: FastifyRequest): ApiPrincipal {
+  if (!request.principal) throw new HttpProblem(401, 'Unauthorized', 'Send Authorization: Bearer <API key>.');
+  return request.principal;
+}
+
+/** Refuses a tenant key an operator's action: 403, saying who may. */
+export function requireOperator(request: FastifyRequest, what: string): void {
+  if (principalOf(request).scope !== 'operator') throw new HttpProblem(403, 'Forbidden', `${what} needs an operator key; this key belongs to one tenant.`);
+}

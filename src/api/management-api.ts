@@ -1,0 +1,82 @@
+/**
+ * The management API: REST under `/v1`, described by OpenAPI 3.1 at `/v1/openapi.json` and
+ * rendered at `/v1/docs` (assets served from this package, nothing from a CDN). Routes are
+ * declared with zod schemas (fastify-type-provider-zod), so validation, types and the
+ * document come from one source. Every route but the documentation needs an API key
+ * (authenticate-request.ts); its queries run in the key's scope (scoped-transaction.ts).
+ * Errors are RFC 9457 problem documents (engine/http-errors.ts).
+ *
+ * This folder may import the stores (subscriptions/, outbox/, dead-letters/) and engine/'s
+ * HTTP errors; nothing outside engine/ imports it.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { TargetUrlCheck } from '../egress/check-target-url.js';
+import { HttpProblem } from '../engine/http-errors.js';
+import { authenticateRequest } from './authenticate-request.js';
+import { statusRoutes } from './routes/status-routes.js';
+import { subscriptionRoutes } from './routes/subscription-routes.js';
+
+export interface ManagementApiOptions {
+  db: Kysely<Database>;
+  tenantWindow: { maxUnfinished: number; windowMs: number };
+  /** How new HTTP targets' URLs are checked (private addresses); the engine's egress policy. */
+  urlCheck?: TargetUrlCheck;
+  /** The API's version in the document (the package version). */
+  version?: string;
+}
+
+/** Largest request body under /v1. */
+export const API_BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * The management API as a plug-in for the engine's HTTP server (startHttpServer's `plugins`).
+ *
+ * @example
+ * await startHttpServer({ host, port, checks, logger, plugins: [managementApi({ db, tenantWindow })] });
+ * // curl -H "Authorization: Bearer $OUTBOX_API_KEY" http://127.0.0.1:8080/v1/subscriptions
+ */
+export function managementApi(options: ManagementApiOptions) {
+  return async (app: FastifyInstance): Promise<void> => {
+    await app.register(async (api) => {
+      api.addHook('onRoute', (route) => {
+        route.bodyLimit ??= API_BODY_LIMIT_BYTES;
+      });
+      // An action without options may come with an empty JSON body (clients send the header anyway).
+      api.removeContentTypeParser('application/json');
+      api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+        if (body === '') return done(null, undefined);
+        try {
+          done(null, JSON.parse(body as string));
+        } catch {
+          done(new HttpProblem(400, 'Invalid JSON', 'The body is not valid JSON; send a JSON object, e.g. {"events": "order.*", …}.'), undefined);
+        }
+      });
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler);
+      await api.register(swagger, {
+        openapi: {
+          openapi: '3.1.0',
+          info: {
+            title: 'outbox-temporal management API',
+            version: options.version ?? '0.1.0',
+            description: 'Subscriptions, status and more of an outbox-temporal installation. Send `Authorization: Bearer <API key>` (`outbox api-keys create`). Errors are RFC 9457 problem documents; lists page with `limit` and `cursor`; POSTs honour `Idempotency-Key`.',
+          },
+          components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `outbox api-keys create --operator` or `--tenant T`' } } },
+          security: [{ apiKey: [] }],
+        },
+        transform: jsonSchemaTransform,
+        transformObject: jsonSchemaTransformObject,
+      });
+      await api.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
+      api.get('/v1/openapi.json', { schema: { hide: true } }, () => api.swagger());
+      api.addHook('onRequest', authenticateRequest(options.db));
+      subscriptionRoutes(options)(api);
+      statusRoutes(options)(api);
+    });
+  };
+}

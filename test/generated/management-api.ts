@@ -1,0 +1,1025 @@
+// Generated from /v1/openapi.json by test/management-api.test.ts (UPDATE_API_TYPES=1 to rewrite).
+export interface paths {
+    "/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List subscriptions */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description items per page, 1 to 200 (default 50) */
+                    limit?: number;
+                    /** @description the nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Subscription"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a subscription
+         * @description A webhook sent without `secret` gets a generated signing secret, returned in `secret` in this answer only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewSubscriptionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedSubscription"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a subscription */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the id or the name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a subscription */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the id or the name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a subscription */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the id or the name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable a subscription (new events skip it; routed ones are dead-lettered) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the id or the name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A subscription's changes: who, what, when */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description items per page, 1 to 200 (default 50) */
+                    limit?: number;
+                    /** @description the nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description the id or the name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AuditEntry"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The outbox at a glance (as `outbox status --json`) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Status"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        ProblemInput: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+        };
+        StatusInput: {
+            pending: number;
+            oldestPendingAgeSeconds: number | null;
+            byStatus: {
+                [key: string]: number;
+            };
+            openDeadLetters: number;
+            oldestDeadLetterAgeSeconds: number | null;
+            breakers: {
+                endpoint: string;
+                state: string;
+                consecutiveFailures: number;
+                failingSince: string | null;
+                nextProbeAt: string | null;
+                lastError: string | null;
+            }[];
+            disabledSubscriptions: {
+                name: string;
+                reason: string | null;
+            }[];
+            blockedLanes: {
+                subscription: string;
+                tenant: string;
+                orderingKey: string;
+                blockedByEventId: string;
+                deadLetterId: string;
+                waiting: number;
+            }[];
+            orphanedLanes: {
+                [key: string]: unknown;
+            }[];
+            heldTenants: {
+                tenant: string;
+                pending: number;
+                unfinished: number;
+            }[];
+            endpoints: {
+                subscription: string;
+                tenant: string;
+                inFlight: number;
+                firstPass: number;
+                /** @enum {string} */
+                heldBack?: "slow" | "busy";
+                averageMs: number;
+                workers: number;
+            }[];
+        };
+        SubscriptionInput: {
+            id: string;
+            name: string;
+            /** @description the tenant whose events it receives; "*" for every tenant (operators only) */
+            tenant: string;
+            /** @description glob over event types, e.g. order.* */
+            events: string;
+            targetKind: string;
+            /** @description where it delivers, without secrets */
+            target: string;
+            retryPolicy: {
+                [key: string]: unknown;
+            };
+            flowControl: {
+                ratePerSecond?: number;
+                burst?: number;
+                maxInFlight?: number;
+            };
+            ordered: boolean;
+            enabled: boolean;
+            disabledReason: string | null;
+            createdAt: string;
+        };
+        NewSubscriptionInput: {
+            /** @description unique; generated when left out */
+            name?: string;
+            /** @description a tenant key's own tenant when left out; operators: '*' (default) or any tenant */
+            tenant?: string;
+            /** @description glob over event types, e.g. order.* */
+            events: string;
+            /** @description e.g. {"kind": "webhook", "config": {"url": "https://…"}} */
+            target: {
+                kind: string;
+                config: {
+                    [key: string]: unknown;
+                };
+            };
+            retryPolicy?: {
+                [key: string]: unknown;
+            };
+            flowControl?: {
+                [key: string]: unknown;
+            };
+            ordered?: boolean;
+            enabled?: boolean;
+        };
+        AuditEntryInput: {
+            id: string;
+            /** @enum {string} */
+            action: "created" | "updated" | "deleted";
+            changed: string[];
+            actor: string;
+            at: string;
+        };
+        CreatedSubscriptionInput: {
+            id: string;
+            name: string;
+            /** @description the tenant whose events it receives; "*" for every tenant (operators only) */
+            tenant: string;
+            /** @description glob over event types, e.g. order.* */
+            events: string;
+            targetKind: string;
+            /** @description where it delivers, without secrets */
+            target: string;
+            retryPolicy: {
+                [key: string]: unknown;
+            };
+            flowControl: {
+                ratePerSecond?: number;
+                burst?: number;
+                maxInFlight?: number;
+            };
+            ordered: boolean;
+            enabled: boolean;
+            disabledReason: string | null;
+            createdAt: string;
+            /** @description the generated signing secret, shown once */
+            secret?: string;
+        };
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+        };
+        Status: {
+            pending: number;
+            oldestPendingAgeSeconds: number | null;
+            byStatus: {
+                [key: string]: number;
+            };
+            openDeadLetters: number;
+            oldestDeadLetterAgeSeconds: number | null;
+            breakers: {
+                endpoint: string;
+                state: string;
+                consecutiveFailures: number;
+                failingSince: string | null;
+                nextProbeAt: string | null;
+                lastError: string | null;
+            }[];
+            disabledSubscriptions: {
+                name: string;
+                reason: string | null;
+            }[];
+            blockedLanes: {
+                subscription: string;
+                tenant: string;
+                orderingKey: string;
+                blockedByEventId: string;
+                deadLetterId: string;
+                waiting: number;
+            }[];
+            orphanedLanes: {
+                [key: string]: unknown;
+            }[];
+            heldTenants: {
+                tenant: string;
+                pending: number;
+                unfinished: number;
+            }[];
+            endpoints: {
+                subscription: string;
+                tenant: string;
+                inFlight: number;
+                firstPass: number;
+                /** @enum {string} */
+                heldBack?: "slow" | "busy";
+                averageMs: number;
+                workers: number;
+            }[];
+        };
+        Subscription: {
+            id: string;
+            name: string;
+            /** @description the tenant whose events it receives; "*" for every tenant (operators only) */
+            tenant: string;
+            /** @description glob over event types, e.g. order.* */
+            events: string;
+            targetKind: string;
+            /** @description where it delivers, without secrets */
+            target: string;
+            retryPolicy: {
+                [key: string]: unknown;
+            };
+            flowControl: {
+                ratePerSecond?: number;
+                burst?: number;
+                maxInFlight?: number;
+            };
+            ordered: boolean;
+            enabled: boolean;
+            disabledReason: string | null;
+            createdAt: string;
+        };
+        NewSubscription: {
+            /** @description unique; generated when left out */
+            name?: string;
+            /** @description a tenant key's own tenant when left out; operators: '*' (default) or any tenant */
+            tenant?: string;
+            /** @description glob over event types, e.g. order.* */
+            events: string;
+            /** @description e.g. {"kind": "webhook", "config": {"url": "https://…"}} */
+            target: {
+                kind: string;
+                config: {
+                    [key: string]: unknown;
+                };
+            };
+            retryPolicy?: {
+                [key: string]: unknown;
+            };
+            flowControl?: {
+                [key: string]: unknown;
+            };
+            ordered?: boolean;
+            enabled?: boolean;
+        };
+        AuditEntry: {
+            id: string;
+            /** @enum {string} */
+            action: "created" | "updated" | "deleted";
+            changed: string[];
+            actor: string;
+            at: string;
+        };
+        CreatedSubscription: {
+            id: string;
+            name: string;
+            /** @description the tenant whose events it receives; "*" for every tenant (operators only) */
+            tenant: string;
+            /** @description glob over event types, e.g. order.* */
+            events: string;
+            targetKind: string;
+            /** @description where it delivers, without secrets */
+            target: string;
+            retryPolicy: {
+                [key: string]: unknown;
+            };
+            flowControl: {
+                ratePerSecond?: number;
+                burst?: number;
+                maxInFlight?: number;
+            };
+            ordered: boolean;
+            enabled: boolean;
+            disabledReason: string | null;
+            createdAt: string;
+            /** @description the generated signing secret, shown once */
+            secret?: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

@@ -1,0 +1,198 @@
+// The management API (issue 16), driven through a client generated from the document the
+// engine serves, as an operator and as two tenants. Every answer is checked against its
+// documented schema (helpers/api-client.ts); the last test checks every route was called.
+import { readFile, writeFile } from 'node:fs/promises';
+import { validate } from '@readme/openapi-parser';
+import openapiTS, { astToString } from 'openapi-typescript';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sql } from 'kysely';
+import { inScope } from '../src/api/scoped-transaction.js';
+import { freePort } from '../src/temporal/dev-server.js';
+import { apiClient, responseChecker } from './helpers/api-client.js';
+import { uniqueTaskQueue } from './helpers/engine-harness.js';
+import { runCli, spawnCli } from './helpers/run-cli.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
+import { waitFor } from './helpers/wait-for.js';
+
+const TYPES_FILE = new URL('./generated/management-api.ts', import.meta.url);
+
+describe('management API', () => {
+  let db: TestDatabase;
+  let base: string;
+  let engine: ReturnType<typeof spawnCli>;
+  let output = '';
+  let document: Parameters<typeof responseChecker>[0] & Record<string, unknown>;
+  let checker: ReturnType<typeof responseChecker>;
+  const seen = new Set<string>();
+  const keys: Record<'operator' | 'a' | 'b', string> = { operator: '', a: '', b: '' };
+  const env = () => ({ DATABASE_URL: db.url });
+  const as = (who: keyof typeof keys | undefined, key?: string) => apiClient(base, key ?? (who && keys[who]), checker, seen);
+  const webhook = (path: string) => ({ kind: 'webhook', config: { url: `http://127.0.0.1:9/${path}` } });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    engine = spawnCli(['start'], { DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('api'), OUTBOX_HTTP_PORT: String(port) });
+    engine.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, { what: 'the engine to be ready', describe: () => output });
+    for (const [who, flags] of [['operator', ['--operator']], ['a', ['--tenant', 'tenant-a']], ['b', ['--tenant', 'tenant-b']]] as const) {
+      const { stdout, code } = await runCli(['api-keys', 'create', ...flags], env());
+      expect(code).toBe(0);
+      keys[who] = stdout.trim();
+    }
+    document = (await (await fetch(`${base}/v1/openapi.json`)).json()) as typeof document;
+    checker = responseChecker(document);
+  });
+  afterAll(async () => {
+    engine?.kill('SIGKILL');
+    await db?.drop();
+  });
+
+  it('serves a valid OpenAPI 3.1 document, whose generated client types are the ones the tests use, and renders its docs offline', async () => {
+    const result = await validate(structuredClone(document) as never);
+    expect(result.valid, JSON.stringify(result)).toBe(true);
+    expect(document.openapi).toBe('3.1.0');
+    const types = `// Generated from /v1/openapi.json by test/management-api.test.ts (UPDATE_API_TYPES=1 to rewrite).\n${astToString(await openapiTS(document as never))}`;
+    if (process.env.UPDATE_API_TYPES === '1') await writeFile(TYPES_FILE, types);
+    expect(await readFile(TYPES_FILE, 'utf8'), 'the served document changed: rerun with UPDATE_API_TYPES=1 and commit test/generated/').toBe(types);
+    const page = await fetch(`${base}/v1/docs/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    // Every script and stylesheet the page loads comes from this server.
+    for (const [, src] of html.matchAll(/(?:src|href)="([^"]+)"/g)) expect(src, 'an asset from elsewhere').not.toMatch(/^(https?:)?\/\//);
+    expect((await fetch(`${base}/v1/docs/static/swagger-ui-bundle.js`)).status).toBe(200);
+  });
+
+  it('refuses a missing, wrong or revoked key with 401, and a tenant key the installation status with 403', async () => {
+    expect((await as(undefined).GET('/v1/subscriptions', { params: { query: {} } })).response.status).toBe(401);
+    expect((await as(undefined, `${keys.a.slice(0, -4)}AAAA`).GET('/v1/subscriptions', { params: { query: {} } })).response.status).toBe(401);
+    const { stdout } = await runCli(['api-keys', 'create', '--tenant', 'tenant-a', '--json'], env());
+    const doomed = JSON.parse(stdout) as { key: string; prefix: string };
+    expect((await as(undefined, doomed.key).GET('/v1/subscriptions', { params: { query: {} } })).response.status).toBe(200);
+    expect((await runCli(['api-keys', 'revoke', doomed.prefix], env())).code).toBe(0);
+    const revoked = await as(undefined, doomed.key).GET('/v1/subscriptions', { params: { query: {} } });
+    expect(revoked.response.status).toBe(401);
+    expect(revoked.response.headers.get('content-type')).toContain('application/problem+json');
+    const status = await as('a').GET('/v1/status');
+    expect(status.response.status).toBe(403);
+    const operatorStatus = await as('operator').GET('/v1/status');
+    expect(operatorStatus.data?.byStatus.pending).toBe(0);
+    // The key itself is stored only as a hash.
+    const { rows } = await sql<{ hex: string }>`SELECT encode(key_hash, 'hex') AS hex FROM outbox.api_keys`.execute(db.db);
+    expect(rows.some((row) => row.hex.includes(Buffer.from(keys.a).toString('hex')))).toBe(false);
+  });
+
+  it('lets an operator create, read, page, disable, enable and delete subscriptions, each change audited with the key', async () => {
+    const operator = as('operator');
+    const created = await operator.POST('/v1/subscriptions', { body: { name: 'ops-1', events: 'order.*', target: webhook('ops-1') } });
+    expect(created.response.status).toBe(201);
+    expect(created.data?.secret).toMatch(/^whsec_/);
+    expect(created.data?.tenant).toBe('*');
+    for (const name of ['ops-2', 'ops-3']) await operator.POST('/v1/subscriptions', { body: { name, tenant: 'tenant-b', events: 'order.*', target: webhook(name) } });
+    const first = await operator.GET('/v1/subscriptions', { params: { query: { limit: 2 } } });
+    expect(first.data?.items.map((item) => item.name)).toEqual(['ops-1', 'ops-2']);
+    const second = await operator.GET('/v1/subscriptions', { params: { query: { limit: 2, cursor: first.data!.nextCursor! } } });
+    expect(second.data?.items.map((item) => item.name)).toEqual(['ops-3']);
+    expect(second.data?.nextCursor).toBeNull();
+    const one = await operator.GET('/v1/subscriptions/{id}', { params: { path: { id: 'ops-1' } } });
+    expect(one.data).toMatchObject({ name: 'ops-1', events: 'order.*', enabled: true, target: expect.stringContaining('127.0.0.1') as unknown });
+    expect(JSON.stringify(one.data)).not.toContain('whsec_');
+    const disabled = await operator.POST('/v1/subscriptions/{id}/disable', { params: { path: { id: 'ops-1' } }, body: { reason: 'maintenance window' } });
+    expect(disabled.data).toMatchObject({ enabled: false, disabledReason: 'maintenance window' });
+    expect((await operator.POST('/v1/subscriptions/{id}/enable', { params: { path: { id: 'ops-1' } }, body: {} })).data?.enabled).toBe(true);
+    const audit = await operator.GET('/v1/subscriptions/{id}/audit', { params: { path: { id: 'ops-1' }, query: {} } });
+    const operatorKeyId = (await sql<{ id: string }>`SELECT id::text FROM outbox.api_keys WHERE scope = 'operator'`.execute(db.db)).rows[0]!.id;
+    expect(audit.data?.items.map((entry) => [entry.action, entry.changed.join(','), entry.actor])).toEqual([
+      ['created', '', `api-key:${operatorKeyId}`],
+      ['updated', 'disabled_at,disabled_reason,enabled', `api-key:${operatorKeyId}`],
+      ['updated', 'disabled_at,disabled_reason,enabled', `api-key:${operatorKeyId}`],
+    ]);
+    expect((await operator.DELETE('/v1/subscriptions/{id}', { params: { path: { id: 'ops-3' } } })).data?.name).toBe('ops-3');
+    expect((await operator.GET('/v1/subscriptions/{id}', { params: { path: { id: 'ops-3' } } })).response.status).toBe(404);
+  });
+
+  it("keeps a tenant key to its own tenant: another tenant's rows are 404, other tenants and operator-only settings are refused, by PostgreSQL too", async () => {
+    const a = as('a');
+    const b = as('b');
+    const mine = await a.POST('/v1/subscriptions', { body: { name: 'a-hooks', events: 'a.*', target: webhook('a') } });
+    expect(mine.response.status).toBe(201);
+    expect(mine.data?.tenant).toBe('tenant-a');
+    expect((await b.GET('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } } })).response.status).toBe(404);
+    expect((await b.DELETE('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } } })).response.status).toBe(404);
+    expect((await b.POST('/v1/subscriptions/{id}/disable', { params: { path: { id: 'a-hooks' } }, body: {} })).response.status).toBe(404);
+    const listed = await b.GET('/v1/subscriptions', { params: { query: {} } });
+    expect(listed.data?.items.every((item) => item.tenant === 'tenant-b')).toBe(true);
+    expect(listed.data?.items.map((item) => item.name)).toContain('ops-2');
+    const elsewhere = await b.POST('/v1/subscriptions', { body: { name: 'b-for-a', tenant: 'tenant-a', events: 'a.*', target: webhook('b') } });
+    expect(elsewhere.response.status).toBe(403);
+    expect(elsewhere.error?.errors?.[0]?.field).toBe('body.tenant');
+    const privateAddress = await b.POST('/v1/subscriptions', { body: { name: 'b-private', events: 'b.*', target: { kind: 'webhook', config: { url: 'http://10.0.0.1/x', allowPrivateAddresses: true } } } });
+    expect(privateAddress.response.status).toBe(403);
+    expect(privateAddress.error?.detail).toContain('allowPrivateAddresses');
+    const envReference = await b.POST('/v1/subscriptions', { body: { name: 'b-env', events: 'b.*', target: { kind: 'webhook', config: { url: 'https://example.com/x', secret: 'env:OUTBOX_SECRET_X' } } } });
+    expect(envReference.response.status).toBe(403);
+    // Route code aside, the database refuses the tenant's role the same rows.
+    const principal = { keyId: '1', scope: 'tenant', tenant: 'tenant-b' } as const;
+    const direct = (tenant: string, config: object) =>
+      inScope(db.db, principal, (trx) => sql`INSERT INTO outbox.subscriptions (name, tenant_id, event_pattern, target_kind, target_config) VALUES ('sneaky', ${tenant}, 'b.*', 'webhook', ${JSON.stringify(config)}::jsonb)`.execute(trx));
+    await expect(direct('tenant-b', { url: 'http://10.0.0.1/', allowPrivateAddresses: true })).rejects.toThrow(/row-level security/);
+    await expect(direct('tenant-a', { url: 'https://example.com/' })).rejects.toThrow(/row-level security/);
+    await expect(inScope(db.db, principal, (trx) => sql`UPDATE outbox.subscriptions SET enabled = false WHERE name = 'a-hooks' RETURNING id`.execute(trx))).resolves.toMatchObject({ rows: [] });
+    expect((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions WHERE name IN ('sneaky', 'b-for-a', 'b-private', 'b-env')`.execute(db.db)).rows[0]!.n).toBe('0');
+  });
+
+  it('honours Idempotency-Key: a repeat returns the first answer, another body with the same key is refused, nothing is written twice', async () => {
+    const a = as('a');
+    const body = { name: 'a-idem', events: 'a.paid', target: webhook('idem') };
+    const headers = { 'idempotency-key': 'create-a-idem-1' };
+    const first = await a.POST('/v1/subscriptions', { body, headers });
+    const again = await a.POST('/v1/subscriptions', { body, headers });
+    expect(first.response.status).toBe(201);
+    expect(again.response.status).toBe(201);
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.data).toEqual(first.data);
+    const different = await a.POST('/v1/subscriptions', { body: { ...body, events: 'a.refunded' }, headers });
+    expect(different.response.status).toBe(422);
+    expect(different.error?.detail).toContain('create-a-idem-1');
+    // Another key's same Idempotency-Key is its own.
+    expect((await as('b').POST('/v1/subscriptions', { body: { ...body, name: 'b-idem' }, headers })).response.status).toBe(201);
+    expect((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions WHERE name = 'a-idem'`.execute(db.db)).rows[0]!.n).toBe('1');
+  });
+
+  it('answers bad input with a 4xx problem naming the field, and writes nothing', async () => {
+    const a = as('a');
+    const before = (await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions`.execute(db.db)).rows[0]!.n;
+    const unknownField = await a.POST('/v1/subscriptions', { body: { events: 'a.*', target: webhook('x'), colour: 'blue' } as never });
+    expect(unknownField.response.status).toBe(400);
+    expect(unknownField.error?.detail).toContain('colour');
+    const wrongType = await a.POST('/v1/subscriptions', { body: { events: 42, target: webhook('x') } as never });
+    expect(wrongType.error?.errors?.[0]?.field).toBe('body.events');
+    const badTarget = await a.POST('/v1/subscriptions', { body: { events: 'a.*', target: { kind: 'webhook', config: { url: 'not a url' } } } });
+    expect(badTarget.response.status).toBe(400);
+    expect(badTarget.error?.errors?.[0]?.field).toBe('body.url');
+    const badPattern = await a.POST('/v1/subscriptions', { body: { events: 'a b', target: webhook('x') } });
+    expect(badPattern.error?.errors?.[0]?.field).toBe('body.events');
+    const taken = await a.POST('/v1/subscriptions', { body: { name: 'a-hooks', events: 'a.*', target: webhook('x') } });
+    expect(taken.response.status).toBe(409);
+    const badCursor = await a.GET('/v1/subscriptions', { params: { query: { cursor: 'not-a-cursor' } } });
+    expect(badCursor.error?.errors?.[0]?.field).toBe('querystring.cursor');
+    expect((await a.GET('/v1/subscriptions', { params: { query: { limit: 0 } } })).response.status).toBe(400);
+    const huge = await fetch(`${base}/v1/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.a}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: 'a.*', target: { kind: 'webhook', config: { url: `https://example.com/${'x'.repeat(300_000)}` } } }),
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toContain('application/problem+json');
+    const notJson = await fetch(`${base}/v1/subscriptions`, { method: 'POST', headers: { authorization: `Bearer ${keys.a}`, 'content-type': 'application/json' }, body: '{"events": ' });
+    expect(notJson.status).toBe(400);
+    expect((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions`.execute(db.db)).rows[0]!.n).toBe(before);
+    expect(output).not.toMatch(/obk_[A-Za-z0-9_-]{12}_/);
+  });
+
+  it('has had every documented route called through the generated client', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(documented.filter((route) => !seen.has(route))).toEqual([]);
+  });
+});
