@@ -373,7 +373,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         reason?: string;
-                    };
+                    } | null;
                 };
             };
             responses: {
@@ -472,7 +472,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         reason?: string;
-                    };
+                    } | null;
                 };
             };
             responses: {

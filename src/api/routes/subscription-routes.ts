@@ -133,7 +133,7 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
           tags,
           summary: enabled ? 'Enable a subscription' : 'Disable a subscription (new events skip it; routed ones are dead-lettered)',
           params: idParamsSchema,
-          body: z.object({ reason: z.string().max(500).optional() }).strict().optional(),
+          body: z.object({ reason: z.string().max(500).optional() }).strict().nullish(),
           response: { 200: subscriptionSchema, ...problemResponses },
         },
       }, async (request) => {
