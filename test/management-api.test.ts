@@ -13,6 +13,8 @@ import { uniqueTaskQueue } from './helpers/engine-harness.js';
 import { runCli, spawnCli } from './helpers/run-cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
+import { WebhookSink } from './helpers/webhook-sink.js';
+import { enqueue } from '../src/outbox/enqueue.js';
 
 const TYPES_FILE = new URL('./generated/management-api.ts', import.meta.url);
 
@@ -20,6 +22,7 @@ describe('management API', () => {
   let db: TestDatabase;
   let base: string;
   let engine: ReturnType<typeof spawnCli>;
+  let sink: WebhookSink;
   let output = '';
   let document: Parameters<typeof responseChecker>[0] & Record<string, unknown>;
   let checker: ReturnType<typeof responseChecker>;
@@ -30,7 +33,7 @@ describe('management API', () => {
   const webhook = (path: string) => ({ kind: 'webhook', config: { url: `http://127.0.0.1:9/${path}` } });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    [db, sink] = await Promise.all([createTestDatabase(), new WebhookSink().start()]);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     engine = spawnCli(['start'], { DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('api'), OUTBOX_HTTP_PORT: String(port) });
@@ -46,6 +49,7 @@ describe('management API', () => {
   });
   afterAll(async () => {
     engine?.kill('SIGKILL');
+    await sink?.stop();
     await db?.drop();
   });
 
@@ -189,6 +193,51 @@ describe('management API', () => {
     expect(notJson.status).toBe(400);
     expect((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions`.execute(db.db)).rows[0]!.n).toBe(before);
     expect(output).not.toMatch(/obk_[A-Za-z0-9_-]{12}_/);
+  });
+
+  it('finds a dead-lettered event by its key, shows its attempts, retries it through the API and sees it delivered; another tenant finds none of it', async () => {
+    const a = as('a');
+    const b = as('b');
+    sink.responder = () => ({ status: 400 });
+    const created = await a.POST('/v1/subscriptions', { body: { name: 'a-orders', events: 'shop.order.*', target: { kind: 'webhook', config: { url: sink.url } }, retryPolicy: { maximumAttempts: 1 } } });
+    expect(created.response.status).toBe(201);
+    const first = await enqueue(db.pool, { tenant: 'tenant-a', type: 'shop.order.paid', payload: { total: 10 }, idempotencyKey: 'order-1-paid', correlationId: 'checkout-1' });
+    const second = await enqueue(db.pool, { tenant: 'tenant-a', type: 'shop.order.paid', payload: { total: 20 }, idempotencyKey: 'order-2-paid' });
+    await waitFor(async () => (await a.GET('/v1/dead-letters', { params: { query: {} } })).data?.items.length === 2, { what: 'two dead letters for tenant a', timeoutMs: 60_000, describe: () => output });
+
+    const found = await a.GET('/v1/events', { params: { query: { type: 'shop.order.*', status: 'dead_lettered', correlationId: 'checkout-1' } } });
+    expect(found.data?.items.map((event) => [event.id, event.idempotencyKey])).toEqual([[first, 'order-1-paid']]);
+    const paged = await a.GET('/v1/events', { params: { query: { type: 'shop.order.*', limit: 1 } } });
+    expect(paged.data?.items.map((event) => event.id)).toEqual([second]);
+    expect((await a.GET('/v1/events', { params: { query: { type: 'shop.order.*', limit: 1, cursor: paged.data!.nextCursor! } } })).data?.items.map((event) => event.id)).toEqual([first]);
+    const detail = await a.GET('/v1/events/{id}', { params: { path: { id: first } } });
+    expect(detail.data).toMatchObject({ status: 'dead_lettered', payload: { total: 10 }, workflowId: expect.any(String) as unknown });
+    const route = detail.data!.routes[0]!;
+    expect(route).toMatchObject({ subscription: 'a-orders', attempts: 1, lastOutcome: 'permanent_failure', lastStatusCode: 400 });
+    const attempts = await a.GET('/v1/deliveries', { params: { query: { eventId: first, subscription: 'a-orders', statusCode: 400 } } });
+    expect(attempts.data?.items.map((attempt) => attempt.outcome)).toEqual(['permanent_failure']);
+
+    // Tenant b: none of it.
+    expect((await b.GET('/v1/events/{id}', { params: { path: { id: first } } })).response.status).toBe(404);
+    expect((await b.GET('/v1/events', { params: { query: { type: 'shop.order.*' } } })).data?.items).toEqual([]);
+    expect((await b.GET('/v1/events', { params: { query: { tenant: 'tenant-a' } } })).response.status).toBe(403);
+    expect((await b.GET('/v1/deliveries', { params: { query: { eventId: first } } })).data?.items).toEqual([]);
+    expect((await b.GET('/v1/dead-letters/{id}', { params: { path: { id: route.openDeadLetterId! } } })).response.status).toBe(404);
+    expect((await b.POST('/v1/dead-letters/{id}/retry', { params: { path: { id: route.openDeadLetterId! } }, body: {} })).response.status).toBe(404);
+    expect((await b.POST('/v1/dead-letters/retry', { body: { events: 'shop.order.*' } })).data).toMatchObject({ matched: 0 });
+
+    const dry = await a.POST('/v1/dead-letters/retry', { body: { events: 'shop.order.*', dryRun: true } });
+    expect(dry.data).toEqual({ matched: 2, signalled: 0, failed: [], dryRun: true });
+    expect((await a.GET('/v1/dead-letters/{id}', { params: { path: { id: route.openDeadLetterId! } } })).data?.eventId).toBe(first);
+    sink.responder = () => ({ status: 200 });
+    expect((await a.POST('/v1/dead-letters/{id}/retry', { params: { path: { id: route.openDeadLetterId! } }, body: {} })).data).toMatchObject({ matched: 1, signalled: 1 });
+    await waitFor(async () => (await a.GET('/v1/events/{id}', { params: { path: { id: first } } })).data?.status === 'delivered', { what: 'the retried event delivered', timeoutMs: 60_000 });
+    // The other one, discarded in bulk by an operator.
+    const discarded = await as('operator').POST('/v1/dead-letters/discard', { body: { tenant: 'tenant-a', events: 'shop.order.*', reason: 'refunded by hand' } });
+    expect(discarded.data).toMatchObject({ matched: 1, signalled: 1 });
+    await waitFor(async () => (await a.GET('/v1/events/{id}', { params: { path: { id: second } } })).data?.status === 'discarded', { what: 'the other event discarded', timeoutMs: 60_000 });
+    expect((await a.GET('/v1/dead-letters', { params: { query: {} } })).data?.items).toEqual([]);
+    expect((await a.POST('/v1/dead-letters/{id}/discard', { params: { path: { id: route.openDeadLetterId! } }, body: { reason: 'again' } })).response.status).toBe(404);
   });
 
   it('has had every documented route called through the generated client', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HttpProblem } from '../engine/http-errors.js';
 
 /** RFC 9457 problem document, as every 4xx and 5xx under /v1 answers. */
 export const problemSchema = z
@@ -38,3 +39,9 @@ export function decodeCursor(cursor: string): string | undefined {
 }
 
 export const idParamsSchema = z.object({ id: z.string().min(1).max(128).describe('the id or the name') }).strict();
+
+/** A cursor this API did not give out: 400, naming the field. */
+export const badCursor = () =>
+  new HttpProblem(400, 'Invalid cursor', 'cursor: not one this API gave out; send the nextCursor of the previous page, or leave it out to start at the beginning.', [
+    { field: 'querystring.cursor', message: 'is not a cursor this API gave out' },
+  ]);

@@ -11,6 +11,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
@@ -18,6 +19,8 @@ import type { Database } from '../db/database.js';
 import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { HttpProblem } from '../engine/http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
+import { deadLetterRoutes } from './routes/dead-letter-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 
@@ -26,6 +29,8 @@ export interface ManagementApiOptions {
   tenantWindow: { maxUnfinished: number; windowMs: number };
   /** How new HTTP targets' URLs are checked (private addresses); the engine's egress policy. */
   urlCheck?: TargetUrlCheck;
+  /** Signals dead letters' workflows (retry, discard); without it those actions answer 503. */
+  temporal: Client | undefined;
   /** The API's version in the document (the package version). */
   version?: string;
 }
@@ -76,6 +81,8 @@ export function managementApi(options: ManagementApiOptions) {
       api.get('/v1/openapi.json', { schema: { hide: true } }, () => api.swagger());
       api.addHook('onRequest', authenticateRequest(options.db));
       subscriptionRoutes(options)(api);
+      eventRoutes(options)(api);
+      deadLetterRoutes(options)(api);
       statusRoutes(options)(api);
     });
   };

@@ -23,6 +23,9 @@ export interface DeadLetterFilter {
   events?: string;
   /** Only these dead-letter ids. */
   ids?: string[];
+  /** A page: those after this id, at most `limit`. */
+  afterId?: string;
+  limit?: number;
 }
 
 /**
@@ -52,5 +55,7 @@ export async function listOpenDeadLetters(db: Kysely<Database>, filter: DeadLett
   if (filter.tenant && filter.tenant !== '*') query = query.where('d.tenant_id', '=', filter.tenant);
   if (filter.events && filter.events !== '*') query = query.where(sql<boolean>`e.event_type LIKE ${patternToLike(filter.events)}`);
   if (filter.ids) query = query.where('d.id', 'in', filter.ids.length ? filter.ids : ['0']);
+  if (filter.afterId) query = query.where('d.id', '>', filter.afterId);
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
   return query.orderBy('d.id').execute();
 }

@@ -1,4 +1,4 @@
-import type { Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
@@ -53,7 +53,14 @@ export async function serveEngineHttp(parts: {
       limits: { maxConnections: config.http.maxConnections },
       logger,
       checks,
-      plugins: [managementApi({ db: parts.db, tenantWindow: config.relay.tenantWindow, urlCheck: { addressPolicy: config.targets.addressPolicy } })],
+      plugins: [
+        managementApi({
+          db: parts.db,
+          tenantWindow: config.relay.tenantWindow,
+          urlCheck: { addressPolicy: config.targets.addressPolicy },
+          temporal: new Client({ connection: parts.connection, namespace: config.temporalNamespace, ...(parts.dataConverter && { dataConverter: parts.dataConverter }) }),
+        }),
+      ],
       routes: {
         '/v1/stream': (request, response, url) => realtime.handle(request, response, url),
         ...codecRoutes({ codec: parts.dataConverter?.payloadCodecs?.[0], ...config.codec }),

@@ -15,7 +15,7 @@ import {
   setSubscriptionEnabled,
   type SubscriptionSummary,
 } from '../../subscriptions/subscription-store.js';
-import { decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses } from '../api-schemas.js';
+import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { idempotent } from '../idempotent-post.js';
 import { inScope } from '../scoped-transaction.js';
@@ -161,8 +161,6 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
     });
   };
 }
-
-const badCursor = () => new HttpProblem(400, 'Invalid cursor', 'cursor: not one this API gave out; send the nextCursor of the previous page, or leave it out to start at the beginning.', [{ field: 'querystring.cursor', message: 'is not a cursor this API gave out' }]);
 
 /** The operator-only settings (one rule, in SQL: outbox.operator_only_settings), named for the caller. */
 async function refuseOperatorOnly(db: Kysely<Database>, config: Record<string, unknown>): Promise<void> {
