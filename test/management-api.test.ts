@@ -112,6 +112,11 @@ describe('management API', () => {
       ['updated', 'disabled_at,disabled_reason,enabled', `api-key:${operatorKeyId}`],
       ['updated', 'disabled_at,disabled_reason,enabled', `api-key:${operatorKeyId}`],
     ]);
+    const rotated = await operator.POST('/v1/subscriptions/{id}/rotate-secret', { params: { path: { id: 'ops-1' } }, body: { graceSeconds: 3600 } });
+    expect(rotated.data?.secret).toMatch(/^whsec_/);
+    expect(rotated.data?.secret).not.toBe(created.data?.secret);
+    expect(Date.parse(rotated.data!.previousSecretsUntil!)).toBeGreaterThan(Date.now());
+    expect((await operator.GET('/v1/subscriptions/{id}/audit', { params: { path: { id: 'ops-1' }, query: {} } })).data?.items.at(-1)).toMatchObject({ action: 'updated', changed: ['target_config'] });
     expect((await operator.DELETE('/v1/subscriptions/{id}', { params: { path: { id: 'ops-3' } } })).data?.name).toBe('ops-3');
     expect((await operator.GET('/v1/subscriptions/{id}', { params: { path: { id: 'ops-3' } } })).response.status).toBe(404);
   });
@@ -125,6 +130,7 @@ describe('management API', () => {
     expect((await b.GET('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } } })).response.status).toBe(404);
     expect((await b.DELETE('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } } })).response.status).toBe(404);
     expect((await b.POST('/v1/subscriptions/{id}/disable', { params: { path: { id: 'a-hooks' } }, body: {} })).response.status).toBe(404);
+    expect((await b.POST('/v1/subscriptions/{id}/rotate-secret', { params: { path: { id: 'a-hooks' } }, body: {} })).response.status).toBe(404);
     const listed = await b.GET('/v1/subscriptions', { params: { query: {} } });
     expect(listed.data?.items.every((item) => item.tenant === 'tenant-b')).toBe(true);
     expect(listed.data?.items.map((item) => item.name)).toContain('ops-2');

@@ -39,6 +39,11 @@ export const webhookConfigSchema = z
     timeoutMs: timeoutSchema,
     headers: extraHeadersSchema,
     allowPrivateAddresses: allowPrivateAddressesSchema,
+    /** Secrets still signed with until their grace ends (see rotateWebhookSecret). */
+    previousSecrets: z
+      .array(z.object({ secret: webhookSecretSchema, expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }) }).strict())
+      .max(5)
+      .optional(),
   })
   .strict();
 
@@ -58,7 +63,9 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
   send: async (context, config, message) => {
     // The signature covers the timestamp header, so both come from the same instant.
     const now = new Date();
-    const signature = new Webhook(context.secret(config.secret)).sign(message.id, now, message.body);
+    // During a rotation's grace period, one signature per secret, space-separated (the spec's way).
+    const secrets = [context.secret(config.secret), ...(config.previousSecrets ?? []).filter((previous) => Date.parse(previous.expiresAt) > now.getTime()).map((previous) => previous.secret)];
+    const signature = secrets.map((secret) => new Webhook(secret).sign(message.id, now, message.body)).join(' ');
     const extra = Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)]));
     return postForDelivery(dispatcherFor(context, config), config.url, {
       headers: {

@@ -100,5 +100,12 @@ export function registerSubscriptionCommands(program: Command): void {
     .action(async (idOrName: string) => {
       if (!(await (await subscriptionCommands()).removeSubscriptionCommand(idOrName))) process.exitCode = 1;
     });
+  subscriptions
+    .command('rotate-secret')
+    .description("give a webhook a new signing secret (printed once); the old one keeps signing until the grace ends, so receivers can switch")
+    .argument('<id-or-name>')
+    .addOption(new Option('--grace <duration>', 'how long deliveries carry the old signature too (0s: stop at once)').argParser(duration).default(24 * 60 * 60_000, '24h'))
+    .option('--json', 'print the new secret and the grace end as JSON')
+    .action(async (idOrName: string, flags: { grace: number; json?: boolean }) => exitWith(await (await subscriptionCommands()).rotateSecretCommand(idOrName, flags)));
 
 }

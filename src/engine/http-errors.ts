@@ -38,6 +38,10 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 /** Fastify's errors in our words: validation names each field, sizes and syntax say what to send. */
 export function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
   if (error instanceof HttpProblem) return sendProblem(request, reply, error);
+  // PostgreSQL's row-level security refused the key's role (the backstop behind route checks).
+  if ((error as { code?: string }).code === '42501') {
+    return sendProblem(request, reply, new HttpProblem(403, 'Forbidden', 'This key may not make that change: it touches another tenant or a setting only operators may give.'));
+  }
   if (error.validation) {
     const where = error.validationContext ?? 'request';
     const errors = error.validation.map((issue) => ({

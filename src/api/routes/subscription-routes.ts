@@ -18,6 +18,7 @@ import {
 import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { idempotent } from '../idempotent-post.js';
+import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';
 import { inScope } from '../scoped-transaction.js';
 
 const subscriptionSchema = z
@@ -142,6 +143,28 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
         return show(changed);
       });
     }
+
+    api.post('/v1/subscriptions/:id/rotate-secret', {
+      schema: {
+        tags,
+        summary: "Give a webhook a new signing secret; the old one keeps signing until the grace ends",
+        params: idParamsSchema,
+        body: z.object({ graceSeconds: z.number().int().min(0).max(30 * 24 * 3600).optional().describe('default 86400 (24 h); 0 stops the old secret at once') }).strict().nullish(),
+        response: { 200: z.object({ id: z.string(), name: z.string(), secret: z.string().describe('shown once'), previousSecretsUntil: z.string().nullable() }).meta({ id: 'RotatedSecret' }), ...problemResponses },
+      },
+    }, async (request) => {
+      const graceMs = (request.body?.graceSeconds ?? 24 * 3600) * 1000;
+      const rotated = await inScope(deps.db, principalOf(request), async (trx) => {
+        if (!(await getSubscription(trx, request.params.id))) throw notFound(request.params.id);
+        try {
+          return await rotateWebhookSecret(trx, request.params.id, { graceMs });
+        } catch (error) {
+          if (error instanceof SecretRotationError) throw new HttpProblem(error.reason === 'not-found' ? 404 : 409, 'Cannot rotate', error.message);
+          throw error;
+        }
+      });
+      return { id: rotated.id, name: rotated.name, secret: rotated.secret, previousSecretsUntil: rotated.previousUntil?.toISOString() ?? null };
+    });
 
     api.get('/v1/subscriptions/:id/audit', {
       schema: { tags, summary: "A subscription's changes: who, what, when", params: idParamsSchema, querystring: pageQuerySchema, response: { 200: z.object({ items: z.array(auditEntrySchema), nextCursor: z.string().nullable() }), ...problemResponses } },

@@ -1,6 +1,7 @@
 import type { TargetKindName } from '../../activities/target-kinds.js';
 import { printTable } from '../print-table.js';
 import { withDatabase } from '../with-database.js';
+import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';
 import { flagForField, targetFromFlags, type TargetFlags } from '../target-flags.js';
 import { formatDuration } from '../../config/duration.js';
 import {
@@ -154,6 +155,24 @@ export async function removeSubscriptionCommand(idOrName: string): Promise<boole
   }
   console.log(`removed subscription ${removed.name} (id ${removed.id})`);
   return true;
+}
+
+/** `outbox subscriptions rotate-secret <id-or-name> [--grace 24h] [--json]` */
+export async function rotateSecretCommand(idOrName: string, flags: { grace: number; json?: boolean }): Promise<boolean> {
+  try {
+    const rotated = await withDatabase((db) => rotateWebhookSecret(db, idOrName, { graceMs: flags.grace }));
+    if (flags.json) {
+      console.log(JSON.stringify({ subscription: rotated.name, secret: rotated.secret, previousSecretsUntil: rotated.previousUntil }, null, 2));
+      return true;
+    }
+    console.log(`new signing secret for ${rotated.name} (shown only now; give it to the receiver): ${rotated.secret}`);
+    console.log(rotated.previousUntil ? `deliveries are signed with the old secret too until ${rotated.previousUntil.toISOString()}` : 'the old secret no longer signs deliveries');
+    return true;
+  } catch (error) {
+    if (!(error instanceof SecretRotationError)) throw error;
+    console.error(`error: ${error.message}`);
+    return false;
+  }
 }
 
 /** `outbox subscriptions tenant-limits [--tenant T --rate N --max-in-flight M | --clear]` */
