@@ -244,6 +244,26 @@ describe('management API', () => {
     await waitFor(async () => (await a.GET('/v1/events/{id}', { params: { path: { id: second } } })).data?.status === 'discarded', { what: 'the other event discarded', timeoutMs: 60_000 });
     expect((await a.GET('/v1/dead-letters', { params: { query: {} } })).data?.items).toEqual([]);
     expect((await a.POST('/v1/dead-letters/{id}/discard', { params: { path: { id: route.openDeadLetterId! } }, body: { reason: 'again' } })).response.status).toBe(404);
+
+    // Replay by filter: a dry run counts, then the delivered event goes again with the same webhook-id.
+    const since = new Date(Date.now() - 10 * 60_000).toISOString();
+    expect((await a.POST('/v1/replay', { body: { events: 'shop.order.*', since, correlationId: 'checkout-1', dryRun: true } })).data).toEqual({ matched: 1, replayed: 0, failed: [], dryRun: true });
+    expect((await b.POST('/v1/replay', { body: { tenant: 'tenant-a', events: 'shop.order.*', since } })).response.status).toBe(403);
+    expect((await as('operator').POST('/v1/replay', { body: { events: 'shop.order.*', since } })).error?.errors?.[0]?.field).toBe('body.tenant');
+    const deliveredBefore = sink.requests.filter((request) => request.id === 'order-1-paid').length;
+    expect((await a.POST('/v1/replay', { body: { events: 'shop.order.*', since, correlationId: 'checkout-1' } })).data).toMatchObject({ matched: 1, replayed: 1 });
+    await waitFor(() => sink.requests.filter((request) => request.id === 'order-1-paid').length > deliveredBefore, { what: 'the replayed event at the sink', timeoutMs: 60_000 });
+  });
+
+  it('lets operators, and only them, read and set tenant limits', async () => {
+    const operator = as('operator');
+    expect((await operator.PUT('/v1/tenant-limits/{tenant}', { params: { path: { tenant: 'tenant-a' } }, body: { ratePerSecond: 20, maxInFlight: 4 } })).data).toEqual({ tenant: 'tenant-a', limits: { ratePerSecond: 20, maxInFlight: 4 } });
+    expect((await operator.GET('/v1/tenant-limits')).data?.items).toEqual([{ tenant: 'tenant-a', limits: { ratePerSecond: 20, maxInFlight: 4 } }]);
+    const bad = await operator.PUT('/v1/tenant-limits/{tenant}', { params: { path: { tenant: 'tenant-a' } }, body: { burst: 5 } });
+    expect(bad.error?.errors?.[0]?.field).toBe('body.burst');
+    expect((await as('a').GET('/v1/tenant-limits')).response.status).toBe(403);
+    expect((await as('a').PUT('/v1/tenant-limits/{tenant}', { params: { path: { tenant: 'tenant-a' } }, body: {} })).response.status).toBe(403);
+    expect((await operator.PUT('/v1/tenant-limits/{tenant}', { params: { path: { tenant: 'tenant-a' } }, body: {} })).data?.limits).toEqual({});
   });
 
   it('has had every documented route called through the generated client', () => {

@@ -21,8 +21,10 @@ import { HttpProblem } from '../engine/http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { replayRoutes } from './routes/replay-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
+import { tenantLimitRoutes } from './routes/tenant-limit-routes.js';
 
 export interface ManagementApiOptions {
   db: Kysely<Database>;
@@ -31,6 +33,8 @@ export interface ManagementApiOptions {
   urlCheck?: TargetUrlCheck;
   /** Signals dead letters' workflows (retry, discard); without it those actions answer 503. */
   temporal: Client | undefined;
+  /** Where replayed events' workflows start (this installation's queue); without it replay answers 503. */
+  replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number } | undefined;
   /** The API's version in the document (the package version). */
   version?: string;
 }
@@ -83,6 +87,8 @@ export function managementApi(options: ManagementApiOptions) {
       subscriptionRoutes(options)(api);
       eventRoutes(options)(api);
       deadLetterRoutes(options)(api);
+      replayRoutes(options)(api);
+      tenantLimitRoutes(options)(api);
       statusRoutes(options)(api);
     });
   };

@@ -29,6 +29,8 @@ export async function serveEngineHttp(parts: {
   worker: Worker | undefined;
   metrics: EngineMetrics;
   dataConverter: DataConverter | undefined;
+  installationId: string;
+  taskQueue: string;
   logger: Logger;
 }): Promise<{ server: EngineHttpServer; cleanups: (() => Promise<void>)[] }> {
   const { config, metrics, logger } = parts;
@@ -58,6 +60,7 @@ export async function serveEngineHttp(parts: {
           db: parts.db,
           tenantWindow: config.relay.tenantWindow,
           urlCheck: { addressPolicy: config.targets.addressPolicy },
+          replay: { installationId: parts.installationId, taskQueue: parts.taskQueue, deadLetterHoldMs: config.deadLetterHoldMs },
           temporal: new Client({ connection: parts.connection, namespace: config.temporalNamespace, ...(parts.dataConverter && { dataConverter: parts.dataConverter }) }),
         }),
       ],
