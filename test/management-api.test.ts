@@ -266,6 +266,26 @@ describe('management API', () => {
     expect((await operator.PUT('/v1/tenant-limits/{tenant}', { params: { path: { tenant: 'tenant-a' } }, body: {} })).data?.limits).toEqual({});
   });
 
+  it('lets operators, and only them, manage fan-out rules and sagas', async () => {
+    const operator = as('operator');
+    for (const name of ['charge', 'refund']) await operator.POST('/v1/subscriptions', { body: { name, tenant: 'tenant-a', events: 'never.*', target: webhook(name) } });
+    const rule = await operator.PUT('/v1/fanout-rules', { body: { tenant: 'tenant-a', events: 'payment.*', strategy: 'primary', primary: 'charge' } });
+    expect(rule.data).toMatchObject({ tenant: 'tenant-a', strategy: 'primary', primary: 'charge' });
+    expect((await operator.PUT('/v1/fanout-rules', { body: { events: 'payment.*', strategy: 'primary' } })).error?.errors?.[0]?.field).toBe('body.primary');
+    expect((await operator.GET('/v1/fanout-rules')).data?.items.map((item) => item.id)).toEqual([rule.data!.id]);
+    expect((await operator.DELETE('/v1/fanout-rules/{id}', { params: { path: { id: rule.data!.id } } })).response.status).toBe(204);
+    expect((await operator.DELETE('/v1/fanout-rules/{id}', { params: { path: { id: rule.data!.id } } })).response.status).toBe(404);
+
+    const saga = await operator.PUT('/v1/sagas/{name}', { params: { path: { name: 'payment' } }, body: { tenant: 'tenant-a', events: 'payment.requested', steps: [{ name: 'charge', target: 'charge', compensation: 'refund' }] } });
+    expect(saga.data).toMatchObject({ name: 'payment', steps: [{ name: 'charge', target: 'charge', compensation: 'refund' }] });
+    const unknownTarget = await operator.PUT('/v1/sagas/{name}', { params: { path: { name: 'bad' } }, body: { events: 'x.y', steps: [{ name: 'ship', target: 'no-such-subscription' }] } });
+    expect(unknownTarget.error?.errors?.[0]?.field).toBe('body.steps.0.target');
+    expect((await operator.GET('/v1/sagas')).data?.items.map((item) => item.name)).toEqual(['payment']);
+    expect((await as('a').GET('/v1/sagas')).response.status).toBe(403);
+    expect((await as('a').PUT('/v1/fanout-rules', { body: { events: 'a.*', strategy: 'all' } })).response.status).toBe(403);
+    expect((await operator.DELETE('/v1/sagas/{name}', { params: { path: { name: 'payment' } } })).response.status).toBe(204);
+  });
+
   it('has had every documented route called through the generated client', () => {
     const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.filter((route) => !seen.has(route))).toEqual([]);

@@ -22,6 +22,7 @@ import { authenticateRequest } from './authenticate-request.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { replayRoutes } from './routes/replay-routes.js';
+import { routingRoutes } from './routes/routing-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tenantLimitRoutes } from './routes/tenant-limit-routes.js';
@@ -89,6 +90,7 @@ export function managementApi(options: ManagementApiOptions) {
       deadLetterRoutes(options)(api);
       replayRoutes(options)(api);
       tenantLimitRoutes(options)(api);
+      routingRoutes(options)(api);
       statusRoutes(options)(api);
     });
   };

@@ -21,7 +21,11 @@ export function responseChecker(document: Document) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         const content = response.content ?? {};
         const schema = content['application/json']?.schema ?? content['application/problem+json']?.schema;
-        if (!schema) continue;
+        if (!schema) {
+          // A documented answer without content (204): its body must be empty.
+          compiled.set(`${method.toUpperCase()} ${path} ${status}`, Object.assign((body: unknown) => body === undefined, { errors: null }) as unknown as ValidateFunction);
+          continue;
+        }
         const rewritten = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as object;
         compiled.set(`${method.toUpperCase()} ${path} ${status}`, ajv.compile(rewritten));
       }
