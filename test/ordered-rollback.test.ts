@@ -68,7 +68,7 @@ describe('ordered lanes after a relay batch that never commits', () => {
       // The relay's mark waits on the table, and the started workflow's routing waits on the row.
       await waitFor(async () => (await waitingOnLocks()).length >= 2, {
         what: 'the relay to block before its COMMIT and the workflow to wait for it',
-        describe: async () => JSON.stringify(await waitingOnLocks()),
+        describe: async () => `waiting on locks: ${JSON.stringify(await waitingOnLocks())}; relay output: ${output.slice(-1_500)}`,
       });
       doomed.kill('SIGKILL');
       await waitFor(() => doomed.exitCode !== null || doomed.signalCode !== null, { what: 'the relay to die' });
