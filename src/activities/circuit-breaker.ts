@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { emitOperationalEvent, OPERATIONAL_EVENT } from './operational-events.js';
 
 /** Breaker settings, from OUTBOX_BREAKER_* and OUTBOX_ENDPOINT_DISABLE_AFTER. */
 export interface BreakerSettings {
@@ -76,9 +78,20 @@ export class CircuitBreakers {
   }
 
   /** The endpoint answered: close the breaker (written only if it had failures). */
-  async recordSuccess(endpoint: string, admission: Admission): Promise<void> {
+  async recordSuccess(endpoint: string, admission: Admission, about?: { tenant: string; eventType: string; subscription: string; endpoint: string }): Promise<void> {
     if (admission.verdict !== 'send' || !admission.hadFailures) return;
-    await this.db
+    await this.db.transaction().execute(async (trx) => {
+      // Only the caller that closes an open breaker tells the tenant (outbox.endpoint.recovered).
+      const before = await trx.selectFrom('outbox.circuit_breakers').select(['state', sql<string | null>`(extract(epoch FROM opened_at) * 1000)::bigint::text`.as('opened')]).where('endpoint', '=', endpoint).forUpdate().executeTakeFirst();
+      await this.close(trx, endpoint);
+      if (about && before && before.state !== 'closed') {
+        await emitOperationalEvent(trx, about, OPERATIONAL_EVENT.endpointRecovered, `${createHash('sha256').update(endpoint).digest('hex').slice(0, 24)}:${before.opened ?? 'unknown'}`, { subscription: about.subscription, endpoint: about.endpoint });
+      }
+    });
+  }
+
+  private async close(db: Kysely<Database>, endpoint: string): Promise<void> {
+    await db
       .updateTable('outbox.circuit_breakers')
       .set({
         state: 'closed',

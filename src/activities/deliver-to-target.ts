@@ -137,6 +137,8 @@ export async function attemptDelivery(
   const started = performance.now();
   const timeoutMs = kind.timeoutMs(config);
   const breakerKey = `${kind.kind}: ${endpoint}`;
+  // Whose operational events (disabled, recovered) this attempt may cause.
+  const about = { tenant: event.tenant_id, eventType: event.event_type };
   const admission: Admission =
     input.operatorPass && attempt === 1 ? { verdict: 'send', probe: true, hadFailures: true } : await deps.breakers.admit(breakerKey, timeoutMs + 10_000);
   let statusCode: number | null = null;
@@ -177,17 +179,17 @@ export async function attemptDelivery(
     }
     if (failure?.statusCode === 410) {
       // Gone: the endpoint says it will never take deliveries again; stop sending at once.
-      failure = await disableSubscription(deps.db, subscription, `endpoint ${endpoint} answered 410 Gone`, failure);
+      failure = await disableSubscription(deps.db, subscription, `endpoint ${endpoint} answered 410 Gone`, failure, about);
     } else if (failure && countsAgainstEndpoint(failure)) {
       const streak = await deps.breakers.recordFailure(breakerKey, failure.message, admission.probe);
       const limit = deps.breakers.settings.disableAfterMs;
       if (limit > 0 && streak.failingForMs >= limit) {
         const reason = `endpoint ${endpoint} failing for ${formatDuration(streak.failingForMs)} (${streak.failures} consecutive failures; last: ${failure.message})`;
-        failure = await disableSubscription(deps.db, subscription, reason, failure);
+        failure = await disableSubscription(deps.db, subscription, reason, failure, about);
       }
     } else if (!failure || (failure.statusCode !== undefined && failure.statusCode !== 429)) {
       // It answered (2xx, or a refusal): the endpoint is reachable.
-      await deps.breakers.recordSuccess(breakerKey, admission);
+      await deps.breakers.recordSuccess(breakerKey, admission, { ...about, subscription: subscription.name, endpoint });
     }
   }
   // Every retry waits by the pass's schedule with jitter, unless the target said when (Retry-After).

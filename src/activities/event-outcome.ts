@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { emitOperationalEvent, OPERATIONAL_EVENT } from './operational-events.js';
 import type { Database, EventStatus } from '../db/database.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 
@@ -75,9 +76,9 @@ export async function recordDeadLetter(deps: OutcomeDependencies, original: Dead
       .set({ status: 'dead_lettered', finished_at: null })
       .where('id', '=', input.eventId)
       .where('status', '<>', 'dead_lettered')
-      .returning('event_type')
+      .returning(['event_type', 'idempotency_key'])
       .executeTakeFirst();
-    const event = changed ?? (await trx.selectFrom('outbox.events').select('event_type').where('id', '=', input.eventId).executeTakeFirst());
+    const event = changed ?? (await trx.selectFrom('outbox.events').select(['event_type', 'idempotency_key']).where('id', '=', input.eventId).executeTakeFirst());
     const row = await trx
       .insertInto('outbox.dead_letters')
       .values({
@@ -93,6 +94,19 @@ export async function recordDeadLetter(deps: OutcomeDependencies, original: Dead
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (event) {
+      await emitOperationalEvent(trx, { tenant: input.tenant, eventType: event.event_type }, OPERATIONAL_EVENT.deliveryDeadLettered, row.id, {
+        deadLetterId: row.id,
+        eventId: input.eventId,
+        eventType: event.event_type,
+        idempotencyKey: event.idempotency_key,
+        subscription: input.subscriptionName,
+        attempts: input.attempts,
+        lastStatusCode: input.lastStatusCode,
+        lastError: input.lastError.slice(0, 500),
+        ...(input.sagaStep && { sagaStep: input.sagaStep }),
+      });
+    }
     return { recorded: { id: row.id, ...recorded }, eventType: event?.event_type ?? 'unknown', statusChanged: changed !== undefined };
   });
   if (outcome.eventType !== undefined) {
