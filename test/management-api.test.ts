@@ -245,6 +245,14 @@ describe('management API', () => {
     expect((await a.GET('/v1/dead-letters', { params: { query: {} } })).data?.items).toEqual([]);
     expect((await a.POST('/v1/dead-letters/{id}/discard', { params: { path: { id: route.openDeadLetterId! } }, body: { reason: 'again' } })).response.status).toBe(404);
 
+    // A test send goes the real way and answers with its attempt.
+    const tested = await a.POST('/v1/subscriptions/{id}/test', { params: { path: { id: 'a-orders' } }, body: { payload: { hello: 'world' } } });
+    expect(tested.response.status).toBe(200);
+    expect(tested.data && 'attempt' in tested.data && tested.data.attempt).toMatchObject({ outcome: 'delivered', statusCode: 200 });
+    expect(JSON.parse(sink.requests.at(-1)!.body)).toMatchObject({ type: 'outbox.test', data: { hello: 'world' } });
+    expect((await b.POST('/v1/subscriptions/{id}/test', { params: { path: { id: 'a-orders' } }, body: {} })).response.status).toBe(404);
+    expect((await as('operator').POST('/v1/subscriptions/{id}/test', { params: { path: { id: 'ops-1' } }, body: {} })).error?.errors?.[0]?.field).toBe('body.tenant');
+
     // Replay by filter: a dry run counts, then the delivered event goes again with the same webhook-id.
     const since = new Date(Date.now() - 10 * 60_000).toISOString();
     expect((await a.POST('/v1/replay', { body: { events: 'shop.order.*', since, correlationId: 'checkout-1', dryRun: true } })).data).toEqual({ matched: 1, replayed: 0, failed: [], dryRun: true });
@@ -284,6 +292,20 @@ describe('management API', () => {
     expect((await as('a').GET('/v1/sagas')).response.status).toBe(403);
     expect((await as('a').PUT('/v1/fanout-rules', { body: { events: 'a.*', strategy: 'all' } })).response.status).toBe(403);
     expect((await operator.DELETE('/v1/sagas/{name}', { params: { path: { name: 'payment' } } })).response.status).toBe(204);
+  });
+
+  it('serves the event-type catalog to every key; only operators register and remove versions', async () => {
+    const operator = as('operator');
+    const schema = { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } };
+    const saved = await operator.PUT('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } }, body: { schema, description: 'An order was placed' } });
+    expect(saved.data).toMatchObject({ type: 'order.created', version: 1, schema, deprecated: false });
+    expect((await operator.PUT('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 2 } }, body: { schema: { type: 'no-such-type' } } })).error?.errors?.[0]?.field).toBe('body.schema');
+    expect((await as('a').PUT('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 2 } }, body: { schema } })).response.status).toBe(403);
+    expect((await as('b').GET('/v1/event-types')).data?.items.map((item) => `${item.type}@${item.version}`)).toEqual(['order.created@1']);
+    expect((await as('a').GET('/v1/event-types/{type}', { params: { path: { type: 'order.created' } } })).data?.items[0]?.description).toBe('An order was placed');
+    expect((await as('a').GET('/v1/event-types/{type}', { params: { path: { type: 'no.such' } } })).response.status).toBe(404);
+    expect((await as('a').DELETE('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } } })).response.status).toBe(403);
+    expect((await operator.DELETE('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } } })).response.status).toBe(204);
   });
 
   it('has had every documented route called through the generated client', () => {

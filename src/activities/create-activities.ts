@@ -10,6 +10,7 @@ import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInp
 import { resolveRoutes, routeFor } from './resolve-routes.js';
 import { firstPass } from './first-pass.js';
 import { EndpointPace } from './endpoint-pace.js';
+import { EventTypeCatalog } from '../catalog/event-type-catalog.js';
 import { parkUntilSlot, reserveSlot } from './flow-control.js';
 import { finishTurn, takeTurn } from './ordered-lanes.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
@@ -45,7 +46,8 @@ export function createActivities(deps: ActivityDependencies) {
   const metrics = deps.metrics ?? new EngineMetrics();
   const outcomes = { db: deps.db, metrics, logger: deps.logger };
   const pace = deps.pace ?? new EndpointPace();
-  const delivery = { ...deps, breakers, pace, metrics, env: deps.env ?? process.env };
+  const catalog = new EventTypeCatalog(deps.db, deps.logger);
+  const delivery = { ...deps, breakers, pace, catalog, metrics, env: deps.env ?? process.env };
   return {
     /**
      * The happy path in one step: routes the event and, when every route is plain, makes each

@@ -13,6 +13,7 @@ import type { Admission, CircuitBreakers } from './circuit-breaker.js';
 import { classifyTransportError, countsAgainstEndpoint, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
 import type { TargetConnections } from './target-connections.js';
 import type { EndpointPace } from './endpoint-pace.js';
+import type { EventTypeCatalog } from '../catalog/event-type-catalog.js';
 import type { TargetKind } from './target-kind.js';
 import { targetKindNamed } from './target-kinds.js';
 import { admitToEndpoint, type FlowControl } from './flow-control.js';
@@ -60,6 +61,8 @@ export interface DeliveryDependencies {
   breakers: CircuitBreakers;
   /** This worker's view of how fast each endpoint answers (for the first pass). */
   pace?: EndpointPace;
+  /** Checks payloads against the event-type catalog; unchecked without it. */
+  catalog?: EventTypeCatalog;
   metrics: EngineMetrics;
   logger: Logger;
   env: NodeJS.ProcessEnv;
@@ -120,6 +123,11 @@ export async function attemptDelivery(
       `subscription ${subscription.name} has target kind "${subscription.target_kind}", which this engine version cannot deliver to; upgrade the workers`,
       DeliveryFailureType.misconfigured,
     );
+  }
+  // A payload that breaks its type's schema (the catalog) never reaches a target.
+  const violation = await deps.catalog?.violation(event.event_type, event.event_version, event.payload);
+  if (violation) {
+    throw ApplicationFailure.nonRetryable(`payload of ${event.event_type} v${event.event_version} violates its schema ${violation}; fix the producer, then replay the event`, DeliveryFailureType.schemaViolation);
   }
   const config = parseConfig(kind, subscription.name, subscription.target_config);
   const endpoint = kind.endpoint(config);

@@ -28,6 +28,8 @@ export const DeliveryFailureType = {
   privateAddress: 'PrivateAddressRefused',
   /** The endpoint's rate limit or in-flight cap kept the attempt waiting too long; not sent. */
   throttled: 'Throttled',
+  /** The payload breaks its event type's schema in the catalog: never sent. */
+  schemaViolation: 'SchemaViolation',
 } as const;
 
 /** Upper bound on a target's Retry-After, so one header cannot park a delivery for days. */

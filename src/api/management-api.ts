@@ -21,11 +21,13 @@ import { HttpProblem } from '../engine/http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { eventTypeRoutes } from './routes/event-type-routes.js';
 import { replayRoutes } from './routes/replay-routes.js';
 import { routingRoutes } from './routes/routing-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tenantLimitRoutes } from './routes/tenant-limit-routes.js';
+import { testSendRoutes } from './routes/test-send-routes.js';
 
 export interface ManagementApiOptions {
   db: Kysely<Database>;
@@ -86,11 +88,13 @@ export function managementApi(options: ManagementApiOptions) {
       api.get('/v1/openapi.json', { schema: { hide: true } }, () => api.swagger());
       api.addHook('onRequest', authenticateRequest(options.db));
       subscriptionRoutes(options)(api);
+      testSendRoutes(options)(api);
       eventRoutes(options)(api);
       deadLetterRoutes(options)(api);
       replayRoutes(options)(api);
       tenantLimitRoutes(options)(api);
       routingRoutes(options)(api);
+      eventTypeRoutes(options)(api);
       statusRoutes(options)(api);
     });
   };

@@ -6,6 +6,7 @@ import { describeError } from './describe-error.js';
 import { registerInstallationCommands } from './installation-commands.js';
 import { registerSubscriptionCommands } from './subscription-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerEventTypeCommands } from './event-type-commands.js';
 import { collect, duration, isoDate, pointInTime, positiveInteger } from './option-parsers.js';
 import { exitWith } from './exit-with.js';
 
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
 
   registerSubscriptionCommands(program);
   registerApiKeyCommands(program);
+  registerEventTypeCommands(program);
   registerInstallationCommands(program);
 
   const fanout = program.command('fanout').description('which of an event\'s deliveries must succeed (all, any, primary)');
