@@ -11,7 +11,8 @@ import addFormats from 'ajv-formats';
  * validate({}) === false; // validate.errors names /total
  */
 export function compilePayloadSchema(schema: Record<string, unknown>): ValidateFunction {
-  const { $schema: _ignored, ...rest } = schema;
+  const rest = { ...schema };
+  delete rest.$schema;
   return ajv.compile(rest);
 }
 
