@@ -13,6 +13,7 @@ import type { Admission, CircuitBreakers } from './circuit-breaker.js';
 import { classifyTransportError, countsAgainstEndpoint, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
 import type { TargetConnections } from './target-connections.js';
 import type { EndpointPace } from './endpoint-pace.js';
+import { contentVerdict, recordSkipped } from './content-checks.js';
 import type { EventTypeCatalog } from '../catalog/event-type-catalog.js';
 import type { TargetKind } from './target-kind.js';
 import { targetKindNamed } from './target-kinds.js';
@@ -46,11 +47,13 @@ export interface DeliverInput {
 }
 
 /** What an attempt needs of the subscription row. */
-export type DeliverableSubscription = Pick<SubscriptionRow, 'id' | 'name' | 'target_kind' | 'target_config' | 'flow_control'>;
+export type DeliverableSubscription = Pick<SubscriptionRow, 'id' | 'name' | 'target_kind' | 'target_config' | 'flow_control' | 'filter'>;
 
 export interface DeliverResult {
   statusCode: number | null;
   attempt: number;
+  /** Not sent: the subscription's content filter leaves the event out (logged as skipped). */
+  skipped?: true;
 }
 
 export interface DeliveryDependencies {
@@ -61,8 +64,7 @@ export interface DeliveryDependencies {
   breakers: CircuitBreakers;
   /** This worker's view of how fast each endpoint answers (for the first pass). */
   pace?: EndpointPace;
-  /** Checks payloads against the event-type catalog; unchecked without it. */
-  catalog?: EventTypeCatalog;
+  catalog?: EventTypeCatalog; // payload schemas (unchecked without it)
   metrics: EngineMetrics;
   logger: Logger;
   env: NodeJS.ProcessEnv;
@@ -124,13 +126,12 @@ export async function attemptDelivery(
       DeliveryFailureType.misconfigured,
     );
   }
-  // A payload that breaks its type's schema (the catalog) never reaches a target.
-  const violation = await deps.catalog?.violation(event.event_type, event.event_version, event.payload);
-  if (violation) {
-    throw ApplicationFailure.nonRetryable(`payload of ${event.event_type} v${event.event_version} violates its schema ${violation}; fix the producer, then replay the event`, DeliveryFailureType.schemaViolation);
-  }
   const config = parseConfig(kind, subscription.name, subscription.target_config);
   const endpoint = kind.endpoint(config);
+  // The catalog's schema and the subscription's content filter decide before anything is sent.
+  if ((await contentVerdict(deps, event, subscription)) === 'skip') {
+    return recordSkipped(deps, kind, event, subscription, { workflowId: input.workflowId, attempt, endpoint, finishEvent: options.finishEventIfDelivered === true });
+  }
   // The activity's span when tracing is on (OpenTelemetry interceptor); a no-op otherwise.
   trace.getActiveSpan()?.setAttributes({
     'outbox.event_id': event.id,

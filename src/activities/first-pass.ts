@@ -78,7 +78,7 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
         refuseUndeliverable(subscription);
         const deliverInput = { eventId: routing.event.id, subscriptionId: route.subscriptionId, workflowId: input.workflowId, backoff: retryTimingOf(route.retryPolicy) };
         const result = await attemptDelivery(deps, deliverInput, routing.event, subscription, { attempt: 1, finishEventIfDelivered: routes.length === 1 });
-        attempts[route.subscriptionName] = { delivered: { statusCode: result.statusCode, attempt: result.attempt } };
+        attempts[route.subscriptionName] = { delivered: { statusCode: result.statusCode, attempt: result.attempt, ...(result.skipped && { skipped: true }) } };
         if (result.eventFinished) eventDelivered = true;
       } catch (error) {
         if (!(error instanceof ApplicationFailure)) throw error;

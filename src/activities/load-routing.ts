@@ -3,7 +3,7 @@ import type { Database, EventRow, FanoutStrategy, SubscriptionRow } from '../db/
 import type { FanoutRule } from './resolve-routes.js';
 
 /** A subscription as the first pass needs it: what delivering needs, and whether it is ordered. */
-export type RoutedSubscription = Pick<SubscriptionRow, 'id' | 'name' | 'target_kind' | 'target_config' | 'retry_policy' | 'flow_control' | 'enabled' | 'disabled_reason' | 'ordered'> & {
+export type RoutedSubscription = Pick<SubscriptionRow, 'id' | 'name' | 'target_kind' | 'target_config' | 'retry_policy' | 'flow_control' | 'enabled' | 'disabled_reason' | 'ordered' | 'filter'> & {
   timeout_ms: number | null;
 };
 
@@ -54,7 +54,7 @@ export async function loadRouting(db: Kysely<Database>, eventId: string): Promis
            coalesce((SELECT jsonb_agg(jsonb_build_object(
                               'id', s.id::text, 'name', s.name, 'target_kind', s.target_kind, 'target_config', s.target_config,
                               'retry_policy', s.retry_policy, 'flow_control', s.flow_control, 'enabled', s.enabled,
-                              'disabled_reason', s.disabled_reason, 'ordered', s.ordered,
+                              'disabled_reason', s.disabled_reason, 'ordered', s.ordered, 'filter', s.filter,
                               'timeout_ms', (s.target_config ->> 'timeoutMs')::integer) ORDER BY s.id)
                        FROM outbox.subscriptions s
                       WHERE (s.tenant_id = '*' OR s.tenant_id = e.tenant_id)

@@ -1,7 +1,19 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { AddSubscriptionFlags } from './commands/subscriptions-command.js';
 import { coefficient, collect, duration, durationList, fraction, positiveInteger, positiveNumber } from './option-parsers.js';
 import { exitWith } from './exit-with.js';
+
+/** `--filter '{…}'`: a JSON object (its conditions are checked when the subscription is saved). */
+function jsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`Expected a JSON object such as '{"data.total": {"$gte": 100}}': ${(error as Error).message}.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('Expected a JSON object such as \'{"data.total": {"$gte": 100}}\'.');
+  return parsed as Record<string, unknown>;
+}
 
 const subscriptionCommands = () => import('./commands/subscriptions-command.js');
 
@@ -63,6 +75,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .addOption(new Option('--burst <n>', 'with --rate: deliveries that may go at once after a quiet spell (default 1)').argParser(positiveInteger))
     .addOption(new Option('--max-in-flight <n>', 'at most n deliveries to this endpoint at the same time, across all workers').argParser(positiveInteger))
     .option('--ordered', "deliver each tenant + aggregate's events one at a time, in commit order (a dead letter holds its successors)")
+    .addOption(new Option('--filter <json>', 'deliver only events matching this content filter, e.g. \'{"data.total": {"$gte": 100}}\'').argParser(jsonObject))
     .option('--disabled', 'add it disabled')
     .option('--json', 'print the result as JSON')
     .action(async (flags: AddSubscriptionFlags) => (await subscriptionCommands()).addSubscriptionCommand(flags));

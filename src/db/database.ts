@@ -130,6 +130,8 @@ export interface SubscriptionsTable {
   target_kind: string;
   target_config: ColumnType<unknown, string, string>;
   retry_policy: ColumnType<unknown, string | undefined, string>;
+  /** Content filter (migration 0027): only matching events are delivered; null: every event. */
+  filter: ColumnType<unknown, string | null | undefined, string | null>;
   enabled: Generated<boolean>;
   /** Deliveries of one tenant + aggregate go one at a time, in commit order (ordered_deliveries). */
   ordered: Generated<boolean>;
@@ -163,7 +165,7 @@ export interface DeliveriesTable {
   target_kind: string;
   target: string;
   attempt: number;
-  outcome: 'delivered' | 'retryable_failure' | 'permanent_failure';
+  outcome: 'delivered' | 'retryable_failure' | 'permanent_failure' | 'skipped';
   status_code: number | null;
   duration_ms: number;
   error: string | null;

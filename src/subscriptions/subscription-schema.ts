@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationMs } from '../config/duration.js';
 import { TARGET_KIND_NAMES, TARGET_KINDS, type TargetKindName } from '../activities/target-kinds.js';
 import { eventPatternSchema, tenantIdSchema } from '../outbox/event-formats.js';
+import { contentFilterSchema } from './content-filter.js';
 
 /** Defaults for a subscription's Temporal retry policy (documented in the README). */
 export const DEFAULT_RETRY_POLICY = {
@@ -132,6 +133,8 @@ export const newSubscriptionSchema = z.object({
   /** Deliver each tenant + aggregate's events one at a time, in commit order. */
   ordered: z.boolean({ error: 'must be true or false' }).default(false),
   enabled: z.boolean().default(true),
+  /** Only events matching this content filter are delivered (see content-filter.ts). */
+  filter: contentFilterSchema.optional(),
 });
 
 export type NewSubscription = z.input<typeof newSubscriptionSchema>;

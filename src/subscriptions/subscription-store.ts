@@ -27,6 +27,8 @@ export interface SubscriptionSummary {
   flowControl: FlowControlSettings;
   /** Events of one tenant + aggregate are delivered one at a time, in commit order. */
   ordered: boolean;
+  /** Only events matching it are delivered; null: every event. */
+  filter: Record<string, unknown> | null;
   enabled: boolean;
   /** Why it is disabled (by an operator, or by the engine after its endpoint failed for days). */
   disabledReason: string | null;
@@ -68,6 +70,7 @@ function summarise(row: SubscriptionRow): SubscriptionSummary {
     retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
     flowControl: flowControlSchema.catch({}).parse(row.flow_control ?? {}),
     ordered: row.ordered,
+    filter: (row.filter as Record<string, unknown> | null) ?? null,
     enabled: row.enabled,
     disabledReason: row.enabled ? null : row.disabled_reason,
     createdAt: row.created_at,
@@ -118,6 +121,7 @@ export async function addSubscription(
         flow_control: JSON.stringify(subscription.flowControl),
         ordered: subscription.ordered,
         enabled: subscription.enabled,
+        filter: subscription.filter === undefined ? null : JSON.stringify(subscription.filter),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

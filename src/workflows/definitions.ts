@@ -151,6 +151,8 @@ export interface RouteStatus {
   passes: number;
   lastError?: string;
   lastStatusCode?: number | null;
+  /** Done without sending: the subscription's content filter leaves the event out. */
+  skipped?: true;
   /** An ordered route waiting for its turn: the earlier event (id) of its aggregate it waits for. */
   waitingForEvent?: string;
   /** The open (or last) outbox.dead_letters row of this route. */

@@ -34,7 +34,8 @@ export function takeFirstAttempts(runs: Map<string, RouteRun>, attempts: Record<
   for (const [name, attempt] of Object.entries(attempts ?? {})) {
     const run = runs.get(name);
     if (!run) continue;
-    if ('delivered' in attempt) Object.assign(run.status, { state: 'delivered', passes: 1, attempts: attempt.delivered.attempt, lastStatusCode: attempt.delivered.statusCode });
-    else run.firstAttempt = attempt;
+    if ('delivered' in attempt) {
+      Object.assign(run.status, { state: 'delivered', passes: 1, attempts: attempt.delivered.attempt, lastStatusCode: attempt.delivered.statusCode, ...(attempt.delivered.skipped && { skipped: true }) });
+    } else run.firstAttempt = attempt;
   }
 }

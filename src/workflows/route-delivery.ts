@@ -89,7 +89,7 @@ async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | 
     const firstAttempt = run.firstAttempt;
     run.firstAttempt = undefined;
     const result = await deliverOnce(context.input, run.route, context.workflowId, status.passes > 1, undefined, firstAttempt);
-    Object.assign(status, { state: 'delivered', attempts: result.attempt, lastStatusCode: result.statusCode });
+    Object.assign(status, { state: 'delivered', attempts: result.attempt, lastStatusCode: result.statusCode, ...(result.skipped && { skipped: true }) });
     delete status.lastError;
     return undefined;
   } catch (error) {

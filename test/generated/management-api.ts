@@ -3252,6 +3252,9 @@ export interface components {
                 maxInFlight?: number;
             };
             ordered: boolean;
+            filter: {
+                [key: string]: unknown;
+            } | null;
             enabled: boolean;
             disabledReason: string | null;
             createdAt: string;
@@ -3278,6 +3281,10 @@ export interface components {
             };
             ordered?: boolean;
             enabled?: boolean;
+            /** @description deliver only matching events, e.g. {"data.total": {"$gte": 100}, "data.country": {"$in": ["DE", "FR"]}} */
+            filter?: {
+                [key: string]: unknown;
+            };
         };
         AuditEntryInput: {
             id: string;
@@ -3314,6 +3321,9 @@ export interface components {
                 maxInFlight?: number;
             };
             ordered: boolean;
+            filter: {
+                [key: string]: unknown;
+            } | null;
             enabled: boolean;
             disabledReason: string | null;
             createdAt: string;
@@ -3541,6 +3551,9 @@ export interface components {
                 maxInFlight?: number;
             };
             ordered: boolean;
+            filter: {
+                [key: string]: unknown;
+            } | null;
             enabled: boolean;
             disabledReason: string | null;
             createdAt: string;
@@ -3567,6 +3580,10 @@ export interface components {
             };
             ordered?: boolean;
             enabled?: boolean;
+            /** @description deliver only matching events, e.g. {"data.total": {"$gte": 100}, "data.country": {"$in": ["DE", "FR"]}} */
+            filter?: {
+                [key: string]: unknown;
+            };
         };
         AuditEntry: {
             id: string;
@@ -3603,6 +3620,9 @@ export interface components {
                 maxInFlight?: number;
             };
             ordered: boolean;
+            filter: {
+                [key: string]: unknown;
+            } | null;
             enabled: boolean;
             disabledReason: string | null;
             createdAt: string;

@@ -32,6 +32,7 @@ const subscriptionSchema = z
     retryPolicy: z.record(z.string(), z.unknown()),
     flowControl: z.object({ ratePerSecond: z.number().optional(), burst: z.number().optional(), maxInFlight: z.number().optional() }),
     ordered: z.boolean(),
+    filter: z.record(z.string(), z.unknown()).nullable(),
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
     createdAt: z.string(),
@@ -49,6 +50,7 @@ const newSubscriptionBody = z
     flowControl: z.record(z.string(), z.unknown()).optional(),
     ordered: z.boolean().optional(),
     enabled: z.boolean().optional(),
+    filter: z.record(z.string(), z.unknown()).optional().describe('deliver only matching events, e.g. {"data.total": {"$gte": 100}, "data.country": {"$in": ["DE", "FR"]}}'),
   })
   .strict()
   .meta({ id: 'NewSubscription' });

@@ -32,6 +32,7 @@ export interface AddSubscriptionFlags extends TargetFlags {
   burst?: number;
   maxInFlight?: number;
   ordered?: boolean;
+  filter?: Record<string, unknown>;
   disabled?: boolean;
   json?: boolean;
 }
@@ -64,6 +65,7 @@ export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promi
       retryPolicy,
       flowControl,
       ordered: flags.ordered === true,
+      ...(flags.filter && { filter: flags.filter }),
       enabled: !flags.disabled,
     }).catch((error: unknown) => {
       throw error instanceof InvalidSubscriptionError && error.issues.length > 0 ? withFlagNames(error, target.kind) : error;
@@ -76,6 +78,7 @@ export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promi
   console.log(`added subscription ${summary.name} (id ${summary.id}): ${summary.events} of tenant ${summary.tenant} → ${summary.target}`);
   console.log(`retry policy: ${describePolicy(summary)}`);
   if (Object.keys(summary.flowControl).length > 0) console.log(`flow control: ${describeLimits(summary)}`);
+  if (summary.filter) console.log(`filter: only events matching ${JSON.stringify(summary.filter)} are delivered; the others are logged as skipped`);
   if (summary.ordered) console.log('ordered: events of one tenant + aggregate are delivered one at a time, in commit order (events without aggregate_id are not ordered)');
   if (target.generatedSecret) {
     // Printed once, here only: it is not shown by `list` and never logged.
