@@ -168,6 +168,14 @@ describe('management API', () => {
     // Another key's same Idempotency-Key is its own.
     expect((await as('b').POST('/v1/subscriptions', { body: { ...body, name: 'b-idem' }, headers })).response.status).toBe(201);
     expect((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions WHERE name = 'a-idem'`.execute(db.db)).rows[0]!.n).toBe('1');
+    // Every POST honours it, actions too: the repeat changes nothing and answers as the first did.
+    const disable = { params: { path: { id: 'a-idem' } }, body: { reason: 'paused' }, headers: { 'idempotency-key': 'pause-a-idem' } };
+    const paused = await a.POST('/v1/subscriptions/{id}/disable', disable);
+    const auditBefore = (await a.GET('/v1/subscriptions/{id}/audit', { params: { path: { id: 'a-idem' }, query: {} } })).data?.items.length;
+    const pausedAgain = await a.POST('/v1/subscriptions/{id}/disable', disable);
+    expect(pausedAgain.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(pausedAgain.data).toEqual(paused.data);
+    expect((await a.GET('/v1/subscriptions/{id}/audit', { params: { path: { id: 'a-idem' }, query: {} } })).data?.items.length).toBe(auditBefore);
   });
 
   it('answers bad input with a 4xx problem naming the field, and writes nothing', async () => {

@@ -19,6 +19,7 @@ import type { Database } from '../db/database.js';
 import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { HttpProblem } from '../engine/http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
+import { honourIdempotencyKeys } from './idempotent-post.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { eventTypeRoutes } from './routes/event-type-routes.js';
@@ -87,6 +88,7 @@ export function managementApi(options: ManagementApiOptions) {
       await api.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
       api.get('/v1/openapi.json', { schema: { hide: true } }, () => api.swagger());
       api.addHook('onRequest', authenticateRequest(options.db));
+      honourIdempotencyKeys(api, options.db);
       subscriptionRoutes(options)(api);
       testSendRoutes(options)(api);
       eventRoutes(options)(api);

@@ -17,7 +17,6 @@ import {
 } from '../../subscriptions/subscription-store.js';
 import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
-import { idempotent } from '../idempotent-post.js';
 import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';
 import { inScope } from '../scoped-transaction.js';
 
@@ -96,8 +95,8 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
       if (principal.scope === 'tenant' && tenant !== principal.tenant) {
         throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out or send "${principal.tenant}".`, [{ field: 'body.tenant', message: 'is another tenant' }]);
       }
-      return idempotent(deps.db, request, reply, 201, () =>
-        inScope(deps.db, principal, async (trx) => {
+      reply.code(201);
+      return inScope(deps.db, principal, async (trx) => {
           if (principal.scope === 'tenant') await refuseOperatorOnly(trx, body.target.config);
           // As the CLI does: a webhook without a secret gets one, shown in this answer only.
           const secret = body.target.kind === 'webhook' && body.target.config.secret === undefined ? generateWebhookSecret() : undefined;
@@ -110,8 +109,7 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
             const conflict = error.issues.length === 0 && /already exists/.test(error.message);
             throw new HttpProblem(conflict ? 409 : 400, conflict ? 'Name taken' : 'Invalid subscription', error.message, error.issues.map((issue) => ({ field: `body.${issue.field}`, message: issue.message })));
           }
-        }),
-      );
+      });
     });
 
     api.get('/v1/subscriptions/:id', {
