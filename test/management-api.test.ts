@@ -112,6 +112,11 @@ describe('management API', () => {
       ['updated', 'disabled_at,disabled_reason,enabled', `api-key:${operatorKeyId}`],
       ['updated', 'disabled_at,disabled_reason,enabled', `api-key:${operatorKeyId}`],
     ]);
+    const patched = await operator.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'ops-1' } }, body: { events: 'order.paid', flowControl: { ratePerSecond: 5 }, filter: { 'data.total': { $gte: 10 } } } });
+    expect(patched.data).toMatchObject({ events: 'order.paid', flowControl: { ratePerSecond: 5 }, filter: { 'data.total': { $gte: 10 } } });
+    const badPatch = await operator.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'ops-1' } }, body: { filter: { 'data.total': { $near: 1 } } } });
+    expect(badPatch.error?.errors?.[0]?.field).toBe('body.filter.data.total.$near');
+    expect((await operator.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'ops-1' } }, body: { filter: null } })).data?.filter).toBeNull();
     const rotated = await operator.POST('/v1/subscriptions/{id}/rotate-secret', { params: { path: { id: 'ops-1' } }, body: { graceSeconds: 3600 } });
     expect(rotated.data?.secret).toMatch(/^whsec_/);
     expect(rotated.data?.secret).not.toBe(created.data?.secret);
@@ -131,6 +136,9 @@ describe('management API', () => {
     expect((await b.DELETE('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } } })).response.status).toBe(404);
     expect((await b.POST('/v1/subscriptions/{id}/disable', { params: { path: { id: 'a-hooks' } }, body: {} })).response.status).toBe(404);
     expect((await b.POST('/v1/subscriptions/{id}/rotate-secret', { params: { path: { id: 'a-hooks' } }, body: {} })).response.status).toBe(404);
+    expect((await b.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } }, body: { events: 'b.*' } })).response.status).toBe(404);
+    const ownPatch = await a.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } }, body: { target: { kind: 'webhook', config: { url: 'http://127.0.0.1:9/a', secret: 'env:OUTBOX_SECRET_X' } } } });
+    expect(ownPatch.response.status).toBe(403);
     const listed = await b.GET('/v1/subscriptions', { params: { query: {} } });
     expect(listed.data?.items.every((item) => item.tenant === 'tenant-b')).toBe(true);
     expect(listed.data?.items.map((item) => item.name)).toContain('ops-2');

@@ -2,6 +2,7 @@
 // Workflow code imports this file too, so it must stay free of Node built-ins.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { EventDeliveryStatus, RouteStatus } from './delivery-status.js';
 import type { EventStatus } from '../db/database.js';
 
 /** Workflow type name of the per-event delivery workflow. */
@@ -135,31 +136,6 @@ export interface DeliveryRoute {
   flowControl?: { ratePerSecond?: number; burst?: number; maxInFlight?: number };
 }
 
-/**
- * Where one subscription's delivery of this event stands. `failed`: a delivery that was not
- * required (best effort, or another `any` route succeeded) gave up; never dead-lettered.
- */
-export type RouteState = 'delivering' | 'delivered' | 'dead_lettered' | 'discarded' | 'expired' | 'failed';
-
-export interface RouteStatus {
-  subscriptionName: string;
-  state: RouteState;
-  role: RouteRole;
-  /** Attempts in the latest pass (a retry or replay starts a new pass). */
-  attempts: number;
-  /** Delivery passes so far: 1, plus one per retry or replay. */
-  passes: number;
-  lastError?: string;
-  lastStatusCode?: number | null;
-  /** Done without sending: the subscription's content filter leaves the event out. */
-  skipped?: true;
-  /** An ordered route waiting for its turn: the earlier event (id) of its aggregate it waits for. */
-  waitingForEvent?: string;
-  /** The open (or last) outbox.dead_letters row of this route. */
-  deadLetterId?: string;
-  discardReason?: string;
-}
-
 /** One step of a saga route as resolved for an event: subscriptions by name, with their routes. */
 export interface SagaPlanStep {
   name: string;
@@ -175,60 +151,7 @@ export interface SagaPlan {
   steps: SagaPlanStep[];
 }
 
-/**
- * Where one saga step stands. A step is `completed` when its target accepted it; after a later
- * step `failed`, completed steps with a compensation go `compensating` → `compensated` (or
- * `compensation_dead_lettered`, waiting for an operator → `compensation_discarded`,
- * `compensation_expired`). Steps after the failed one stay `skipped`.
- */
-export type SagaStepState =
-  | 'pending'
-  | 'running'
-  | 'completed'
-  | 'failed'
-  | 'skipped'
-  | 'compensating'
-  | 'compensated'
-  | 'compensation_dead_lettered'
-  | 'compensation_discarded'
-  | 'compensation_expired';
-
-export interface SagaStepStatus {
-  name: string;
-  target: string;
-  compensation?: string;
-  state: SagaStepState;
-  /** Attempts of the step, then (once compensating) of its compensation's latest pass. */
-  attempts: number;
-  lastError?: string;
-  lastStatusCode?: number | null;
-  /** Passes of the compensation: 1, plus one per operator retry. */
-  compensationPasses?: number;
-  deadLetterId?: string;
-  discardReason?: string;
-}
-
-export interface SagaStatus {
-  name: string;
-  /** The step whose failure started the compensations. */
-  failedStep?: string;
-  steps: SagaStepStatus[];
-}
-
-/** The `status` query's answer, and the workflow's result. */
-export interface EventDeliveryStatus {
-  eventId: string;
-  tenant: string;
-  eventType: string;
-  status: OutboxWorkflowStatus;
-  /** Plain subscriptions; empty for a saga route. */
-  routes: RouteStatus[];
-  /** Present when the event is delivered by a saga route. */
-  saga?: SagaStatus;
-}
-
-/** deliverEvent's result (its final status). */
-export type DeliverEventResult = EventDeliveryStatus;
+export type { RouteState, RouteStatus, SagaStepState, SagaStepStatus, SagaStatus, EventDeliveryStatus, DeliverEventResult } from './delivery-status.js';
 
 /** `retry`: deliver dead-lettered routes again with a fresh policy (all, or the named subscriptions). */
 export interface RetrySignalArgs {

@@ -18,6 +18,7 @@ import {
 import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';
+import { updateSubscription, type SubscriptionChanges } from '../../subscriptions/update-subscription.js';
 import { inScope } from '../scoped-transaction.js';
 
 const subscriptionSchema = z
@@ -118,6 +119,30 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
       const found = await inScope(deps.db, principalOf(request), (trx) => getSubscription(trx, request.params.id));
       if (!found) throw notFound(request.params.id);
       return show(found);
+    });
+
+    api.patch('/v1/subscriptions/:id', {
+      schema: {
+        tags,
+        summary: 'Change some settings of a subscription (only those sent)',
+        description: 'A new `target` replaces the old one whole, its secret included. `filter: null` removes the filter.',
+        params: idParamsSchema,
+        body: newSubscriptionBody.pick({ events: true, target: true, retryPolicy: true, flowControl: true, ordered: true }).partial().extend({ filter: z.record(z.string(), z.unknown()).nullable().optional() }).strict(),
+        response: { 200: subscriptionSchema, ...problemResponses },
+      },
+    }, async (request) => {
+      const principal = principalOf(request);
+      const updated = await inScope(deps.db, principal, async (trx) => {
+        if (principal.scope === 'tenant' && request.body.target) await refuseOperatorOnly(trx, request.body.target.config);
+        try {
+          return await updateSubscription(trx, request.params.id, request.body as SubscriptionChanges, deps.urlCheck);
+        } catch (error) {
+          if (!(error instanceof InvalidSubscriptionError)) throw error;
+          throw new HttpProblem(400, 'Invalid changes', error.message, error.issues.map((issue) => ({ field: `body.${issue.field}`, message: issue.message })));
+        }
+      });
+      if (!updated) throw notFound(request.params.id);
+      return show(updated);
     });
 
     api.delete('/v1/subscriptions/:id', {

@@ -1,0 +1,64 @@
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import type { TargetUrlCheck } from '../egress/check-target-url.js';
+import { checkTargetUrl } from '../egress/check-target-url.js';
+import { targetKindNamed } from '../activities/target-kinds.js';
+import { eventPatternSchema } from '../outbox/event-formats.js';
+import { contentFilterSchema } from './content-filter.js';
+import { isEnvReference } from './secret-reference.js';
+import { flowControlSchema, retryPolicySchema, targetSchema } from './subscription-schema.js';
+import { getSubscription, InvalidSubscriptionError, type SubscriptionSummary } from './subscription-store.js';
+
+/** What an update may change; every field is optional, and only those given change. */
+const changesSchema = z
+  .object({
+    events: eventPatternSchema.optional(),
+    target: targetSchema.optional(),
+    retryPolicy: retryPolicySchema.optional(),
+    flowControl: flowControlSchema.optional(),
+    ordered: z.boolean({ error: 'must be true or false' }).optional(),
+    filter: contentFilterSchema.nullable().optional(),
+  })
+  .strict();
+
+export type SubscriptionChanges = z.input<typeof changesSchema>;
+
+/**
+ * Changes some settings of a subscription by id or name, checked as `addSubscription` checks
+ * them (each bad field named, nothing written). A new target replaces the old one whole (its
+ * secret included: send it again, or a new one). Applies to events routed afterwards. Returns
+ * the subscription, or undefined when none matched.
+ *
+ * @example
+ * await updateSubscription(db, 'erp', { events: 'order.*', flowControl: { ratePerSecond: 20 } });
+ */
+export async function updateSubscription(db: Kysely<Database>, idOrName: string, changes: SubscriptionChanges, urlCheck: TargetUrlCheck = {}): Promise<SubscriptionSummary | undefined> {
+  const parsed = changesSchema.safeParse(changes);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join('.').replace(/^target\.config\./, '') || 'value', message: issue.message }));
+    throw new InvalidSubscriptionError(`Invalid changes: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Nothing was saved.`, issues);
+  }
+  const next = parsed.data;
+  const current = await getSubscription(db, idOrName);
+  if (!current) return undefined;
+  if (next.target) {
+    // SSRF protection, as when adding (the worker checks every connection again).
+    const httpTarget = targetKindNamed(next.target.kind)?.httpTarget?.(next.target.config);
+    if (httpTarget && !httpTarget.allowPrivateAddresses && !isEnvReference(httpTarget.url)) {
+      const refusal = await checkTargetUrl(httpTarget.url, urlCheck);
+      if (refusal) throw new InvalidSubscriptionError(`Invalid changes: url: ${refusal.message} Nothing was saved.`, [{ field: 'url', message: refusal.message.replace(/\.$/, '') }]);
+    }
+  }
+  const set = {
+    ...(next.events !== undefined && { event_pattern: next.events }),
+    ...(next.target !== undefined && { target_kind: next.target.kind, target_config: JSON.stringify(next.target.config) }),
+    ...(next.retryPolicy !== undefined && { retry_policy: JSON.stringify(next.retryPolicy) }),
+    ...(next.flowControl !== undefined && { flow_control: JSON.stringify(next.flowControl) }),
+    ...(next.ordered !== undefined && { ordered: next.ordered }),
+    ...(next.filter !== undefined && { filter: next.filter === null ? null : JSON.stringify(next.filter) }),
+  };
+  if (Object.keys(set).length === 0) return current;
+  await db.updateTable('outbox.subscriptions').set({ ...set, updated_at: sql`now()` }).where('id', '=', current.id).execute();
+  return getSubscription(db, current.id);
+}
