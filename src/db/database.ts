@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from 'kysely';
+import type { ApiIdempotencyTable, ApiKeysTable, EventTypesTable, SettingsTable, SubscriptionAuditTable } from './management-tables.js';
 
 /**
  * The outbox schema as Kysely sees it. `bigint` ids are strings: node-postgres returns int8 as
@@ -24,6 +25,11 @@ export interface Database {
   'outbox.ordered_deliveries': OrderedDeliveriesTable;
   'outbox.installation': InstallationTable;
   'outbox.endpoint_reports': EndpointReportsTable;
+  'outbox.api_keys': ApiKeysTable;
+  'outbox.api_idempotency': ApiIdempotencyTable;
+  'outbox.subscription_audit': SubscriptionAuditTable;
+  'outbox.event_types': EventTypesTable;
+  'outbox.settings': SettingsTable;
 }
 
 /** One row per running worker: its endpoint pace snapshot (migration 0024, see EndpointReporter). */
