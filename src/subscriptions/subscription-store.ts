@@ -121,7 +121,8 @@ export async function addSubscription(
         flow_control: JSON.stringify(subscription.flowControl),
         ordered: subscription.ordered,
         enabled: subscription.enabled,
-        filter: subscription.filter === undefined ? null : JSON.stringify(subscription.filter),
+        // Only when given: a schema migrated before 0027 has no such column.
+        ...(subscription.filter !== undefined && { filter: JSON.stringify(subscription.filter) }),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
