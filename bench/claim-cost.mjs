@@ -26,8 +26,11 @@ export async function measureClaimCost(pool, deliveredRows) {
                    SELECT 'claim', 'pending-' || n || '-' || $1, 'claim.event', '{}' FROM generate_series(1, 200) AS n`;
   await pool.query(pending, ['a']);
   const emptyMs = await timeClaim(pool);
-  await pool.query(`INSERT INTO outbox.events (tenant_id, idempotency_key, event_type, payload, status, finished_at)
-                    SELECT 'claim', 'done-' || n, 'claim.event', '{}', 'delivered', now() FROM generate_series(1, $1::int) AS n`, [deliveredRows]);
+  await pool.query(
+    `INSERT INTO outbox.events (tenant_id, idempotency_key, event_type, payload, status, finished_at)
+                    SELECT 'claim', 'done-' || n, 'claim.event', '{}', 'delivered', now() FROM generate_series(1, $1::int) AS n`,
+    [deliveredRows],
+  );
   await pool.query('ANALYZE outbox.events');
   const fullMs = await timeClaim(pool);
   return { emptyMs, fullMs, deliveredRows };

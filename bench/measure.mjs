@@ -29,13 +29,19 @@ export function watchProcesses(pids) {
   const start = Promise.all(pids.map(processUsage));
   const timer = setInterval(async () => {
     const usage = await Promise.all(pids.map(processUsage));
-    peak = Math.max(peak, usage.reduce((sum, item) => sum + item.rss, 0));
+    peak = Math.max(
+      peak,
+      usage.reduce((sum, item) => sum + item.rss, 0),
+    );
   }, 250);
   return {
     async stop() {
       clearInterval(timer);
       const [before, after] = [await start, await Promise.all(pids.map(processUsage))];
-      peak = Math.max(peak, after.reduce((sum, item) => sum + item.rss, 0));
+      peak = Math.max(
+        peak,
+        after.reduce((sum, item) => sum + item.rss, 0),
+      );
       const perProcess = after.map((item, index) => +(item.cpu - before[index].cpu).toFixed(2));
       return { cpuSeconds: perProcess.reduce((sum, cpu) => sum + cpu, 0), perProcessCpuSeconds: perProcess, peakRssBytes: peak };
     },

@@ -47,7 +47,13 @@ async function lagOf(sink, commits, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && ![...commits.keys()].every((key) => sink.firstArrival.has(key))) await sleep(100);
   const lags = [...commits].map(([key, at]) => (sink.firstArrival.get(key) ?? Date.now()) - at);
-  return { p50Ms: percentile(lags, 50), p95Ms: percentile(lags, 95), p99Ms: percentile(lags, 99), maxMs: Math.max(...lags), allDelivered: lags.length === [...commits.keys()].filter((key) => sink.firstArrival.has(key)).length };
+  return {
+    p50Ms: percentile(lags, 50),
+    p95Ms: percentile(lags, 95),
+    p99Ms: percentile(lags, 99),
+    maxMs: Math.max(...lags),
+    allDelivered: lags.length === [...commits.keys()].filter((key) => sink.firstArrival.has(key)).length,
+  };
 }
 
 const [fast, slow, stuck] = await Promise.all([startSink(), startSink({ delayMs: 2_000 }), startSink({ delayMs: 60_000 })]);
@@ -68,7 +74,13 @@ try {
   const webhook = (sink, extra = {}) => ({ kind: 'webhook', config: { url: sink.url, secret, allowPrivateAddresses: true, ...extra } });
   await addSubscription(setup.db, { name: 'fast', tenant: 'b', events: 'b.*', target: webhook(fast) });
   await addSubscription(setup.db, { name: 'slow', tenant: 'a', events: 'a.slow', target: webhook(slow) });
-  await addSubscription(setup.db, { name: 'stuck', tenant: 'a', events: 'a.stuck', target: webhook(stuck), retryPolicy: { maximumAttempts: 3, initialInterval: '1s' } });
+  await addSubscription(setup.db, {
+    name: 'stuck',
+    tenant: 'a',
+    events: 'a.stuck',
+    target: webhook(stuck),
+    retryPolicy: { maximumAttempts: 3, initialInterval: '1s' },
+  });
   await setup.close();
   await system.startConsumers();
   await sleep(3_000);
@@ -81,10 +93,11 @@ try {
   for (const type of ['a.slow', 'a.stuck']) {
     for (let from = 0; from < profile.flood; from += 500) {
       const size = Math.min(500, profile.flood - from);
-      await pool.query(
-        `SELECT outbox.enqueue('a', $1, jsonb_build_object('n', n), $1 || '-' || n) FROM generate_series($2::int, $3::int) AS n`,
-        [type, from, from + size - 1],
-      );
+      await pool.query(`SELECT outbox.enqueue('a', $1, jsonb_build_object('n', n), $1 || '-' || n) FROM generate_series($2::int, $3::int) AS n`, [
+        type,
+        from,
+        from + size - 1,
+      ]);
     }
   }
   const slowBefore = slow.firstArrival.size;
@@ -103,11 +116,14 @@ try {
   await Promise.all([fast.stop(), slow.stop(), stuck.stop()]);
 }
 
-const row = (label, lag) => `${label.padEnd(34)} p50 ${lag.p50Ms} ms, p95 ${lag.p95Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms${lag.allDelivered ? '' : ' (not all delivered)'}`;
+const row = (label, lag) =>
+  `${label.padEnd(34)} p50 ${lag.p50Ms} ms, p95 ${lag.p95Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms${lag.allDelivered ? '' : ' (not all delivered)'}`;
 console.log(row(`B alone (${profile.trickleRate}/s)`, result.bAlone));
 console.log(row('B while A floods', result.bUnderFlood));
 console.log(`B's p99 under the flood / alone: ${result.bP99Ratio}× (target ≤ 2× and ≤ 250 ms)`);
-console.log(`A's slow endpoint (2 s answers): ${result.aSlowDelivered} of ${profile.flood} arrived in the ${result.floodSeconds} s measured (${result.aSlowRatePerSecond}/s); endpoint that times out: ${result.aStuckAttempted} distinct events attempted`);
+console.log(
+  `A's slow endpoint (2 s answers): ${result.aSlowDelivered} of ${profile.flood} arrived in the ${result.floodSeconds} s measured (${result.aSlowRatePerSecond}/s); endpoint that times out: ${result.aStuckAttempted} distinct events attempted`,
+);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/noisy-neighbour-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
 await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);

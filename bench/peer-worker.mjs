@@ -8,7 +8,12 @@ const concurrency = Number(concurrencyText ?? 16);
 const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: concurrency * 2 });
 
 async function post(payload) {
-  const response = await fetch(sinkUrl, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json', 'x-bench-id': payload.id }, body: JSON.stringify(payload) });
+  const response = await fetch(sinkUrl, {
+    method: 'POST',
+    dispatcher,
+    headers: { 'content-type': 'application/json', 'x-bench-id': payload.id },
+    body: JSON.stringify(payload),
+  });
   await response.arrayBuffer();
   if (!response.ok) throw new Error(`sink answered ${response.status}`);
 }
@@ -16,7 +21,15 @@ async function post(payload) {
 let stop;
 if (kind === 'graphile-worker') {
   const { run } = await import('graphile-worker');
-  const runner = await run({ connectionString: databaseUrl, concurrency, maxPoolSize: concurrency + 2, noHandleSignals: true, pollInterval: 1000, logger: undefined, taskList: { deliver: (payload) => post(payload) } });
+  const runner = await run({
+    connectionString: databaseUrl,
+    concurrency,
+    maxPoolSize: concurrency + 2,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    logger: undefined,
+    taskList: { deliver: (payload) => post(payload) },
+  });
   stop = () => runner.stop();
 } else if (kind === 'pg-boss') {
   const { default: PgBoss } = await import('pg-boss');

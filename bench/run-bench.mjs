@@ -66,10 +66,13 @@ if (scenario !== 'standard') throw new Error(`--scenario ${scenario}: want stand
 const quick = args.includes('--quick');
 const temporalKind = flag('temporal', 'dev');
 if (!['dev', 'postgres', 'both'].includes(temporalKind)) throw new Error(`--temporal ${temporalKind}: want dev, postgres or both`);
-const expandOutbox = (name) => (name !== 'outbox' ? [name] : temporalKind === 'both' ? ['outbox', 'outbox-pg'] : temporalKind === 'postgres' ? ['outbox-pg'] : ['outbox']);
+const expandOutbox = (name) =>
+  name !== 'outbox' ? [name] : temporalKind === 'both' ? ['outbox', 'outbox-pg'] : temporalKind === 'postgres' ? ['outbox-pg'] : ['outbox'];
 const profile = {
   backlog: Number(flag('backlog', quick ? 800 : 20_000)),
-  loads: flag('loads', quick ? '25,50,100' : '100,500,1000').split(',').map(Number),
+  loads: flag('loads', quick ? '25,50,100' : '100,500,1000')
+    .split(',')
+    .map(Number),
   durationMs: Number(String(flag('duration', quick ? '6s' : '20s')).replace(/s$/, '')) * 1000,
   writers: 8,
   concurrency: 16,
@@ -137,7 +140,12 @@ async function createSystem(name, options) {
   if (name === 'outbox') return createOutboxSystem(options);
   if (name === 'outbox-pg') {
     const stamp = Date.now().toString(36);
-    return createOutboxSystem({ ...options, temporal: 'postgres', adminUrl: ADMIN_URL, temporalDatabases: [`temporal_bench_${stamp}`, `temporal_bench_${stamp}_visibility`] });
+    return createOutboxSystem({
+      ...options,
+      temporal: 'postgres',
+      adminUrl: ADMIN_URL,
+      temporalDatabases: [`temporal_bench_${stamp}`, `temporal_bench_${stamp}_visibility`],
+    });
   }
   if (name === 'bare-temporal') return createBareTemporalSystem(options);
   if (name === 'graphile-worker') return createGraphileWorkerSystem(options);
@@ -172,7 +180,16 @@ async function watchStatements(sampler, database) {
 function postgresCpuByRole(byDatabase, database, temporalDatabases) {
   const roles = {};
   for (const [name, seconds] of Object.entries(byDatabase)) {
-    const role = name === database ? 'app database' : name === temporalDatabases[0] ? 'Temporal persistence' : name === temporalDatabases[1] ? 'Temporal visibility' : name === '(background)' ? 'background (WAL writer, checkpointer, autovacuum…)' : `other (${name})`;
+    const role =
+      name === database
+        ? 'app database'
+        : name === temporalDatabases[0]
+          ? 'Temporal persistence'
+          : name === temporalDatabases[1]
+            ? 'Temporal visibility'
+            : name === '(background)'
+              ? 'background (WAL writer, checkpointer, autovacuum…)'
+              : `other (${name})`;
     roles[role] = +((roles[role] ?? 0) + seconds).toFixed(2);
   }
   return roles;
@@ -236,7 +253,9 @@ async function benchSystem(name, sink) {
     result.drainProcesses = system.processNames ?? [];
     // PostgreSQL's share: its backends by database (the system's own, Temporal's), and the rest.
     result.drainPostgresCpuSeconds = postgresCpuByRole(dbUsage, database, temporalDatabases);
-    const pgOwn = Object.entries(result.drainPostgresCpuSeconds).filter(([role]) => !role.startsWith('other')).reduce((sum, [, s]) => sum + s, 0);
+    const pgOwn = Object.entries(result.drainPostgresCpuSeconds)
+      .filter(([role]) => !role.startsWith('other'))
+      .reduce((sum, [, s]) => sum + s, 0);
     result.postgresCpuSecondsPer1000 = +((pgOwn / profile.backlog) * 1000).toFixed(2);
     // Cores busy during the drain, and how many of them went to anything but this system and
     // its PostgreSQL share (the bench's own writers and sink, or other load on the machine).
@@ -260,7 +279,9 @@ async function benchSystem(name, sink) {
         break;
       }
     }
-    const sustained = Object.entries(result.lag).filter(([, lag]) => lag.allDelivered && lag.p99Ms < 1000).map(([load]) => Number(load));
+    const sustained = Object.entries(result.lag)
+      .filter(([, lag]) => lag.allDelivered && lag.p99Ms < 1000)
+      .map(([load]) => Number(load));
     result.maxLoadWithP99Under1s = sustained.length ? Math.max(...sustained) : null;
 
     await system.stopConsumers();
@@ -311,7 +332,12 @@ function ratiosToReference(r, reference) {
     const [mine, base] = [r.lag[load], reference.lag[load]];
     if (mine && base) lag[load] = { p50: ratio(mine.p50Ms, Math.max(1, base.p50Ms)), p99: ratio(mine.p99Ms, Math.max(1, base.p99Ms)) };
   }
-  return { drain: ratio(r.drainRatePerSecond, reference.drainRatePerSecond), cpu: ratio(totalCpuPer1000(r), totalCpuPer1000(reference)), peakRss: ratio(r.peakRssMb, reference.peakRssMb), lag };
+  return {
+    drain: ratio(r.drainRatePerSecond, reference.drainRatePerSecond),
+    cpu: ratio(totalCpuPer1000(r), totalCpuPer1000(reference)),
+    peakRss: ratio(r.peakRssMb, reference.peakRssMb),
+    lag,
+  };
 }
 
 function printTable(results, baseline) {
@@ -321,19 +347,41 @@ function printTable(results, baseline) {
     ['enqueue latency p50 / p99 (ms)', (r) => `${r.enqueueP50Ms} / ${r.enqueueP99Ms}`],
     [`  added to the app transaction, p50 (ms; alone ${baseline.p50Ms})`, (r) => (r.enqueueP50Ms - baseline.p50Ms).toFixed(2)],
     [`drain rate, ${profile.backlog} backlog (deliveries/s)`, (r) => r.drainRatePerSecond],
-    ...profile.loads.map((load) => [`lag p50/p95/p99 at ${load}/s (ms)`, (r) => (r.lag[load] ? `${r.lag[load].p50Ms}/${r.lag[load].p95Ms}/${r.lag[load].p99Ms}${r.lag[load].allDelivered ? '' : ' (not all)'}` : 'skipped')]),
+    ...profile.loads.map((load) => [
+      `lag p50/p95/p99 at ${load}/s (ms)`,
+      (r) => (r.lag[load] ? `${r.lag[load].p50Ms}/${r.lag[load].p95Ms}/${r.lag[load].p99Ms}${r.lag[load].allDelivered ? '' : ' (not all)'}` : 'skipped'),
+    ]),
     ['highest load with p99 < 1 s (of those tried)', (r) => r.maxLoadWithP99Under1s ?? 'none'],
     ['CPU s per 1 000 deliveries (drain)', (r) => r.cpuSecondsPer1000],
-    ['  by process', (r) => (r.drainProcesses?.length ? r.drainProcesses.map((process, i) => `${process} ${((r.drainCpuSecondsByProcess[i] / profile.backlog) * 1000).toFixed(2)}`).join(', ') : '')],
+    [
+      '  by process',
+      (r) =>
+        r.drainProcesses?.length
+          ? r.drainProcesses.map((process, i) => `${process} ${((r.drainCpuSecondsByProcess[i] / profile.backlog) * 1000).toFixed(2)}`).join(', ')
+          : '',
+    ],
     ['PostgreSQL CPU s per 1 000 deliveries (drain)', (r) => r.postgresCpuSecondsPer1000],
-    ['  by database', (r) => Object.entries(r.drainPostgresCpuSeconds ?? {}).filter(([role]) => !role.startsWith('other')).map(([role, seconds]) => `${role.replace(/ \(.*/, '')} ${((seconds / profile.backlog) * 1000).toFixed(2)}`).join(', ')],
+    [
+      '  by database',
+      (r) =>
+        Object.entries(r.drainPostgresCpuSeconds ?? {})
+          .filter(([role]) => !role.startsWith('other'))
+          .map(([role, seconds]) => `${role.replace(/ \(.*/, '')} ${((seconds / profile.backlog) * 1000).toFixed(2)}`)
+          .join(', '),
+    ],
     ['total CPU s per 1 000 deliveries (processes + PostgreSQL)', (r) => totalCpuPer1000(r)],
     ['SQL statements per delivery, app database (drain)', (r) => r.sqlStatementsPerDelivery ?? 'n/a (no pg_stat_statements)'],
     ['peak RSS of its processes (MB)', (r) => r.peakRssMb],
     [`machine cores busy during the drain (of ${cpus().length}) / on anything else`, (r) => `${r.drainMachineBusyCores} / ${r.drainOtherBusyCores}`],
   ];
   const header = ['', ...results.map((r) => r.system), ...(base ? ['drain vs graphile-worker'] : [])];
-  const lines = rows.map(([label, value]) => [label, ...results.map((r) => String(value(r))), ...(base ? [label.startsWith('drain') ? results.map((r) => `${r.system}: ${(r.drainRatePerSecond / base.drainRatePerSecond).toFixed(2)}×`).join(', ') : ''] : [])]);
+  const lines = rows.map(([label, value]) => [
+    label,
+    ...results.map((r) => String(value(r))),
+    ...(base
+      ? [label.startsWith('drain') ? results.map((r) => `${r.system}: ${(r.drainRatePerSecond / base.drainRatePerSecond).toFixed(2)}×`).join(', ') : '']
+      : []),
+  ]);
   const widths = header.map((_, i) => Math.max(...[header, ...lines].map((line) => String(line[i] ?? '').length)));
   for (const line of [header, ...lines]) console.log(line.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  '));
   const reference = results.find((r) => r.system === BARE_TEMPORAL_NAME);
@@ -342,13 +390,17 @@ function printTable(results, baseline) {
     for (const r of results.filter((r) => r !== reference && r.system.startsWith('outbox'))) {
       r.vsBareTemporal = ratiosToReference(r, reference);
       const lag = Object.entries(r.vsBareTemporal.lag).map(([load, ratio]) => `lag p50/p99 at ${load}/s ${ratio.p50}×/${ratio.p99}×`);
-      console.log(`  ${r.system}: drain ${r.vsBareTemporal.drain}×, CPU per delivery ${r.vsBareTemporal.cpu}×, peak RSS ${r.vsBareTemporal.peakRss}×, ${lag.join(', ')}`);
+      console.log(
+        `  ${r.system}: drain ${r.vsBareTemporal.drain}×, CPU per delivery ${r.vsBareTemporal.cpu}×, peak RSS ${r.vsBareTemporal.peakRss}×, ${lag.join(', ')}`,
+      );
     }
   }
   const outbox = results.find((r) => r.claimCost);
   if (outbox?.claimCost) {
     const { emptyMs, fullMs, deliveredRows } = outbox.claimCost;
-    console.log(`\nrelay claim: ${emptyMs} ms with 0 delivered rows, ${fullMs} ms with ${deliveredRows} (${(((fullMs - emptyMs) / emptyMs) * 100).toFixed(0)}%)`);
+    console.log(
+      `\nrelay claim: ${emptyMs} ms with 0 delivered rows, ${fullMs} ms with ${deliveredRows} (${(((fullMs - emptyMs) / emptyMs) * 100).toFixed(0)}%)`,
+    );
   }
 }
 
@@ -364,5 +416,8 @@ try {
 printTable(results, baseline);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
-await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, profile, baseline, results }, null, 2)}\n`);
+await writeFile(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, profile, baseline, results }, null, 2)}\n`,
+);
 console.log(`\nwritten: ${file.pathname}`);

@@ -16,7 +16,14 @@ export { readOutboxStatus, type OutboxStatus } from './outbox/read-status.js';
 export { defineSaga, InvalidSagaError, type SagaDefinition, type SagaDefinitionInput, type SagaStep } from './sagas/define-saga.js';
 export { saveSaga, listSagas, removeSaga, type StoredSaga } from './sagas/saga-store.js';
 export { setFanoutRule, listFanoutRules, removeFanoutRule, type FanoutRule } from './subscriptions/fanout-rules.js';
-export { registerEventType, registerEventDefinition, listEventTypes, removeEventType, InvalidEventTypeError, type EventType } from './catalog/event-type-store.js';
+export {
+  registerEventType,
+  registerEventDefinition,
+  listEventTypes,
+  removeEventType,
+  InvalidEventTypeError,
+  type EventType,
+} from './catalog/event-type-store.js';
 export { rotateWebhookSecret, SecretRotationError } from './subscriptions/rotate-webhook-secret.js';
 export { createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from './api/api-key-store.js';
 export { signStreamToken } from './realtime/stream-token.js';

@@ -16,7 +16,10 @@ describe('circuit breaker', () => {
   let sink: WebhookSink;
   let healthy = false;
   beforeAll(async () => {
-    engine = await startTestEngine(() => createTestDatabase(), { prefix: 'breaker', breakerSettings: { failureThreshold: 3, cooldownMs: 2_000, disableAfterMs: 0 } });
+    engine = await startTestEngine(() => createTestDatabase(), {
+      prefix: 'breaker',
+      breakerSettings: { failureThreshold: 3, cooldownMs: 2_000, disableAfterMs: 0 },
+    });
     sink = await new WebhookSink().start();
     sink.responder = () => (healthy ? { status: 200 } : { status: 503, body: 'down' });
   });
@@ -46,7 +49,11 @@ describe('circuit breaker', () => {
     );
     expect(fastFail.outcome).toBe('retryable_failure');
     expect(fastFail.status_code).toBeNull();
-    expect(fastFail.error).toMatch(new RegExp(`^circuit open for ${sink.url.replaceAll('.', '\\.')}: 3 consecutive failures \\(last: target answered HTTP 503: down\\); not attempted, next probe in \\d+s$`));
+    expect(fastFail.error).toMatch(
+      new RegExp(
+        `^circuit open for ${sink.url.replaceAll('.', '\\.')}: 3 consecutive failures \\(last: target answered HTTP 503: down\\); not attempted, next probe in \\d+s$`,
+      ),
+    );
     expect(sink.countsById().get('second')).toBeUndefined();
 
     // After the cooldown one attempt probes; it fails, so the breaker opens again.
@@ -56,7 +63,9 @@ describe('circuit breaker', () => {
     });
     expect(reopened?.failing_since).toBeInstanceOf(Date);
     const status = await runCli(['status'], operatorEnv(engine.database, engine.taskQueue));
-    expect(status.stdout).toMatch(new RegExp(`^  open +webhook: ${sink.url.replaceAll('.', '\\.')}: 4 consecutive failure\\(s\\), failing for \\d+(ms|s)`, 'm'));
+    expect(status.stdout).toMatch(
+      new RegExp(`^  open +webhook: ${sink.url.replaceAll('.', '\\.')}: 4 consecutive failure\\(s\\), failing for \\d+(ms|s)`, 'm'),
+    );
 
     healthy = true;
     await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'b' })).delivered === 2, { what: 'both events after the good probe' });
@@ -65,7 +74,12 @@ describe('circuit breaker', () => {
     const failedAfterOpening = sink.requests.filter((request) => request.status === 503).slice(3);
     expect(failedAfterOpening.length).toBeGreaterThanOrEqual(1);
     failedAfterOpening.slice(1).forEach((request, i) => expect(request.receivedAt - failedAfterOpening[i]!.receivedAt).toBeGreaterThanOrEqual(1_900));
-    expect(sink.requests.filter((request) => request.status === 200).map((request) => request.id).sort()).toEqual(['first', 'second']);
+    expect(
+      sink.requests
+        .filter((request) => request.status === 200)
+        .map((request) => request.id)
+        .sort(),
+    ).toEqual(['first', 'second']);
   });
 });
 
@@ -74,7 +88,10 @@ describe('auto-disable of a failing endpoint', () => {
   let sink: WebhookSink;
   let healthy = false;
   beforeAll(async () => {
-    engine = await startTestEngine(() => createTestDatabase(), { prefix: 'disable', breakerSettings: { failureThreshold: 100, cooldownMs: 1_000, disableAfterMs: 1_500 } });
+    engine = await startTestEngine(() => createTestDatabase(), {
+      prefix: 'disable',
+      breakerSettings: { failureThreshold: 100, cooldownMs: 1_000, disableAfterMs: 1_500 },
+    });
     sink = await new WebhookSink().start();
     sink.responder = () => (healthy ? { status: 200 } : { status: 500 });
   });
@@ -95,7 +112,9 @@ describe('auto-disable of a failing endpoint', () => {
       () => engine.database.db.selectFrom('outbox.dead_letters').select(['last_error']).where('event_id', '=', eventId).executeTakeFirst(),
       { what: 'the delivery to be dead-lettered when the subscription is disabled' },
     );
-    expect(deadLetter.last_error).toMatch(/^subscription dying was disabled: endpoint .* failing for \d+(\.\d+)?s \(\d+ consecutive failures; last: target answered HTTP 500\)\. Fix the endpoint, then: outbox subscriptions enable dying && outbox dlq retry --all$/);
+    expect(deadLetter.last_error).toMatch(
+      /^subscription dying was disabled: endpoint .* failing for \d+(\.\d+)?s \(\d+ consecutive failures; last: target answered HTTP 500\)\. Fix the endpoint, then: outbox subscriptions enable dying && outbox dlq retry --all$/,
+    );
 
     const env = operatorEnv(engine.database, engine.taskQueue);
     const listed = await runCli(['subscriptions', 'list'], env);

@@ -32,7 +32,9 @@ describe('outbox CLI', () => {
     const { code, stdout, stderr } = await runCli(['status'], { ...env, OUTBOX_RELAY_BATCH_SIZE: 'lots' });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toBe('error: Invalid environment variable OUTBOX_RELAY_BATCH_SIZE="lots": expected an integer between 1 and 5000. Fix it or unset it to use the default.\n');
+    expect(stderr).toBe(
+      'error: Invalid environment variable OUTBOX_RELAY_BATCH_SIZE="lots": expected an integer between 1 and 5000. Fix it or unset it to use the default.\n',
+    );
   });
 
   it('a malformed DATABASE_URL is named without echoing it (it may hold a password)', async () => {
@@ -68,7 +70,22 @@ describe('outbox CLI', () => {
 
   it('subscriptions add, list and remove; the secret is printed once and never listed', async () => {
     const added = await runCli(
-      ['subscriptions', 'add', '--name', 'erp', '--tenant', '*', '--events', 'order.*', '--webhook', 'https://user:pw@erp.example.com/hooks?token=abc', '--max-attempts', '5', '--initial-interval', '1s'],
+      [
+        'subscriptions',
+        'add',
+        '--name',
+        'erp',
+        '--tenant',
+        '*',
+        '--events',
+        'order.*',
+        '--webhook',
+        'https://user:pw@erp.example.com/hooks?token=abc',
+        '--max-attempts',
+        '5',
+        '--initial-interval',
+        '1s',
+      ],
       env,
     );
     expect(added.code).toBe(0);
@@ -144,9 +161,14 @@ describe('outbox CLI', () => {
         await relay.stop();
       }
       const temporalEnv = { TEMPORAL_ADDRESS: inject('temporalAddress') };
-      const described = await runCli(['temporal', '--', 'workflow', 'describe', '--workflow-id', database.workflowId('cli-temporal', 'cli-wf-1'), '--output', 'json'], temporalEnv);
+      const described = await runCli(
+        ['temporal', '--', 'workflow', 'describe', '--workflow-id', database.workflowId('cli-temporal', 'cli-wf-1'), '--output', 'json'],
+        temporalEnv,
+      );
       expect(described.code).toBe(0);
-      const description = JSON.parse(described.stdout) as { workflowExecutionInfo: { type: { name: string }; searchAttributes: { indexedFields: Record<string, unknown> } } };
+      const description = JSON.parse(described.stdout) as {
+        workflowExecutionInfo: { type: { name: string }; searchAttributes: { indexedFields: Record<string, unknown> } };
+      };
       expect(description.workflowExecutionInfo.type.name).toBe('deliverEvent');
       expect(Object.keys(description.workflowExecutionInfo.searchAttributes.indexedFields)).toEqual(
         expect.arrayContaining(['OutboxTenant', 'OutboxEventType', 'OutboxStatus']),

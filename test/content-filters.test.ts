@@ -38,7 +38,9 @@ describe('content filters', () => {
   });
 
   it('names the offending path of a filter that is not valid', () => {
-    expect(contentFilterIssues({ 'data.total': { $between: [1, 2] } })).toEqual([{ field: 'filter.data.total.$between', message: expect.stringContaining('is not an operator') as unknown }]);
+    expect(contentFilterIssues({ 'data.total': { $between: [1, 2] } })).toEqual([
+      { field: 'filter.data.total.$between', message: expect.stringContaining('is not an operator') as unknown },
+    ]);
     expect(contentFilterIssues({ $or: [{ 'data.x': { $in: 'DE' } }] })[0]?.field).toBe('filter.$or.0.data.x.$in');
     expect(contentFilterIssues({ 'data total': 1 })[0]?.field).toBe('filter.data total');
     expect(contentFilterIssues({ $and: [] })[0]?.message).toContain('non-empty array');
@@ -65,12 +67,21 @@ describe('content filters', () => {
         target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
         filter: { 'data.total': { $gte: 100 }, 'data.country': { $in: ['DE', 'FR'] } },
       });
-      const orders = [['match', 120, 'DE'], ['too-small', 50, 'DE'], ['elsewhere', 150, 'US']] as const;
+      const orders = [
+        ['match', 120, 'DE'],
+        ['too-small', 50, 'DE'],
+        ['elsewhere', 150, 'US'],
+      ] as const;
       for (const [key, total, country] of orders) await enqueue(pool, { tenant: 'acme', type: 'order.paid', payload: { total, country }, idempotencyKey: key });
       const outcomes = async () =>
-        (await sql<{ key: string; outcome: string; status: string }>`SELECT e.idempotency_key AS key, d.outcome, e.status FROM outbox.events e
-           JOIN outbox.deliveries d ON d.event_id = e.id ORDER BY e.id`.execute(db)).rows;
-      await waitFor(async () => (await outcomes()).filter((row) => row.status === 'delivered').length === 3, { what: 'all three events finished', describe: async () => JSON.stringify(await outcomes()) });
+        (
+          await sql<{ key: string; outcome: string; status: string }>`SELECT e.idempotency_key AS key, d.outcome, e.status FROM outbox.events e
+           JOIN outbox.deliveries d ON d.event_id = e.id ORDER BY e.id`.execute(db)
+        ).rows;
+      await waitFor(async () => (await outcomes()).filter((row) => row.status === 'delivered').length === 3, {
+        what: 'all three events finished',
+        describe: async () => JSON.stringify(await outcomes()),
+      });
       expect(await outcomes()).toEqual([
         { key: 'match', outcome: 'delivered', status: 'delivered' },
         { key: 'too-small', outcome: 'skipped', status: 'delivered' },
@@ -85,13 +96,21 @@ describe('content filters', () => {
     it('refuses a bad filter when saved, from the library and the CLI, naming the path, and saves nothing', async () => {
       const { db } = engine.database;
       const target = { kind: 'webhook' as const, config: { url: sink.url, secret: generateWebhookSecret() } };
-      const refused = await addSubscription(db, { name: 'bad-filter', events: 'order.*', target, filter: { 'data.total': { $gte: { nested: 1 } } } }).catch((error: unknown) => error);
+      const refused = await addSubscription(db, { name: 'bad-filter', events: 'order.*', target, filter: { 'data.total': { $gte: { nested: 1 } } } }).catch(
+        (error: unknown) => error,
+      );
       expect(refused).toBeInstanceOf(InvalidSubscriptionError);
       expect((refused as InvalidSubscriptionError).issues[0]?.field).toBe('filter.data.total.$gte');
-      const cli = await runCli(['subscriptions', 'add', '--name', 'bad-cli', '--events', 'order.*', '--webhook', sink.url, '--filter', '{"data.country": {"$in": "DE"}}'], operatorEnv(engine.database, engine.taskQueue));
+      const cli = await runCli(
+        ['subscriptions', 'add', '--name', 'bad-cli', '--events', 'order.*', '--webhook', sink.url, '--filter', '{"data.country": {"$in": "DE"}}'],
+        operatorEnv(engine.database, engine.taskQueue),
+      );
       expect(cli.code).toBe(1);
       expect(cli.stderr).toContain('filter.data.country.$in');
-      const notJson = await runCli(['subscriptions', 'add', '--name', 'bad-json', '--events', 'order.*', '--webhook', sink.url, '--filter', '{data'], operatorEnv(engine.database, engine.taskQueue));
+      const notJson = await runCli(
+        ['subscriptions', 'add', '--name', 'bad-json', '--events', 'order.*', '--webhook', sink.url, '--filter', '{data'],
+        operatorEnv(engine.database, engine.taskQueue),
+      );
       expect(notJson.code).not.toBe(0);
       expect(notJson.stderr).toContain('Expected a JSON object');
       expect((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions WHERE name LIKE 'bad-%'`.execute(db)).rows[0]!.n).toBe('0');

@@ -71,7 +71,11 @@ describe('continue-as-new while a delivery waits', () => {
     expect(result.routes[0]).toMatchObject({ subscriptionName: 'plain', state: 'delivered', passes: 2 });
     const row = await engine.database.db.selectFrom('outbox.events').select('status').where('id', '=', eventId).executeTakeFirstOrThrow();
     expect(row.status).toBe('delivered');
-    const deadLetter = await engine.database.db.selectFrom('outbox.dead_letters').select(['resolution']).where('event_id', '=', eventId).executeTakeFirstOrThrow();
+    const deadLetter = await engine.database.db
+      .selectFrom('outbox.dead_letters')
+      .select(['resolution'])
+      .where('event_id', '=', eventId)
+      .executeTakeFirstOrThrow();
     expect(deadLetter.resolution).toBe('retried');
     expect(sink.requests.filter((request) => request.id === 'plain-1' && request.status === 200)).toHaveLength(1);
   }, 90_000);
@@ -87,7 +91,9 @@ describe('continue-as-new while a delivery waits', () => {
     // it continues as new at its next wake-up: here a stray one (a lane signal for another
     // subscription) rather than its first re-check, a minute away.
     const second = engine.handle('acme', 'ordered-2');
-    await waitFor(async () => (await second.query<EventDeliveryStatus>(statusQuery)).routes[0]?.waitingForEvent, { what: 'the second event to wait for its turn' });
+    await waitFor(async () => (await second.query<EventDeliveryStatus>(statusQuery)).routes[0]?.waitingForEvent, {
+      what: 'the second event to wait for its turn',
+    });
     await second.signal(orderedTurnSignal, { subscriptionId: '0' });
     await waitFor(() => continuedRun('ordered-2'), { what: 'the waiting ordered workflow to continue as new' });
     const waiting = await second.query<EventDeliveryStatus>(statusQuery);

@@ -90,7 +90,11 @@ describe('dead letters and operator signals', () => {
     expect(result.status).toBe('Delivered');
     expect(result.routes).toEqual([expect.objectContaining({ subscriptionName: 'down', state: 'delivered', attempts: 1, passes: 2 })]);
     expect(sink.countsById().get('dl1-a')).toBe(1);
-    const resolved = await engine.database.db.selectFrom('outbox.dead_letters').select(['resolution', 'resolved_at']).where('id', '=', deadLetter!.id).executeTakeFirstOrThrow();
+    const resolved = await engine.database.db
+      .selectFrom('outbox.dead_letters')
+      .select(['resolution', 'resolved_at'])
+      .where('id', '=', deadLetter!.id)
+      .executeTakeFirstOrThrow();
     expect(resolved.resolution).toBe('retried');
     expect(resolved.resolved_at).toBeInstanceOf(Date);
     expect(await countEventsByStatus(engine.database.db, { tenant: 'dl1' })).toEqual({ delivered: 1 });
@@ -101,7 +105,12 @@ describe('dead letters and operator signals', () => {
     sinks.push(healthy);
     const endpoint = await deadEndpoint();
     const secret = generateWebhookSecret();
-    await addSubscription(engine.database.db, { name: 'healthy', tenant: 'dl2', events: 'two.*', target: { kind: 'webhook', config: { url: healthy.url, secret } } });
+    await addSubscription(engine.database.db, {
+      name: 'healthy',
+      tenant: 'dl2',
+      events: 'two.*',
+      target: { kind: 'webhook', config: { url: healthy.url, secret } },
+    });
     await addSubscription(engine.database.db, {
       name: 'dead',
       tenant: 'dl2',
@@ -117,7 +126,8 @@ describe('dead letters and operator signals', () => {
     });
     const env = operatorEnv(engine.database, engine.taskQueue);
     const listed = await runCli(['dlq', 'list', '--tenant', 'dl2', '--json'], env);
-    const openInDatabase = async () => (await engine.database.db.selectFrom('outbox.dead_letters').select('id').where('resolved_at', 'is', null).execute()).length;
+    const openInDatabase = async () =>
+      (await engine.database.db.selectFrom('outbox.dead_letters').select('id').where('resolved_at', 'is', null).execute()).length;
     expect((JSON.parse(listed.stdout) as unknown[]).length).toBe(20);
     const table = await runCli(['dlq', 'list', '--tenant', 'dl2'], env);
     expect(table.stdout).toMatch(/^ID\s+EVENT\s+TENANT\s+TYPE\s+KEY\s+SUBSCRIPTION\s+ATTEMPTS\s+HTTP\s+AGE\s+LAST ERROR$/m);
@@ -129,7 +139,11 @@ describe('dead letters and operator signals', () => {
     expect(discarded.stdout).toMatch(/^discard signalled for 5 dead letter\(s\) on 5 workflow\(s\)/);
     expect(discarded.code).toBe(0);
     await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'dl2' })).discarded === 5, { what: '5 events discarded' });
-    const discardedRows = await engine.database.db.selectFrom('outbox.dead_letters').select(['resolution', 'resolution_reason']).where('id', 'in', discardIds).execute();
+    const discardedRows = await engine.database.db
+      .selectFrom('outbox.dead_letters')
+      .select(['resolution', 'resolution_reason'])
+      .where('id', 'in', discardIds)
+      .execute();
     expect(discardedRows).toEqual(Array.from({ length: 5 }, () => ({ resolution: 'discarded', resolution_reason: 'endpoint retired' })));
 
     const revived = await endpoint.revive();
@@ -174,7 +188,12 @@ describe('dead letters and operator signals', () => {
     });
     const eventId = await enqueue(engine.database.pool, { tenant: 'dl3', type: 'x.y', payload: {}, idempotencyKey: 'backoff-1' });
     await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'dl3' })).delivered === 1, { what: 'delivery after 3 failures' });
-    const attempts = await engine.database.db.selectFrom('outbox.deliveries').select(['attempt', 'attempted_at']).where('event_id', '=', eventId).orderBy('attempt').execute();
+    const attempts = await engine.database.db
+      .selectFrom('outbox.deliveries')
+      .select(['attempt', 'attempted_at'])
+      .where('event_id', '=', eventId)
+      .orderBy('attempt')
+      .execute();
     expect(attempts.map((row) => row.attempt)).toEqual([1, 2, 3, 4]);
     const gaps = attempts.slice(1).map((row, i) => row.attempted_at.getTime() - attempts[i]!.attempted_at.getTime());
     // Retries come no sooner than 1s, 2s and 4s after the previous attempt. (Temporal does not
@@ -203,10 +222,17 @@ describe('dead letters and operator signals', () => {
   it('a missing explicit target is dead-lettered, and delivered by a retry once the subscription exists', async () => {
     await enqueue(engine.database.pool, { tenant: 'dl5', type: 'x.y', payload: {}, idempotencyKey: 'later-1', targets: ['later'] });
     const status = await queryStatus('dl5', 'later-1', (s) => s.status === 'DeadLettered');
-    expect(status.routes).toEqual([expect.objectContaining({ subscriptionName: 'later', state: 'dead_lettered', lastError: 'no subscription named "later" for tenant dl5' })]);
+    expect(status.routes).toEqual([
+      expect.objectContaining({ subscriptionName: 'later', state: 'dead_lettered', lastError: 'no subscription named "later" for tenant dl5' }),
+    ]);
     const sink = await new WebhookSink().start();
     sinks.push(sink);
-    await addSubscription(engine.database.db, { name: 'later', tenant: 'dl5', events: 'never', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+    await addSubscription(engine.database.db, {
+      name: 'later',
+      tenant: 'dl5',
+      events: 'never',
+      target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+    });
     const retried = await runCli(['dlq', 'retry', '--all', '--tenant', 'dl5'], operatorEnv(engine.database, engine.taskQueue));
     expect(retried.code).toBe(0);
     expect((await engine.result<DeliverEventResult>('dl5', 'later-1')).status).toBe('Delivered');
@@ -225,10 +251,14 @@ describe('dead-letter hold', () => {
         retryPolicy: { maximumAttempts: 1 },
       });
       const eventId = await enqueue(engine.database.pool, { tenant: 'hold', type: 'x.y', payload: {}, idempotencyKey: 'hold-1' });
-      const result = (await waitFor(async () => await engine.result<DeliverEventResult>('hold', 'hold-1'), { what: 'the hold to expire' }));
+      const result = await waitFor(async () => await engine.result<DeliverEventResult>('hold', 'hold-1'), { what: 'the hold to expire' });
       expect(result.status).toBe('Expired');
       expect(result.routes[0]?.state).toBe('expired');
-      const deadLetter = await engine.database.db.selectFrom('outbox.dead_letters').select(['resolution', 'resolution_reason']).where('event_id', '=', eventId).executeTakeFirstOrThrow();
+      const deadLetter = await engine.database.db
+        .selectFrom('outbox.dead_letters')
+        .select(['resolution', 'resolution_reason'])
+        .where('event_id', '=', eventId)
+        .executeTakeFirstOrThrow();
       expect(deadLetter).toEqual({ resolution: 'expired', resolution_reason: 'no operator action within the dead-letter hold' });
       expect(await countEventsByStatus(engine.database.db, { tenant: 'hold' })).toEqual({ expired: 1 });
     } finally {

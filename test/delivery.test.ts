@@ -66,8 +66,19 @@ describe('delivery end to end', () => {
         await database.db
           .transaction()
           .execute(async (trx) => {
-            const order = await trx.insertInto('orders' as never).values({ customer: `c${i}`, total: i } as never).returning('id' as never).executeTakeFirstOrThrow();
-            await enqueue(trx, { tenant: 'acme', type: 'order.created', payload: { order, total: i }, idempotencyKey: key, aggregateType: 'order', aggregateId: String(i) });
+            const order = await trx
+              .insertInto('orders' as never)
+              .values({ customer: `c${i}`, total: i } as never)
+              .returning('id' as never)
+              .executeTakeFirstOrThrow();
+            await enqueue(trx, {
+              tenant: 'acme',
+              type: 'order.created',
+              payload: { order, total: i },
+              idempotencyKey: key,
+              aggregateType: 'order',
+              aggregateId: String(i),
+            });
             if (rollBack) throw new Error('roll back');
           })
           .then(
@@ -99,19 +110,30 @@ describe('delivery end to end', () => {
       expect(payload.id).toBe(request.messageId);
       expect(payload.type).toBe('order.created');
     }
-    const orders = await database.db.selectFrom('orders' as never).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const orders = await database.db
+      .selectFrom('orders' as never)
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     expect(orders.n).toBe(500);
   });
 
   it('keeps one row and one delivery for a repeated idempotency key', async () => {
-    await addSubscription(database.db, { name: 'dupes', events: 'dupe.*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
-    const first = await database.db.transaction().execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 1 }, idempotencyKey: 'dupe-1' }));
-    const second = await database.db.transaction().execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 1 }, idempotencyKey: 'dupe-1' }));
+    await addSubscription(database.db, {
+      name: 'dupes',
+      events: 'dupe.*',
+      target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+    });
+    const first = await database.db
+      .transaction()
+      .execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 1 }, idempotencyKey: 'dupe-1' }));
+    const second = await database.db
+      .transaction()
+      .execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 1 }, idempotencyKey: 'dupe-1' }));
     expect(second).toBe(first);
     // Another event under the same key is refused rather than silently dropped.
-    await expect(database.db.transaction().execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 2 }, idempotencyKey: 'dupe-1' }))).rejects.toThrow(
-      /already used by event \d+ with a different payload/,
-    );
+    await expect(
+      database.db.transaction().execute((trx) => enqueue(trx, { tenant: 'acme', type: 'dupe.made', payload: { n: 2 }, idempotencyKey: 'dupe-1' })),
+    ).rejects.toThrow(/already used by event \d+ with a different payload/);
     const rows = await database.db.selectFrom('outbox.events').select(['id', 'payload']).where('idempotency_key', '=', 'dupe-1').execute();
     expect(rows).toEqual([{ id: first, payload: { n: 1 } }]);
 
@@ -160,7 +182,11 @@ describe('delivery end to end', () => {
     const status = await statusWhen('acme', 'picky-1', (s) => s.status === 'DeadLettered');
     expect(status.routes[0]).toMatchObject({ subscriptionName: 'picky', state: 'dead_lettered', attempts: 1, lastStatusCode: 400 });
     expect(sink.countsById().get('picky-1')).toBe(1);
-    const deliveries = await database.db.selectFrom('outbox.deliveries').select(['attempt', 'outcome', 'status_code']).where('event_id', '=', eventId).execute();
+    const deliveries = await database.db
+      .selectFrom('outbox.deliveries')
+      .select(['attempt', 'outcome', 'status_code'])
+      .where('event_id', '=', eventId)
+      .execute();
     expect(deliveries).toEqual([{ attempt: 1, outcome: 'permanent_failure', status_code: 400 }]);
     const deadLetters = await database.db
       .selectFrom('outbox.dead_letters')
@@ -187,8 +213,7 @@ describe('delivery end to end', () => {
       target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
       retryPolicy: { initialInterval: '10ms', maximumAttempts: 3 },
     });
-    sink.responder = (request, index) =>
-      request.id === 'throttled-1' && index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 };
+    sink.responder = (request, index) => (request.id === 'throttled-1' && index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 });
     await enqueue(database.pool, { tenant: 'acme', type: 'throttled.thing', payload: {}, idempotencyKey: 'throttled-1' });
     await waitFor(() => sink.countsById().get('throttled-1') === 2, { what: 'the retry after 429' });
     const [first, second] = sink.requests.filter((request) => request.id === 'throttled-1');
@@ -196,7 +221,11 @@ describe('delivery end to end', () => {
   });
 
   it('delivers a key again when its old row is gone but Temporal still remembers the old workflow', async () => {
-    await addSubscription(database.db, { name: 'reused', events: 'reused.*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+    await addSubscription(database.db, {
+      name: 'reused',
+      events: 'reused.*',
+      target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+    });
     const firstId = await enqueue(database.pool, { tenant: 'acme', type: 'reused.key', payload: { round: 1 }, idempotencyKey: 'reused-1' });
     await waitFor(() => sink.countsById().get('reused-1') === 1, { what: 'the first delivery' });
     await waitFor(async () => (await statusOf('reused.%')).delivered === 1, { what: 'the first event to be marked delivered' });
@@ -227,7 +256,12 @@ describe('delivery end to end', () => {
   it('dead-letters a delivery whose stored target settings are broken, naming the field but not the secret', async () => {
     await database.db
       .insertInto('outbox.subscriptions')
-      .values({ name: 'broken', event_pattern: 'broken.*', target_kind: 'webhook', target_config: JSON.stringify({ url: sink.url, secret: 'hand-typed-secret-value' }) })
+      .values({
+        name: 'broken',
+        event_pattern: 'broken.*',
+        target_kind: 'webhook',
+        target_config: JSON.stringify({ url: sink.url, secret: 'hand-typed-secret-value' }),
+      })
       .execute();
     const eventId = await enqueue(database.pool, { tenant: 'acme', type: 'broken.thing', payload: {}, idempotencyKey: 'broken-1' });
     await statusWhen('acme', 'broken-1', (s) => s.status === 'DeadLettered');

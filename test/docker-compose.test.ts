@@ -32,7 +32,9 @@ describe('docker-compose.yml', () => {
     const mounts = ['prometheus', 'grafana'].flatMap((name) => compose.services[name]?.volumes ?? []).map((volume) => volume.split(':')[0]!);
     expect(mounts).toEqual(expect.arrayContaining(['./deploy/prometheus/alerts.yml', './deploy/grafana/outbox.json']));
     for (const mount of mounts) await expect(access(new URL(`../${mount}`, import.meta.url)), mount).resolves.toBeUndefined();
-    const prometheus = parse(await readFile(new URL('../deploy/prometheus/prometheus.yml', import.meta.url), 'utf8')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    const prometheus = parse(await readFile(new URL('../deploy/prometheus/prometheus.yml', import.meta.url), 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
     expect(prometheus.scrape_configs[0]?.static_configs[0]?.targets).toEqual(['outbox:8080']);
   });
 });

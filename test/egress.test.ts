@@ -48,7 +48,19 @@ async function countingListener(): Promise<{ server: Server; port: number; conne
 }
 
 const eventRow = (id: string) =>
-  ({ id, tenant_id: 't', event_type: 'order.created', idempotency_key: `k-${id}`, payload: { n: 1 }, event_version: 1, aggregate_type: null, aggregate_id: null, correlation_id: null, causation_id: null, created_at: new Date() }) as unknown as EventRow;
+  ({
+    id,
+    tenant_id: 't',
+    event_type: 'order.created',
+    idempotency_key: `k-${id}`,
+    payload: { n: 1 },
+    event_version: 1,
+    aggregate_type: null,
+    aggregate_id: null,
+    correlation_id: null,
+    causation_id: null,
+    created_at: new Date(),
+  }) as unknown as EventRow;
 
 describe('webhook URL safety (SSRF)', () => {
   let database: TestDatabase;
@@ -57,7 +69,13 @@ describe('webhook URL safety (SSRF)', () => {
   });
   afterAll(async () => database?.drop());
 
-  const subscriptions = async () => (await database.db.selectFrom('outbox.subscriptions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const subscriptions = async () =>
+    (
+      await database.db
+        .selectFrom('outbox.subscriptions')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
   it.each([
     ['http://127.0.0.1:9000/hook', /127\.0\.0\.1 is a loopback address/],
@@ -70,9 +88,11 @@ describe('webhook URL safety (SSRF)', () => {
     ['http://0.0.0.0:80/hook', /0\.0\.0\.0 is a unspecified/],
     ['http://2130706433/hook', /127\.0\.0\.1 is a loopback address/],
   ])('a subscription to %s is refused with a clear message, and nothing is saved', async (url, reason) => {
-    const error = await addSubscription(database.db, { name: 'internal', events: '*', target: { kind: 'webhook', config: { url, secret: generateWebhookSecret() } } }, { addressPolicy: AddressPolicy.strict }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await addSubscription(
+      database.db,
+      { name: 'internal', events: '*', target: { kind: 'webhook', config: { url, secret: generateWebhookSecret() } } },
+      { addressPolicy: AddressPolicy.strict },
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidSubscriptionError);
     expect((error as Error).message).toMatch(reason);
     expect((error as Error).message).toContain('OUTBOX_ALLOW_PRIVATE_TARGETS');
@@ -84,10 +104,18 @@ describe('webhook URL safety (SSRF)', () => {
     const dns = fakeResolver({ 'hooks.intranet.test': ['93.184.216.34', '10.20.30.40'], 'hooks.partner.test': ['93.184.216.34'] });
     const check = { addressPolicy: AddressPolicy.strict, resolve: dns.resolve };
     const secret = generateWebhookSecret();
-    await expect(addSubscription(database.db, { name: 'intranet', events: '*', target: { kind: 'webhook', config: { url: 'https://hooks.intranet.test/x', secret } } }, check)).rejects.toThrow(
-      /hooks\.intranet\.test resolves to 10\.20\.30\.40, which is a private address/,
+    await expect(
+      addSubscription(
+        database.db,
+        { name: 'intranet', events: '*', target: { kind: 'webhook', config: { url: 'https://hooks.intranet.test/x', secret } } },
+        check,
+      ),
+    ).rejects.toThrow(/hooks\.intranet\.test resolves to 10\.20\.30\.40, which is a private address/);
+    await addSubscription(
+      database.db,
+      { name: 'partner', events: '*', target: { kind: 'webhook', config: { url: 'https://hooks.partner.test/x', secret } } },
+      check,
     );
-    await addSubscription(database.db, { name: 'partner', events: '*', target: { kind: 'webhook', config: { url: 'https://hooks.partner.test/x', secret } } }, check);
     expect(dns.asked).toEqual(['hooks.intranet.test', 'hooks.partner.test']);
     await database.db.deleteFrom('outbox.subscriptions').execute();
   });
@@ -104,7 +132,11 @@ describe('webhook URL safety (SSRF)', () => {
 
     await addSubscription(
       database.db,
-      { name: 'trusted-internal', events: '*', target: { kind: 'webhook', config: { url: 'http://10.0.0.1/hook', secret: generateWebhookSecret(), allowPrivateAddresses: true } } },
+      {
+        name: 'trusted-internal',
+        events: '*',
+        target: { kind: 'webhook', config: { url: 'http://10.0.0.1/hook', secret: generateWebhookSecret(), allowPrivateAddresses: true } },
+      },
       { addressPolicy: AddressPolicy.strict },
     );
     expect(await subscriptions()).toBe(1);
@@ -112,14 +144,19 @@ describe('webhook URL safety (SSRF)', () => {
   });
 
   it('the CLI refuses an internal URL naming the flag, and OUTBOX_ALLOW_PRIVATE_TARGETS is validated', async () => {
-    const refused = await runCli(['subscriptions', 'add', '--events', '*', '--webhook', 'http://169.254.169.254/latest'], { DATABASE_URL: database.url, OUTBOX_ALLOW_PRIVATE_TARGETS: '' });
+    const refused = await runCli(['subscriptions', 'add', '--events', '*', '--webhook', 'http://169.254.169.254/latest'], {
+      DATABASE_URL: database.url,
+      OUTBOX_ALLOW_PRIVATE_TARGETS: '',
+    });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/--webhook:? 169\.254\.169\.254 is a link-local/);
     expect(refused.stderr).toContain('--allow-private-address');
     const bad = await runCli(['status'], { DATABASE_URL: database.url, OUTBOX_ALLOW_PRIVATE_TARGETS: 'loopback,10.0.0.0/40' });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/OUTBOX_ALLOW_PRIVATE_TARGETS=.*is not a CIDR range/);
-    const broker = await runCli(['subscriptions', 'add', '--events', '*', '--redis', 'redis://127.0.0.1:6379', '--stream', 's', '--allow-private-address'], { DATABASE_URL: database.url });
+    const broker = await runCli(['subscriptions', 'add', '--events', '*', '--redis', 'redis://127.0.0.1:6379', '--stream', 's', '--allow-private-address'], {
+      DATABASE_URL: database.url,
+    });
     expect(broker.code).not.toBe(0);
     expect(broker.stderr).toContain('--allow-private-address applies to HTTP targets');
     expect(await subscriptions()).toBe(0);
@@ -162,7 +199,13 @@ describe('webhook URL safety (SSRF)', () => {
     const connections = new TargetConnections(testLogger);
     try {
       const config = webhookTarget.configSchema.parse({ url: sink.url, secret: generateWebhookSecret(), allowPrivateAddresses: true });
-      const context = { http: createGuardedAgent({ policy: AddressPolicy.strict }), httpAllowingPrivate: http, connections, signal: AbortSignal.timeout(10_000), secret: (value: string) => value };
+      const context = {
+        http: createGuardedAgent({ policy: AddressPolicy.strict }),
+        httpAllowingPrivate: http,
+        connections,
+        signal: AbortSignal.timeout(10_000),
+        secret: (value: string) => value,
+      };
       const error = await webhookTarget.send(context, config, buildTargetMessage(eventRow('1'), 'outbox:egress:acme:1')).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DeliveryError);
       expect((error as DeliveryError).retryable).toBe(false);
@@ -185,7 +228,10 @@ describe('SSRF refusal through the engine', () => {
   beforeAll(async () => {
     sink = await new WebhookSink().start();
     // The worker's pool refuses private addresses and asks the test's resolver.
-    engine = await startTestEngine(() => createTestDatabase(), { prefix: 'egress', http: createGuardedAgent({ policy: AddressPolicy.strict, resolve: dns.resolve }) });
+    engine = await startTestEngine(() => createTestDatabase(), {
+      prefix: 'egress',
+      http: createGuardedAgent({ policy: AddressPolicy.strict, resolve: dns.resolve }),
+    });
   });
   afterAll(async () => {
     await engine?.stop();
@@ -207,10 +253,9 @@ describe('SSRF refusal through the engine', () => {
     // DNS rebinding: the record now points at the machine itself.
     dns.table['hooks.partner.test'] = ['127.0.0.1'];
     await enqueue(engine.database.pool, { tenant: 'acme', type: 'order.created', payload: { n: 1 }, idempotencyKey: 'rebind-1' });
-    const deadLetter = await waitFor(
-      async () => engine.database.db.selectFrom('outbox.dead_letters').select(['attempts', 'last_error']).executeTakeFirst(),
-      { what: 'the dead letter of the refused delivery' },
-    );
+    const deadLetter = await waitFor(async () => engine.database.db.selectFrom('outbox.dead_letters').select(['attempts', 'last_error']).executeTakeFirst(), {
+      what: 'the dead letter of the refused delivery',
+    });
     expect(deadLetter.attempts).toBe(1);
     expect(deadLetter.last_error).toMatch(/hooks\.partner\.test resolves to 127\.0\.0\.1, which is a loopback address/);
     const deliveries = await engine.database.db.selectFrom('outbox.deliveries').select(['outcome', 'error']).execute();

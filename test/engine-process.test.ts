@@ -32,7 +32,7 @@ function run(args: string[], env: Record<string, string>): Running {
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url);
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 }
 
 describe('engine processes', () => {
@@ -148,7 +148,10 @@ describe('engine processes', () => {
 
     const second = run(['dev'], env);
     cleanups.push(() => Promise.resolve(second.child.kill('SIGKILL')));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, { what: 'the second dev to be ready', describe: () => second.stderr() });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, {
+      what: 'the second dev to be ready',
+      describe: () => second.stderr(),
+    });
     expect(second.stderr()).toContain(`reusing the Temporal dev server (pid ${record.pid})`);
 
     second.child.kill('SIGINT');

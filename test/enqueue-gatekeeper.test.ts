@@ -97,10 +97,16 @@ describe('the delivering activity caps the payload it loads', () => {
     const engine = await startTestEngine(() => createTestDatabase(), { prefix: 'gate' });
     const sink = await new WebhookSink().start();
     try {
-      await addSubscription(engine.database.db, { name: 'huge', events: 'huge.*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+      await addSubscription(engine.database.db, {
+        name: 'huge',
+        events: 'huge.*',
+        target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+      });
       // The schema's owner may write rows directly; nothing else checks their size.
       const big = JSON.stringify({ blob: 'x'.repeat(1_100_000) });
-      await sql`INSERT INTO outbox.events (tenant_id, idempotency_key, event_type, payload) VALUES ('acme', 'huge-1', 'huge.made', ${big}::jsonb)`.execute(engine.database.db);
+      await sql`INSERT INTO outbox.events (tenant_id, idempotency_key, event_type, payload) VALUES ('acme', 'huge-1', 'huge.made', ${big}::jsonb)`.execute(
+        engine.database.db,
+      );
       const deadLetter = await waitFor(
         () => engine.database.db.selectFrom('outbox.dead_letters').select('last_error').where('subscription_name', '=', 'huge').executeTakeFirst(),
         { what: 'the oversized event to be dead-lettered' },

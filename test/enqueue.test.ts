@@ -21,7 +21,8 @@ describe('outbox.enqueue (SQL, any language)', () => {
   afterAll(async () => database?.drop());
 
   const call = (text: string, values: unknown[] = []) => database.pool.query<{ id: string }>(text, values);
-  const rowsFor = async (tenant: string) => (await database.pool.query<EventRow>('SELECT * FROM outbox.events WHERE tenant_id = $1 ORDER BY id', [tenant])).rows;
+  const rowsFor = async (tenant: string) =>
+    (await database.pool.query<EventRow>('SELECT * FROM outbox.events WHERE tenant_id = $1 ORDER BY id', [tenant])).rows;
 
   it('returns the event id and stores every option', async () => {
     const { rows } = await call(`SELECT outbox.enqueue('sql1', 'order.created', '{"orderId": "7"}', 'o-7',
@@ -48,7 +49,9 @@ describe('outbox.enqueue (SQL, any language)', () => {
   it('a repeated (tenant, key) returns the existing id and writes nothing; another event under it is refused; another tenant may reuse the key', async () => {
     const first = await call(`SELECT outbox.enqueue('sql2', 'order.created', '{"n": 1}', 'same') AS id`);
     const again = await call(`SELECT outbox.enqueue('sql2', 'order.created', '{"n": 1}', 'same') AS id`);
-    await expect(call(`SELECT outbox.enqueue('sql2', 'order.paid', '{"n": 2}', 'same') AS id`)).rejects.toThrow(/already used by event \d+ with a different event type/);
+    await expect(call(`SELECT outbox.enqueue('sql2', 'order.paid', '{"n": 2}', 'same') AS id`)).rejects.toThrow(
+      /already used by event \d+ with a different event type/,
+    );
     const other = await call(`SELECT outbox.enqueue('sql2b', 'order.created', '{"n": 3}', 'same') AS id`);
     expect(again.rows[0]?.id).toBe(first.rows[0]?.id);
     expect(other.rows[0]?.id).not.toBe(first.rows[0]?.id);
@@ -139,7 +142,9 @@ describe('enqueue (TypeScript helper)', () => {
     );
 
   it('works inside a kysely transaction and rolls back with it', async () => {
-    await database.db.transaction().execute((trx) => enqueue(trx, OrderCreated.create({ tenant: 'ts1', idempotencyKey: 'kept', payload: { orderId: '1', total: 5 } })));
+    await database.db
+      .transaction()
+      .execute((trx) => enqueue(trx, OrderCreated.create({ tenant: 'ts1', idempotencyKey: 'kept', payload: { orderId: '1', total: 5 } })));
     await expect(
       database.db.transaction().execute(async (trx) => {
         await enqueue(trx, OrderCreated.create({ tenant: 'ts1', idempotencyKey: 'dropped', payload: { orderId: '2', total: 5 } }));
@@ -169,18 +174,37 @@ describe('enqueue (TypeScript helper)', () => {
   it('maps options to the SQL function', async () => {
     const id = await enqueue(
       database.pool,
-      OrderCreated.create({ tenant: 'ts3', idempotencyKey: 'opts', payload: { orderId: '9', total: 1 }, aggregateType: 'order', aggregateId: '9', correlationId: 'corr', causationId: 'cause', eventVersion: 3, targets: ['erp'] }),
+      OrderCreated.create({
+        tenant: 'ts3',
+        idempotencyKey: 'opts',
+        payload: { orderId: '9', total: 1 },
+        aggregateType: 'order',
+        aggregateId: '9',
+        correlationId: 'corr',
+        causationId: 'cause',
+        eventVersion: 3,
+        targets: ['erp'],
+      }),
     );
     const row = await database.db.selectFrom('outbox.events').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ aggregate_type: 'order', aggregate_id: '9', correlation_id: 'corr', causation_id: 'cause', event_version: 3, targets: ['erp'] });
+    expect(row).toMatchObject({
+      aggregate_type: 'order',
+      aggregate_id: '9',
+      correlation_id: 'corr',
+      causation_id: 'cause',
+      event_version: 3,
+      targets: ['erp'],
+    });
   });
 
   it('an invalid payload throws a zod-based error naming the field, and writes nothing', async () => {
     let error: unknown;
     try {
-      await database.db.transaction().execute((trx) =>
-        enqueue(trx, OrderCreated.create({ tenant: 'ts4', idempotencyKey: 'bad', payload: { orderId: '1', total: 'ten' as unknown as number } })),
-      );
+      await database.db
+        .transaction()
+        .execute((trx) =>
+          enqueue(trx, OrderCreated.create({ tenant: 'ts4', idempotencyKey: 'bad', payload: { orderId: '1', total: 'ten' as unknown as number } })),
+        );
     } catch (caught) {
       error = caught;
     }
@@ -217,7 +241,10 @@ describe('enqueue (TypeScript helper)', () => {
       expect(ids.slice(0, 50).map(Number)).toEqual([...ids.slice(0, 50).map(Number)].sort((a, b) => a - b));
 
       await expect(
-        enqueueMany(counting, [{ tenant: 'ts7', type: 'a.b', payload: 1 }, { tenant: 'ts7', type: 'bad type', payload: 2 }]),
+        enqueueMany(counting, [
+          { tenant: 'ts7', type: 'a.b', payload: 1 },
+          { tenant: 'ts7', type: 'bad type', payload: 2 },
+        ]),
       ).rejects.toThrow(/Invalid event #1: type: must be/);
       expect(statements).toHaveLength(1);
     } finally {

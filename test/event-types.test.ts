@@ -19,15 +19,27 @@ import { createTestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
 import { WebhookSink } from './helpers/webhook-sink.js';
 
-const OrderPlaced = defineEvent('order.placed', z.object({ orderId: z.string(), total: z.number().nonnegative(), lines: z.array(z.object({ sku: z.string() })).optional() }));
+const OrderPlaced = defineEvent(
+  'order.placed',
+  z.object({ orderId: z.string(), total: z.number().nonnegative(), lines: z.array(z.object({ sku: z.string() })).optional() }),
+);
 
 describe('event-type catalog', () => {
   let engine: TestEngine;
   let sink: WebhookSink;
   let scratch: string;
   beforeAll(async () => {
-    [engine, sink, scratch] = await Promise.all([startTestEngine(() => createTestDatabase(), { prefix: 'catalog' }), new WebhookSink().start(), mkdtemp(join(tmpdir(), 'outbox-catalog-'))]);
-    await addSubscription(engine.database.db, { name: 'orders', tenant: 'acme', events: 'order.*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+    [engine, sink, scratch] = await Promise.all([
+      startTestEngine(() => createTestDatabase(), { prefix: 'catalog' }),
+      new WebhookSink().start(),
+      mkdtemp(join(tmpdir(), 'outbox-catalog-')),
+    ]);
+    await addSubscription(engine.database.db, {
+      name: 'orders',
+      tenant: 'acme',
+      events: 'order.*',
+      target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+    });
   });
   afterAll(async () => {
     await engine?.stop();
@@ -46,7 +58,14 @@ describe('event-type catalog', () => {
     await pool.query(`SELECT outbox.enqueue('acme', 'order.placed', '{"orderId": "2", "lines": [{"sku": 7}], "total": 5}', 'bad-line')`);
     await enqueue(pool, OrderPlaced.create({ tenant: 'acme', idempotencyKey: 'good-order', payload: { orderId: '3', total: 12.5 } }));
     const deadLetters = async () =>
-      (await sql<{ key: string; error: string }>`SELECT e.idempotency_key AS key, d.last_error AS error FROM outbox.dead_letters d JOIN outbox.events e ON e.id = d.event_id ORDER BY e.idempotency_key`.execute(db)).rows;
+      (
+        await sql<{
+          key: string;
+          error: string;
+        }>`SELECT e.idempotency_key AS key, d.last_error AS error FROM outbox.dead_letters d JOIN outbox.events e ON e.id = d.event_id ORDER BY e.idempotency_key`.execute(
+          db,
+        )
+      ).rows;
     await waitFor(async () => (await deadLetters()).length === 2 && sink.countsById().has('good-order'), {
       what: 'two dead letters and the good order delivered',
       describe: async () => JSON.stringify({ deadLetters: await deadLetters(), sink: [...sink.countsById().keys()] }),
@@ -59,19 +78,42 @@ describe('event-type catalog', () => {
 
   it('checks each version against its own schema', async () => {
     const { db, pool } = engine.database;
-    await registerEventType(db, { type: 'order.placed', version: 2, schema: { type: 'object', required: ['orderId', 'currency'], properties: { currency: { enum: ['EUR', 'USD'] } } } });
+    await registerEventType(db, {
+      type: 'order.placed',
+      version: 2,
+      schema: { type: 'object', required: ['orderId', 'currency'], properties: { currency: { enum: ['EUR', 'USD'] } } },
+    });
     // Workers read the catalog again within 10 s; until then a v2 payload may go unchecked, so wait for a refusal.
     let attempt = 0;
     await waitFor(
       async () => {
         attempt += 1;
-        await pool.query(`SELECT outbox.enqueue('acme', 'order.placed', '{"orderId": "4", "currency": "GBP"}', $1, '{"event_version": 2}')`, [`v2-bad-${attempt}`]);
-        await waitFor(async () => (await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.events WHERE idempotency_key = ${`v2-bad-${attempt}`} AND status IN ('dead_lettered', 'delivered')`.execute(db)).rows[0]!.n === '1', { what: 'the v2 event to finish' });
-        return (await sql<{ status: string }>`SELECT status FROM outbox.events WHERE idempotency_key = ${`v2-bad-${attempt}`}`.execute(db)).rows[0]!.status === 'dead_lettered';
+        await pool.query(`SELECT outbox.enqueue('acme', 'order.placed', '{"orderId": "4", "currency": "GBP"}', $1, '{"event_version": 2}')`, [
+          `v2-bad-${attempt}`,
+        ]);
+        await waitFor(
+          async () =>
+            (
+              await sql<{
+                n: string;
+              }>`SELECT count(*) AS n FROM outbox.events WHERE idempotency_key = ${`v2-bad-${attempt}`} AND status IN ('dead_lettered', 'delivered')`.execute(
+                db,
+              )
+            ).rows[0]!.n === '1',
+          { what: 'the v2 event to finish' },
+        );
+        return (
+          (await sql<{ status: string }>`SELECT status FROM outbox.events WHERE idempotency_key = ${`v2-bad-${attempt}`}`.execute(db)).rows[0]!.status ===
+          'dead_lettered'
+        );
       },
       { what: 'a v2 payload with an unknown currency dead-lettered', timeoutMs: 40_000, intervalMs: 1_000 },
     );
-    const { rows } = await sql<{ error: string }>`SELECT d.last_error AS error FROM outbox.dead_letters d JOIN outbox.events e ON e.id = d.event_id WHERE e.idempotency_key = ${`v2-bad-${attempt}`}`.execute(db);
+    const { rows } = await sql<{
+      error: string;
+    }>`SELECT d.last_error AS error FROM outbox.dead_letters d JOIN outbox.events e ON e.id = d.event_id WHERE e.idempotency_key = ${`v2-bad-${attempt}`}`.execute(
+      db,
+    );
     expect(rows[0]!.error).toMatch(/order\.placed v2 violates its schema at \/currency: must be equal to one of the allowed values/);
   });
 

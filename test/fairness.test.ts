@@ -53,7 +53,10 @@ describe('fairness between tenants', () => {
     // A's flood is committed first: in id order, every one of its events comes before B's.
     const flood = (type: string) => Array.from({ length: FLOOD }, (_, i) => ({ tenant: 'a', type, payload: { i }, idempotencyKey: `${type}-${i}` }));
     await enqueueMany(pool, [...flood('a.slow'), ...flood('a.stuck')]);
-    await enqueueMany(pool, Array.from({ length: TRICKLE }, (_, i) => ({ tenant: 'b', type: 'b.order', payload: { i }, idempotencyKey: `b-${i}` })));
+    await enqueueMany(
+      pool,
+      Array.from({ length: TRICKLE }, (_, i) => ({ tenant: 'b', type: 'b.order', payload: { i }, idempotencyKey: `b-${i}` })),
+    );
 
     // While A's window is full, `outbox status` says so: A's events wait, held back, in PostgreSQL.
     const held = await waitFor(

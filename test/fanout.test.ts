@@ -55,7 +55,13 @@ describe('fan-out strategies', () => {
       { what: `${tenant}/${key} to reach the expected state` },
     );
   const deadLettersOf = (eventId: string) =>
-    engine.database.db.selectFrom('outbox.dead_letters').select(['subscription_name', 'resolution', 'resolution_reason']).where('event_id', '=', eventId).orderBy('subscription_name').orderBy('id').execute();
+    engine.database.db
+      .selectFrom('outbox.dead_letters')
+      .select(['subscription_name', 'resolution', 'resolution_reason'])
+      .where('event_id', '=', eventId)
+      .orderBy('subscription_name')
+      .orderBy('id')
+      .execute();
 
   it('any: one success is enough; the failing route gives up without a dead letter', async () => {
     await subscribe('any-ok', 'fo-any', ok.url);
@@ -96,7 +102,9 @@ describe('fan-out strategies', () => {
     await subscribe('pri-extra', 'fo-pri', (await deadUrl()).url);
     expect(await setRule(['--tenant', 'fo-pri', '--events', '*', '--strategy', 'primary', '--primary', 'pri-main'])).toContain('the primary must succeed');
     const eventId = await enqueue(engine.database.pool, { tenant: 'fo-pri', type: 'x.y', payload: {}, idempotencyKey: 'pri-1' });
-    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'fo-pri' })).delivered === 1, { what: 'the event delivered via its primary' });
+    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'fo-pri' })).delivered === 1, {
+      what: 'the event delivered via its primary',
+    });
     const result = await engine.result<DeliverEventResult>('fo-pri', 'pri-1');
     expect(result.routes.map(({ subscriptionName, state, role }) => ({ subscriptionName, state, role }))).toEqual([
       { subscriptionName: 'pri-main', state: 'delivered', role: 'required' },

@@ -37,13 +37,22 @@ describe('first pass', () => {
   });
   /** A webhook subscription of tenant fp to the sink. */
   const subscribe = (name: string, events: string, extra: Pick<Parameters<typeof addSubscription>[1], 'retryPolicy' | 'flowControl'> = {}) =>
-    addSubscription(engine.database.db, { name, tenant: 'fp', events, target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } }, ...extra });
+    addSubscription(engine.database.db, {
+      name,
+      tenant: 'fp',
+      events,
+      target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+      ...extra,
+    });
 
   it('delivers an event with one plain route in one local activity and one upsert, and marks it delivered', async () => {
     await subscribe('plain', 'plain.*');
     const eventId = await enqueue(engine.database.pool, { tenant: 'fp', type: 'plain.event', payload: { n: 1 }, idempotencyKey: 'plain-1' });
     const result = await engine.result<DeliverEventResult>('fp', 'plain-1');
-    expect(result).toMatchObject({ status: 'Delivered', routes: [{ subscriptionName: 'plain', state: 'delivered', attempts: 1, passes: 1, lastStatusCode: 200 }] });
+    expect(result).toMatchObject({
+      status: 'Delivered',
+      routes: [{ subscriptionName: 'plain', state: 'delivered', attempts: 1, passes: 1, lastStatusCode: 200 }],
+    });
     // Started, workflow task scheduled, started, completed, the pass's marker, the upsert, completed.
     expect(await historyShape(engine, 'fp', 'plain-1')).toEqual({ localActivities: ['firstPass'], regularActivities: [], upserts: 1, length: 7 });
     expect(await countEventsByStatus(engine.database.db, { typeLike: 'plain.%' })).toEqual({ delivered: 1 });
@@ -72,7 +81,12 @@ describe('first pass', () => {
     const result = await engine.result<DeliverEventResult>('fp', 'shaky-1');
     expect(result.routes[0]).toMatchObject({ state: 'delivered', attempts: 2 });
     expect((await historyShape(engine, 'fp', 'shaky-1')).regularActivities).toEqual(['deliver']);
-    const log = await engine.database.db.selectFrom('outbox.deliveries').select(['attempt', 'outcome']).where('event_id', '=', eventId).orderBy('attempt').execute();
+    const log = await engine.database.db
+      .selectFrom('outbox.deliveries')
+      .select(['attempt', 'outcome'])
+      .where('event_id', '=', eventId)
+      .orderBy('attempt')
+      .execute();
     expect(log).toEqual([
       { attempt: 1, outcome: 'retryable_failure' },
       { attempt: 2, outcome: 'delivered' },

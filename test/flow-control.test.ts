@@ -63,7 +63,10 @@ describe('endpoint flow control', () => {
 
   beforeAll(async () => {
     // Breakers stay out of the way: these tests fail many deliveries on purpose.
-    engine = await startTestEngine(() => createTestDatabase(), { prefix: 'flow', breakerSettings: { failureThreshold: 100_000, cooldownMs: 30_000, disableAfterMs: 0 } });
+    engine = await startTestEngine(() => createTestDatabase(), {
+      prefix: 'flow',
+      breakerSettings: { failureThreshold: 100_000, cooldownMs: 30_000, disableAfterMs: 0 },
+    });
   });
   afterAll(async () => {
     for (const stop of stoppers) await stop();
@@ -82,7 +85,10 @@ describe('endpoint flow control', () => {
   it('an endpoint limited to 20/s and 3 in flight never gets more, while an unlimited one is not slowed', async () => {
     const limited = await new SlowSink(100).start();
     const free = await new SlowSink(0).start();
-    stoppers.push(() => limited.stop(), () => free.stop());
+    stoppers.push(
+      () => limited.stop(),
+      () => free.stop(),
+    );
     await addSubscription(engine.database.db, {
       name: 'limited',
       tenant: 'flow',
@@ -90,9 +96,20 @@ describe('endpoint flow control', () => {
       target: { kind: 'webhook', config: { url: limited.url, secret } },
       flowControl: { ratePerSecond: 20, maxInFlight: 3 },
     });
-    await addSubscription(engine.database.db, { name: 'free', tenant: 'flow', events: 'free.*', target: { kind: 'webhook', config: { url: free.url, secret } } });
-    await enqueueMany(engine.database.pool, Array.from({ length: 200 }, (_, index) => ({ tenant: 'flow', type: 'limited.event', payload: { index }, idempotencyKey: `lim-${index}` })));
-    await enqueueMany(engine.database.pool, Array.from({ length: 100 }, (_, index) => ({ tenant: 'flow', type: 'free.event', payload: { index }, idempotencyKey: `free-${index}` })));
+    await addSubscription(engine.database.db, {
+      name: 'free',
+      tenant: 'flow',
+      events: 'free.*',
+      target: { kind: 'webhook', config: { url: free.url, secret } },
+    });
+    await enqueueMany(
+      engine.database.pool,
+      Array.from({ length: 200 }, (_, index) => ({ tenant: 'flow', type: 'limited.event', payload: { index }, idempotencyKey: `lim-${index}` })),
+    );
+    await enqueueMany(
+      engine.database.pool,
+      Array.from({ length: 100 }, (_, index) => ({ tenant: 'flow', type: 'free.event', payload: { index }, idempotencyKey: `free-${index}` })),
+    );
 
     await waitFor(() => free.arrivals.length === 100, { what: 'the unlimited endpoint to get its 100 events', timeoutMs: 120_000 });
     // The unlimited endpoint finished while the limited one was still draining its backlog.
@@ -103,7 +120,9 @@ describe('endpoint flow control', () => {
       timeoutMs: 120_000,
       describe: async () => JSON.stringify(await countEventsByStatus(engine.database.db, { tenant: 'flow' })),
     });
-    console.log(`[flow] limited endpoint: busiest second ${limited.busiestSecond()} requests, at most ${limited.maxInFlight} in flight; unlimited one done while the limited one had ${200 - limitedWhenFreeDone} to go`);
+    console.log(
+      `[flow] limited endpoint: busiest second ${limited.busiestSecond()} requests, at most ${limited.maxInFlight} in flight; unlimited one done while the limited one had ${200 - limitedWhenFreeDone} to go`,
+    );
     expect(limited.arrivals).toHaveLength(200);
     expect(limited.maxInFlight).toBeLessThanOrEqual(3);
     // 20 a second, plus two for timer and network scheduling (a send delayed on the way can
@@ -111,7 +130,7 @@ describe('endpoint flow control', () => {
     expect(limited.busiestSecond()).toBeLessThanOrEqual(22);
   });
 
-  it("a tenant-wide default limits an endpoint that has no limits of its own (set with the CLI)", async () => {
+  it('a tenant-wide default limits an endpoint that has no limits of its own (set with the CLI)', async () => {
     const env = operatorEnv(engine.database, engine.taskQueue);
     const set = await runCli(['subscriptions', 'tenant-limits', '--tenant', 'flow-t', '--rate', '10', '--max-in-flight', '2'], env);
     expect(set.code, set.stderr).toBe(0);
@@ -119,9 +138,20 @@ describe('endpoint flow control', () => {
     expect((await runCli(['subscriptions', 'tenant-limits'], env)).stdout).toContain('flow-t: at most 10/s, at most 2 in flight');
     const sink = await new SlowSink(300).start();
     stoppers.push(() => sink.stop());
-    await addSubscription(engine.database.db, { name: 'tenant-limited', tenant: 'flow-t', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret } } });
-    await enqueueMany(engine.database.pool, Array.from({ length: 30 }, (_, index) => ({ tenant: 'flow-t', type: 'x.y', payload: { index }, idempotencyKey: `ft-${index}` })));
-    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'flow-t' })).delivered === 30, { what: '30 events under the tenant default', timeoutMs: 120_000 });
+    await addSubscription(engine.database.db, {
+      name: 'tenant-limited',
+      tenant: 'flow-t',
+      events: '*',
+      target: { kind: 'webhook', config: { url: sink.url, secret } },
+    });
+    await enqueueMany(
+      engine.database.pool,
+      Array.from({ length: 30 }, (_, index) => ({ tenant: 'flow-t', type: 'x.y', payload: { index }, idempotencyKey: `ft-${index}` })),
+    );
+    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'flow-t' })).delivered === 30, {
+      what: '30 events under the tenant default',
+      timeoutMs: 120_000,
+    });
     console.log(`[flow] tenant default: busiest second ${sink.busiestSecond()} requests, at most ${sink.maxInFlight} in flight`);
     expect(sink.maxInFlight).toBeLessThanOrEqual(2);
     expect(sink.busiestSecond()).toBeLessThanOrEqual(12);
@@ -139,8 +169,13 @@ describe('endpoint flow control', () => {
       target: { kind: 'webhook', config: { url: sink.url, secret } },
       retryPolicy: { initialInterval: '2s', jitter: 0.5 },
     });
-    await enqueueMany(engine.database.pool, Array.from({ length: 50 }, (_, index) => ({ tenant: 'jitter', type: 'x.y', payload: {}, idempotencyKey: `jit-${index}` })));
-    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'jitter' })).delivered === 50, { what: '50 events delivered on their retry' });
+    await enqueueMany(
+      engine.database.pool,
+      Array.from({ length: 50 }, (_, index) => ({ tenant: 'jitter', type: 'x.y', payload: {}, idempotencyKey: `jit-${index}` })),
+    );
+    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'jitter' })).delivered === 50, {
+      what: '50 events delivered on their retry',
+    });
     const delays: number[] = [];
     for (let index = 0; index < 50; index++) {
       const [first, second] = await attemptsOf(`jit-${index}`);
@@ -183,7 +218,10 @@ describe('endpoint flow control', () => {
     expect(refused.stderr).toContain('--retry-delays');
     await enqueue(engine.database.pool, { tenant: 'sched', type: 'std.event', payload: {}, idempotencyKey: 'sched-std' });
     await enqueue(engine.database.pool, { tenant: 'sched', type: 'custom.event', payload: {}, idempotencyKey: 'sched-custom' });
-    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'sched' })).delivered === 2, { what: 'both scheduled events delivered', timeoutMs: 60_000 });
+    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'sched' })).delivered === 2, {
+      what: 'both scheduled events delivered',
+      timeoutMs: 60_000,
+    });
 
     const standard = await attemptsOf('sched-std');
     expect(standard).toHaveLength(2);
@@ -192,7 +230,9 @@ describe('endpoint flow control', () => {
     expect(standard[1]!.attempted_at.getTime() - standard[0]!.attempted_at.getTime()).toBeGreaterThanOrEqual(standard[0]!.next_retry_delay_ms! * 0.95);
     const custom = await attemptsOf('sched-custom');
     expect(custom.map((row) => row.next_retry_delay_ms)).toEqual([1000, 2000, 3000, null]);
-    custom.slice(1).forEach((row, index) => expect(row.attempted_at.getTime() - custom[index]!.attempted_at.getTime()).toBeGreaterThanOrEqual(950 * (index + 1)));
+    custom
+      .slice(1)
+      .forEach((row, index) => expect(row.attempted_at.getTime() - custom[index]!.attempted_at.getTime()).toBeGreaterThanOrEqual(950 * (index + 1)));
   });
 
   it('410 Gone disables the subscription at once; later events are dead-lettered as disabled; enable + dlq retry redrives them', async () => {
@@ -203,14 +243,18 @@ describe('endpoint flow control', () => {
     await addSubscription(engine.database.db, { name: 'gone', tenant: 'gone', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret } } });
     const env = operatorEnv(engine.database, engine.taskQueue);
     await enqueue(engine.database.pool, { tenant: 'gone', type: 'x.y', payload: {}, idempotencyKey: 'gone-1' });
-    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'gone' })).dead_lettered === 1, { what: 'the 410 to dead-letter the event' });
+    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'gone' })).dead_lettered === 1, {
+      what: 'the 410 to dead-letter the event',
+    });
     expect(sink.requests).toHaveLength(1);
     const listed = await runCli(['subscriptions', 'list'], env);
     expect(listed.stdout).toContain('gone is disabled: endpoint http://127.0.0.1');
     expect(listed.stdout).toContain('answered 410 Gone');
 
     await enqueue(engine.database.pool, { tenant: 'gone', type: 'x.y', payload: {}, idempotencyKey: 'gone-2' });
-    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'gone' })).dead_lettered === 2, { what: 'the later event dead-lettered as disabled' });
+    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'gone' })).dead_lettered === 2, {
+      what: 'the later event dead-lettered as disabled',
+    });
     // The later event was never sent: the subscription was off.
     expect(sink.requests).toHaveLength(1);
     const letters = await engine.database.db.selectFrom('outbox.dead_letters').select('last_error').where('tenant_id', '=', 'gone').orderBy('id').execute();
@@ -220,6 +264,8 @@ describe('endpoint flow control', () => {
     gone = false;
     expect((await runCli(['subscriptions', 'enable', 'gone'], env)).code).toBe(0);
     expect((await runCli(['dlq', 'retry', '--all', '--tenant', 'gone'], env)).code).toBe(0);
-    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'gone' })).delivered === 2, { what: 'both events redriven after re-enabling' });
+    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'gone' })).delivered === 2, {
+      what: 'both events redriven after re-enabling',
+    });
   });
 });

@@ -72,9 +72,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await rm(workDir, { recursive: true, force: true });
     const cleanup = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
     await cleanup.connect();
-    const { rows } = await cleanup.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-      `${TEST_DATABASE_PREFIX}${runId}%`,
-    ]);
+    const { rows } = await cleanup.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${TEST_DATABASE_PREFIX}${runId}%`]);
     for (const { datname } of rows) await cleanup.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await cleanup.end();
   };

@@ -13,7 +13,10 @@ describe('consumer inbox', () => {
   const signer = new Webhook(secret);
   const delivery = (id: string, data: unknown, at = new Date()) => {
     const body = JSON.stringify({ type: 'order.created', id, data });
-    return { body, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signer.sign(id, at, body) } };
+    return {
+      body,
+      headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signer.sign(id, at, body) },
+    };
   };
 
   beforeAll(async () => {
@@ -24,7 +27,8 @@ describe('consumer inbox', () => {
   });
   afterAll(async () => database?.drop());
 
-  const effects = async (id: string) => (await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM effects WHERE webhook_id = $1', [id])).rows[0]!.n;
+  const effects = async (id: string) =>
+    (await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM effects WHERE webhook_id = $1', [id])).rows[0]!.n;
   const handler = async (event: { id: string; data: unknown }, client: { query: (text: string, values: unknown[]) => Promise<unknown> }) => {
     await client.query('INSERT INTO effects VALUES ($1, $2)', [event.id, (event.data as { amount: number }).amount]);
   };

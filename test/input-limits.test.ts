@@ -15,7 +15,14 @@ describe('input limits', () => {
   });
   afterAll(async () => database?.drop());
 
-  const count = async (tenant: string) => (await database.db.selectFrom('outbox.events').select(sql<number>`count(*)::int`.as('n')).where('tenant_id', '=', tenant).executeTakeFirstOrThrow()).n;
+  const count = async (tenant: string) =>
+    (
+      await database.db
+        .selectFrom('outbox.events')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('tenant_id', '=', tenant)
+        .executeTakeFirstOrThrow()
+    ).n;
   const big = (bytes: number) => ({ blob: 'x'.repeat(bytes) });
 
   it('outbox.enqueue refuses a payload above 1 MiB (or the database setting), naming p_payload and the limit', async () => {
@@ -26,7 +33,9 @@ describe('input limits', () => {
     try {
       await client.query('BEGIN');
       await client.query("SET LOCAL outbox.max_payload_bytes = '1000'");
-      await expect(client.query("SELECT outbox.enqueue('limits', 'big.event', $1::jsonb, 'big-2')", [JSON.stringify(big(2000))])).rejects.toThrow(/above the limit of 1000 bytes/);
+      await expect(client.query("SELECT outbox.enqueue('limits', 'big.event', $1::jsonb, 'big-2')", [JSON.stringify(big(2000))])).rejects.toThrow(
+        /above the limit of 1000 bytes/,
+      );
       await client.query('ROLLBACK');
     } finally {
       client.release();
@@ -38,7 +47,9 @@ describe('input limits', () => {
   it('the TypeScript helper refuses it before any SQL, naming the field, with OUTBOX_MAX_PAYLOAD_BYTES as the limit', async () => {
     process.env.OUTBOX_MAX_PAYLOAD_BYTES = '2000';
     try {
-      const error = await enqueue(database.pool, { tenant: 'limits-ts', type: 'big.event', payload: big(3000), idempotencyKey: 'ts-big' }).catch((caught: unknown) => caught);
+      const error = await enqueue(database.pool, { tenant: 'limits-ts', type: 'big.event', payload: big(3000), idempotencyKey: 'ts-big' }).catch(
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(InvalidEventError);
       expect((error as Error).message).toMatch(/payload: is 30\d\d bytes, above the limit of 2000 bytes \(OUTBOX_MAX_PAYLOAD_BYTES\)/);
     } finally {

@@ -44,7 +44,10 @@ describe('installations sharing a Temporal namespace', () => {
     return { db, sink };
   }
   const enqueueSome = (db: TestDatabase, count: number) =>
-    enqueueMany(db.pool, Array.from({ length: count }, (_, i) => ({ tenant: 't', type: 'order.created', payload: { n: i }, idempotencyKey: `k-${i + 1}` })));
+    enqueueMany(
+      db.pool,
+      Array.from({ length: count }, (_, i) => ({ tenant: 't', type: 'order.created', payload: { n: i }, idempotencyKey: `k-${i + 1}` })),
+    );
 
   function startEngine(db: TestDatabase, env: Record<string, string> = {}) {
     const child = spawnCli(['start', '--no-http'], { DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), ...env });
@@ -94,7 +97,11 @@ describe('installations sharing a Temporal namespace', () => {
     await expectEachDeliveredOnceByItsOwn([a, b], 20, () => `${engineA.stderr().slice(-500)} ${engineB.stderr().slice(-500)}`);
     // Neither database recorded an attempt, a delivery or a dead letter for the other's workflows.
     for (const { db } of [a, b]) {
-      const foreign = await db.db.selectFrom('outbox.deliveries').select('workflow_id').where('workflow_id', 'not like', `outbox:${db.installationId}:%`).execute();
+      const foreign = await db.db
+        .selectFrom('outbox.deliveries')
+        .select('workflow_id')
+        .where('workflow_id', 'not like', `outbox:${db.installationId}:%`)
+        .execute();
       expect(foreign).toEqual([]);
       expect(await db.db.selectFrom('outbox.dead_letters').select('id').execute()).toEqual([]);
     }
@@ -124,7 +131,11 @@ describe('installations sharing a Temporal namespace', () => {
 
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     await addSubscription(engine.database.db, { name: 'inbox', events: 'order.*', target: { kind: 'webhook', config: { url, secret } } });
-    await addSubscription(engine.database.db, { name: 'jetstream', events: 'order.*', target: { kind: 'nats', config: { url: 'nats://127.0.0.1:4222', subject: `samekey.${run}.{tenant}` } } });
+    await addSubscription(engine.database.db, {
+      name: 'jetstream',
+      events: 'order.*',
+      target: { kind: 'nats', config: { url: 'nats://127.0.0.1:4222', subject: `samekey.${run}.{tenant}` } },
+    });
     await enqueueMany(engine.database.pool, [
       { tenant: 'acme', type: 'order.created', payload: { n: 1 }, idempotencyKey: 'order-42-created' },
       { tenant: 'globex', type: 'order.created', payload: { n: 2 }, idempotencyKey: 'order-42-created' },
@@ -138,7 +149,11 @@ describe('installations sharing a Temporal namespace', () => {
     ]);
     const info = await streams.streams.info(`SAME_KEY_${run}`);
     expect(info.state.messages).toBe(2);
-    const ids = await Promise.all(['acme', 'globex'].map(async (tenant) => (await streams.streams.getMessage(`SAME_KEY_${run}`, { last_by_subj: `samekey.${run}.${tenant}` })).header.get('Nats-Msg-Id')));
+    const ids = await Promise.all(
+      ['acme', 'globex'].map(async (tenant) =>
+        (await streams.streams.getMessage(`SAME_KEY_${run}`, { last_by_subj: `samekey.${run}.${tenant}` })).header.get('Nats-Msg-Id'),
+      ),
+    );
     expect(ids).toEqual([engine.database.workflowId('acme', 'order-42-created'), engine.database.workflowId('globex', 'order-42-created')]);
   });
 

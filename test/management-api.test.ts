@@ -36,10 +36,19 @@ describe('management API', () => {
     [db, sink] = await Promise.all([createTestDatabase(), new WebhookSink().start()]);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    engine = spawnCli(['start'], { DATABASE_URL: db.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('api'), OUTBOX_HTTP_PORT: String(port) });
+    engine = spawnCli(['start'], {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('api'),
+      OUTBOX_HTTP_PORT: String(port),
+    });
     engine.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, { what: 'the engine to be ready', describe: () => output });
-    for (const [who, flags] of [['operator', ['--operator']], ['a', ['--tenant', 'tenant-a']], ['b', ['--tenant', 'tenant-b']]] as const) {
+    for (const [who, flags] of [
+      ['operator', ['--operator']],
+      ['a', ['--tenant', 'tenant-a']],
+      ['b', ['--tenant', 'tenant-b']],
+    ] as const) {
       const { stdout, code } = await runCli(['api-keys', 'create', ...flags], env());
       expect(code).toBe(0);
       keys[who] = stdout.trim();
@@ -93,7 +102,8 @@ describe('management API', () => {
     expect(created.response.status).toBe(201);
     expect(created.data?.secret).toMatch(/^whsec_/);
     expect(created.data?.tenant).toBe('*');
-    for (const name of ['ops-2', 'ops-3']) await operator.POST('/v1/subscriptions', { body: { name, tenant: 'tenant-b', events: 'order.*', target: webhook(name) } });
+    for (const name of ['ops-2', 'ops-3'])
+      await operator.POST('/v1/subscriptions', { body: { name, tenant: 'tenant-b', events: 'order.*', target: webhook(name) } });
     const first = await operator.GET('/v1/subscriptions', { params: { query: { limit: 2 } } });
     expect(first.data?.items.map((item) => item.name)).toEqual(['ops-1', 'ops-2']);
     const second = await operator.GET('/v1/subscriptions', { params: { query: { limit: 2, cursor: first.data!.nextCursor! } } });
@@ -112,7 +122,10 @@ describe('management API', () => {
       ['updated', 'disabled_at,disabled_reason,enabled', `api-key:${operatorKeyId}`],
       ['updated', 'disabled_at,disabled_reason,enabled', `api-key:${operatorKeyId}`],
     ]);
-    const patched = await operator.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'ops-1' } }, body: { events: 'order.paid', flowControl: { ratePerSecond: 5 }, filter: { 'data.total': { $gte: 10 } } } });
+    const patched = await operator.PATCH('/v1/subscriptions/{id}', {
+      params: { path: { id: 'ops-1' } },
+      body: { events: 'order.paid', flowControl: { ratePerSecond: 5 }, filter: { 'data.total': { $gte: 10 } } },
+    });
     expect(patched.data).toMatchObject({ events: 'order.paid', flowControl: { ratePerSecond: 5 }, filter: { 'data.total': { $gte: 10 } } });
     const badPatch = await operator.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'ops-1' } }, body: { filter: { 'data.total': { $near: 1 } } } });
     expect(badPatch.error?.errors?.[0]?.field).toBe('body.filter.data.total.$near');
@@ -121,7 +134,10 @@ describe('management API', () => {
     expect(rotated.data?.secret).toMatch(/^whsec_/);
     expect(rotated.data?.secret).not.toBe(created.data?.secret);
     expect(Date.parse(rotated.data!.previousSecretsUntil!)).toBeGreaterThan(Date.now());
-    expect((await operator.GET('/v1/subscriptions/{id}/audit', { params: { path: { id: 'ops-1' }, query: {} } })).data?.items.at(-1)).toMatchObject({ action: 'updated', changed: ['target_config'] });
+    expect((await operator.GET('/v1/subscriptions/{id}/audit', { params: { path: { id: 'ops-1' }, query: {} } })).data?.items.at(-1)).toMatchObject({
+      action: 'updated',
+      changed: ['target_config'],
+    });
     expect((await operator.DELETE('/v1/subscriptions/{id}', { params: { path: { id: 'ops-3' } } })).data?.name).toBe('ops-3');
     expect((await operator.GET('/v1/subscriptions/{id}', { params: { path: { id: 'ops-3' } } })).response.status).toBe(404);
   });
@@ -137,7 +153,10 @@ describe('management API', () => {
     expect((await b.POST('/v1/subscriptions/{id}/disable', { params: { path: { id: 'a-hooks' } }, body: {} })).response.status).toBe(404);
     expect((await b.POST('/v1/subscriptions/{id}/rotate-secret', { params: { path: { id: 'a-hooks' } }, body: {} })).response.status).toBe(404);
     expect((await b.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } }, body: { events: 'b.*' } })).response.status).toBe(404);
-    const ownPatch = await a.PATCH('/v1/subscriptions/{id}', { params: { path: { id: 'a-hooks' } }, body: { target: { kind: 'webhook', config: { url: 'http://127.0.0.1:9/a', secret: 'env:OUTBOX_SECRET_X' } } } });
+    const ownPatch = await a.PATCH('/v1/subscriptions/{id}', {
+      params: { path: { id: 'a-hooks' } },
+      body: { target: { kind: 'webhook', config: { url: 'http://127.0.0.1:9/a', secret: 'env:OUTBOX_SECRET_X' } } },
+    });
     expect(ownPatch.response.status).toBe(403);
     const listed = await b.GET('/v1/subscriptions', { params: { query: {} } });
     expect(listed.data?.items.every((item) => item.tenant === 'tenant-b')).toBe(true);
@@ -145,19 +164,32 @@ describe('management API', () => {
     const elsewhere = await b.POST('/v1/subscriptions', { body: { name: 'b-for-a', tenant: 'tenant-a', events: 'a.*', target: webhook('b') } });
     expect(elsewhere.response.status).toBe(403);
     expect(elsewhere.error?.errors?.[0]?.field).toBe('body.tenant');
-    const privateAddress = await b.POST('/v1/subscriptions', { body: { name: 'b-private', events: 'b.*', target: { kind: 'webhook', config: { url: 'http://10.0.0.1/x', allowPrivateAddresses: true } } } });
+    const privateAddress = await b.POST('/v1/subscriptions', {
+      body: { name: 'b-private', events: 'b.*', target: { kind: 'webhook', config: { url: 'http://10.0.0.1/x', allowPrivateAddresses: true } } },
+    });
     expect(privateAddress.response.status).toBe(403);
     expect(privateAddress.error?.detail).toContain('allowPrivateAddresses');
-    const envReference = await b.POST('/v1/subscriptions', { body: { name: 'b-env', events: 'b.*', target: { kind: 'webhook', config: { url: 'https://example.com/x', secret: 'env:OUTBOX_SECRET_X' } } } });
+    const envReference = await b.POST('/v1/subscriptions', {
+      body: { name: 'b-env', events: 'b.*', target: { kind: 'webhook', config: { url: 'https://example.com/x', secret: 'env:OUTBOX_SECRET_X' } } },
+    });
     expect(envReference.response.status).toBe(403);
     // Route code aside, the database refuses the tenant's role the same rows.
     const principal = { keyId: '1', scope: 'tenant', tenant: 'tenant-b' } as const;
     const direct = (tenant: string, config: object) =>
-      inScope(db.db, principal, (trx) => sql`INSERT INTO outbox.subscriptions (name, tenant_id, event_pattern, target_kind, target_config) VALUES ('sneaky', ${tenant}, 'b.*', 'webhook', ${JSON.stringify(config)}::jsonb)`.execute(trx));
+      inScope(db.db, principal, (trx) =>
+        sql`INSERT INTO outbox.subscriptions (name, tenant_id, event_pattern, target_kind, target_config) VALUES ('sneaky', ${tenant}, 'b.*', 'webhook', ${JSON.stringify(config)}::jsonb)`.execute(
+          trx,
+        ),
+      );
     await expect(direct('tenant-b', { url: 'http://10.0.0.1/', allowPrivateAddresses: true })).rejects.toThrow(/row-level security/);
     await expect(direct('tenant-a', { url: 'https://example.com/' })).rejects.toThrow(/row-level security/);
-    await expect(inScope(db.db, principal, (trx) => sql`UPDATE outbox.subscriptions SET enabled = false WHERE name = 'a-hooks' RETURNING id`.execute(trx))).resolves.toMatchObject({ rows: [] });
-    expect((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions WHERE name IN ('sneaky', 'b-for-a', 'b-private', 'b-env')`.execute(db.db)).rows[0]!.n).toBe('0');
+    await expect(
+      inScope(db.db, principal, (trx) => sql`UPDATE outbox.subscriptions SET enabled = false WHERE name = 'a-hooks' RETURNING id`.execute(trx)),
+    ).resolves.toMatchObject({ rows: [] });
+    expect(
+      (await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions WHERE name IN ('sneaky', 'b-for-a', 'b-private', 'b-env')`.execute(db.db))
+        .rows[0]!.n,
+    ).toBe('0');
   });
 
   it('honours Idempotency-Key: a repeat returns the first answer, another body with the same key is refused, nothing is written twice', async () => {
@@ -211,7 +243,11 @@ describe('management API', () => {
     });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toContain('application/problem+json');
-    const notJson = await fetch(`${base}/v1/subscriptions`, { method: 'POST', headers: { authorization: `Bearer ${keys.a}`, 'content-type': 'application/json' }, body: '{"events": ' });
+    const notJson = await fetch(`${base}/v1/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.a}`, 'content-type': 'application/json' },
+      body: '{"events": ',
+    });
     expect(notJson.status).toBe(400);
     expect((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.subscriptions`.execute(db.db)).rows[0]!.n).toBe(before);
     expect(output).not.toMatch(/obk_[A-Za-z0-9_-]{12}_/);
@@ -221,17 +257,33 @@ describe('management API', () => {
     const a = as('a');
     const b = as('b');
     sink.responder = () => ({ status: 400 });
-    const created = await a.POST('/v1/subscriptions', { body: { name: 'a-orders', events: 'shop.order.*', target: { kind: 'webhook', config: { url: sink.url } }, retryPolicy: { maximumAttempts: 1 } } });
+    const created = await a.POST('/v1/subscriptions', {
+      body: { name: 'a-orders', events: 'shop.order.*', target: { kind: 'webhook', config: { url: sink.url } }, retryPolicy: { maximumAttempts: 1 } },
+    });
     expect(created.response.status).toBe(201);
-    const first = await enqueue(db.pool, { tenant: 'tenant-a', type: 'shop.order.paid', payload: { total: 10 }, idempotencyKey: 'order-1-paid', correlationId: 'checkout-1' });
+    const first = await enqueue(db.pool, {
+      tenant: 'tenant-a',
+      type: 'shop.order.paid',
+      payload: { total: 10 },
+      idempotencyKey: 'order-1-paid',
+      correlationId: 'checkout-1',
+    });
     const second = await enqueue(db.pool, { tenant: 'tenant-a', type: 'shop.order.paid', payload: { total: 20 }, idempotencyKey: 'order-2-paid' });
-    await waitFor(async () => (await a.GET('/v1/dead-letters', { params: { query: {} } })).data?.items.length === 2, { what: 'two dead letters for tenant a', timeoutMs: 60_000, describe: () => output });
+    await waitFor(async () => (await a.GET('/v1/dead-letters', { params: { query: {} } })).data?.items.length === 2, {
+      what: 'two dead letters for tenant a',
+      timeoutMs: 60_000,
+      describe: () => output,
+    });
 
     const found = await a.GET('/v1/events', { params: { query: { type: 'shop.order.*', status: 'dead_lettered', correlationId: 'checkout-1' } } });
     expect(found.data?.items.map((event) => [event.id, event.idempotencyKey])).toEqual([[first, 'order-1-paid']]);
     const paged = await a.GET('/v1/events', { params: { query: { type: 'shop.order.*', limit: 1 } } });
     expect(paged.data?.items.map((event) => event.id)).toEqual([second]);
-    expect((await a.GET('/v1/events', { params: { query: { type: 'shop.order.*', limit: 1, cursor: paged.data!.nextCursor! } } })).data?.items.map((event) => event.id)).toEqual([first]);
+    expect(
+      (await a.GET('/v1/events', { params: { query: { type: 'shop.order.*', limit: 1, cursor: paged.data!.nextCursor! } } })).data?.items.map(
+        (event) => event.id,
+      ),
+    ).toEqual([first]);
     const detail = await a.GET('/v1/events/{id}', { params: { path: { id: first } } });
     expect(detail.data).toMatchObject({ status: 'dead_lettered', payload: { total: 10 }, workflowId: expect.any(String) as unknown });
     const route = detail.data!.routes[0]!;
@@ -252,14 +304,27 @@ describe('management API', () => {
     expect(dry.data).toEqual({ matched: 2, signalled: 0, failed: [], dryRun: true });
     expect((await a.GET('/v1/dead-letters/{id}', { params: { path: { id: route.openDeadLetterId! } } })).data?.eventId).toBe(first);
     sink.responder = () => ({ status: 200 });
-    expect((await a.POST('/v1/dead-letters/{id}/retry', { params: { path: { id: route.openDeadLetterId! } }, body: {} })).data).toMatchObject({ matched: 1, signalled: 1 });
-    await waitFor(async () => (await a.GET('/v1/events/{id}', { params: { path: { id: first } } })).data?.status === 'delivered', { what: 'the retried event delivered', timeoutMs: 60_000 });
+    expect((await a.POST('/v1/dead-letters/{id}/retry', { params: { path: { id: route.openDeadLetterId! } }, body: {} })).data).toMatchObject({
+      matched: 1,
+      signalled: 1,
+    });
+    await waitFor(async () => (await a.GET('/v1/events/{id}', { params: { path: { id: first } } })).data?.status === 'delivered', {
+      what: 'the retried event delivered',
+      timeoutMs: 60_000,
+    });
     // The other one, discarded in bulk by an operator.
-    const discarded = await as('operator').POST('/v1/dead-letters/discard', { body: { tenant: 'tenant-a', events: 'shop.order.*', reason: 'refunded by hand' } });
+    const discarded = await as('operator').POST('/v1/dead-letters/discard', {
+      body: { tenant: 'tenant-a', events: 'shop.order.*', reason: 'refunded by hand' },
+    });
     expect(discarded.data).toMatchObject({ matched: 1, signalled: 1 });
-    await waitFor(async () => (await a.GET('/v1/events/{id}', { params: { path: { id: second } } })).data?.status === 'discarded', { what: 'the other event discarded', timeoutMs: 60_000 });
+    await waitFor(async () => (await a.GET('/v1/events/{id}', { params: { path: { id: second } } })).data?.status === 'discarded', {
+      what: 'the other event discarded',
+      timeoutMs: 60_000,
+    });
     expect((await a.GET('/v1/dead-letters', { params: { query: {} } })).data?.items).toEqual([]);
-    expect((await a.POST('/v1/dead-letters/{id}/discard', { params: { path: { id: route.openDeadLetterId! } }, body: { reason: 'again' } })).response.status).toBe(404);
+    expect(
+      (await a.POST('/v1/dead-letters/{id}/discard', { params: { path: { id: route.openDeadLetterId! } }, body: { reason: 'again' } })).response.status,
+    ).toBe(404);
 
     // A test send goes the real way and answers with its attempt.
     const tested = await a.POST('/v1/subscriptions/{id}/test', { params: { path: { id: 'a-orders' } }, body: { payload: { hello: 'world' } } });
@@ -267,21 +332,36 @@ describe('management API', () => {
     expect(tested.data && 'attempt' in tested.data && tested.data.attempt).toMatchObject({ outcome: 'delivered', statusCode: 200 });
     expect(JSON.parse(sink.requests.at(-1)!.body)).toMatchObject({ type: 'outbox.test', data: { hello: 'world' } });
     expect((await b.POST('/v1/subscriptions/{id}/test', { params: { path: { id: 'a-orders' } }, body: {} })).response.status).toBe(404);
-    expect((await as('operator').POST('/v1/subscriptions/{id}/test', { params: { path: { id: 'ops-1' } }, body: {} })).error?.errors?.[0]?.field).toBe('body.tenant');
+    expect((await as('operator').POST('/v1/subscriptions/{id}/test', { params: { path: { id: 'ops-1' } }, body: {} })).error?.errors?.[0]?.field).toBe(
+      'body.tenant',
+    );
 
     // Replay by filter: a dry run counts, then the delivered event goes again with the same webhook-id.
     const since = new Date(Date.now() - 10 * 60_000).toISOString();
-    expect((await a.POST('/v1/replay', { body: { events: 'shop.order.*', since, correlationId: 'checkout-1', dryRun: true } })).data).toEqual({ matched: 1, replayed: 0, failed: [], dryRun: true });
+    expect((await a.POST('/v1/replay', { body: { events: 'shop.order.*', since, correlationId: 'checkout-1', dryRun: true } })).data).toEqual({
+      matched: 1,
+      replayed: 0,
+      failed: [],
+      dryRun: true,
+    });
     expect((await b.POST('/v1/replay', { body: { tenant: 'tenant-a', events: 'shop.order.*', since } })).response.status).toBe(403);
     expect((await as('operator').POST('/v1/replay', { body: { events: 'shop.order.*', since } })).error?.errors?.[0]?.field).toBe('body.tenant');
     const deliveredBefore = sink.requests.filter((request) => request.id === 'order-1-paid').length;
-    expect((await a.POST('/v1/replay', { body: { events: 'shop.order.*', since, correlationId: 'checkout-1' } })).data).toMatchObject({ matched: 1, replayed: 1 });
-    await waitFor(() => sink.requests.filter((request) => request.id === 'order-1-paid').length > deliveredBefore, { what: 'the replayed event at the sink', timeoutMs: 60_000 });
+    expect((await a.POST('/v1/replay', { body: { events: 'shop.order.*', since, correlationId: 'checkout-1' } })).data).toMatchObject({
+      matched: 1,
+      replayed: 1,
+    });
+    await waitFor(() => sink.requests.filter((request) => request.id === 'order-1-paid').length > deliveredBefore, {
+      what: 'the replayed event at the sink',
+      timeoutMs: 60_000,
+    });
   });
 
   it('lets operators, and only them, read and set tenant limits', async () => {
     const operator = as('operator');
-    expect((await operator.PUT('/v1/tenant-limits/{tenant}', { params: { path: { tenant: 'tenant-a' } }, body: { ratePerSecond: 20, maxInFlight: 4 } })).data).toEqual({ tenant: 'tenant-a', limits: { ratePerSecond: 20, maxInFlight: 4 } });
+    expect(
+      (await operator.PUT('/v1/tenant-limits/{tenant}', { params: { path: { tenant: 'tenant-a' } }, body: { ratePerSecond: 20, maxInFlight: 4 } })).data,
+    ).toEqual({ tenant: 'tenant-a', limits: { ratePerSecond: 20, maxInFlight: 4 } });
     expect((await operator.GET('/v1/tenant-limits')).data?.items).toEqual([{ tenant: 'tenant-a', limits: { ratePerSecond: 20, maxInFlight: 4 } }]);
     const bad = await operator.PUT('/v1/tenant-limits/{tenant}', { params: { path: { tenant: 'tenant-a' } }, body: { burst: 5 } });
     expect(bad.error?.errors?.[0]?.field).toBe('body.burst');
@@ -292,7 +372,8 @@ describe('management API', () => {
 
   it('lets operators, and only them, manage fan-out rules and sagas', async () => {
     const operator = as('operator');
-    for (const name of ['charge', 'refund']) await operator.POST('/v1/subscriptions', { body: { name, tenant: 'tenant-a', events: 'never.*', target: webhook(name) } });
+    for (const name of ['charge', 'refund'])
+      await operator.POST('/v1/subscriptions', { body: { name, tenant: 'tenant-a', events: 'never.*', target: webhook(name) } });
     const rule = await operator.PUT('/v1/fanout-rules', { body: { tenant: 'tenant-a', events: 'payment.*', strategy: 'primary', primary: 'charge' } });
     expect(rule.data).toMatchObject({ tenant: 'tenant-a', strategy: 'primary', primary: 'charge' });
     expect((await operator.PUT('/v1/fanout-rules', { body: { events: 'payment.*', strategy: 'primary' } })).error?.errors?.[0]?.field).toBe('body.primary');
@@ -300,9 +381,15 @@ describe('management API', () => {
     expect((await operator.DELETE('/v1/fanout-rules/{id}', { params: { path: { id: rule.data!.id } } })).response.status).toBe(204);
     expect((await operator.DELETE('/v1/fanout-rules/{id}', { params: { path: { id: rule.data!.id } } })).response.status).toBe(404);
 
-    const saga = await operator.PUT('/v1/sagas/{name}', { params: { path: { name: 'payment' } }, body: { tenant: 'tenant-a', events: 'payment.requested', steps: [{ name: 'charge', target: 'charge', compensation: 'refund' }] } });
+    const saga = await operator.PUT('/v1/sagas/{name}', {
+      params: { path: { name: 'payment' } },
+      body: { tenant: 'tenant-a', events: 'payment.requested', steps: [{ name: 'charge', target: 'charge', compensation: 'refund' }] },
+    });
     expect(saga.data).toMatchObject({ name: 'payment', steps: [{ name: 'charge', target: 'charge', compensation: 'refund' }] });
-    const unknownTarget = await operator.PUT('/v1/sagas/{name}', { params: { path: { name: 'bad' } }, body: { events: 'x.y', steps: [{ name: 'ship', target: 'no-such-subscription' }] } });
+    const unknownTarget = await operator.PUT('/v1/sagas/{name}', {
+      params: { path: { name: 'bad' } },
+      body: { events: 'x.y', steps: [{ name: 'ship', target: 'no-such-subscription' }] },
+    });
     expect(unknownTarget.error?.errors?.[0]?.field).toBe('body.steps.0.target');
     expect((await operator.GET('/v1/sagas')).data?.items.map((item) => item.name)).toEqual(['payment']);
     expect((await as('a').GET('/v1/sagas')).response.status).toBe(403);
@@ -313,15 +400,34 @@ describe('management API', () => {
   it('serves the event-type catalog to every key; only operators register and remove versions', async () => {
     const operator = as('operator');
     const schema = { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string' } } };
-    const saved = await operator.PUT('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } }, body: { schema, description: 'An order was placed' } });
+    const saved = await operator.PUT('/v1/event-types/{type}/versions/{version}', {
+      params: { path: { type: 'order.created', version: 1 } },
+      body: { schema, description: 'An order was placed' },
+    });
     expect(saved.data).toMatchObject({ type: 'order.created', version: 1, schema, deprecated: false });
-    expect((await operator.PUT('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 2 } }, body: { schema: { type: 'no-such-type' } } })).error?.errors?.[0]?.field).toBe('body.schema');
-    expect((await as('a').PUT('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 2 } }, body: { schema } })).response.status).toBe(403);
+    expect(
+      (
+        await operator.PUT('/v1/event-types/{type}/versions/{version}', {
+          params: { path: { type: 'order.created', version: 2 } },
+          body: { schema: { type: 'no-such-type' } },
+        })
+      ).error?.errors?.[0]?.field,
+    ).toBe('body.schema');
+    expect(
+      (await as('a').PUT('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 2 } }, body: { schema } })).response
+        .status,
+    ).toBe(403);
     expect((await as('b').GET('/v1/event-types')).data?.items.map((item) => `${item.type}@${item.version}`)).toEqual(['order.created@1']);
-    expect((await as('a').GET('/v1/event-types/{type}', { params: { path: { type: 'order.created' } } })).data?.items[0]?.description).toBe('An order was placed');
+    expect((await as('a').GET('/v1/event-types/{type}', { params: { path: { type: 'order.created' } } })).data?.items[0]?.description).toBe(
+      'An order was placed',
+    );
     expect((await as('a').GET('/v1/event-types/{type}', { params: { path: { type: 'no.such' } } })).response.status).toBe(404);
-    expect((await as('a').DELETE('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } } })).response.status).toBe(403);
-    expect((await operator.DELETE('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } } })).response.status).toBe(204);
+    expect(
+      (await as('a').DELETE('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } } })).response.status,
+    ).toBe(403);
+    expect(
+      (await operator.DELETE('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } } })).response.status,
+    ).toBe(204);
   });
 
   it('has had every documented route called through the generated client', () => {

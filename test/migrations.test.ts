@@ -30,7 +30,28 @@ describe('migrations', () => {
     const result = await migrate(database.pool);
     expect(result.applied).toEqual(files.map((file) => file.name));
     const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'outbox' ORDER BY 1`.execute(database.db);
-    expect(tables.rows.map((row) => row.name)).toEqual(['api_idempotency', 'api_keys', 'circuit_breakers', 'dead_letters', 'deliveries', 'delivery_leases', 'endpoint_reports', 'endpoint_throttle', 'event_types', 'events', 'fanout_rules', 'installation', 'migrations', 'ordered_deliveries', 'saga_step_results', 'sagas', 'settings', 'subscription_audit', 'subscriptions', 'tenant_flow_control']);
+    expect(tables.rows.map((row) => row.name)).toEqual([
+      'api_idempotency',
+      'api_keys',
+      'circuit_breakers',
+      'dead_letters',
+      'deliveries',
+      'delivery_leases',
+      'endpoint_reports',
+      'endpoint_throttle',
+      'event_types',
+      'events',
+      'fanout_rules',
+      'installation',
+      'migrations',
+      'ordered_deliveries',
+      'saga_step_results',
+      'sagas',
+      'settings',
+      'subscription_audit',
+      'subscriptions',
+      'tenant_flow_control',
+    ]);
     expect(await pendingMigrations(database.pool)).toEqual([]);
   });
 

@@ -62,7 +62,11 @@ describe('metrics, alerts and dashboard', () => {
       target: { kind: 'webhook', config: { url: bad.url, secret } },
       retryPolicy: { maximumAttempts: 2, initialInterval: '1s' },
     });
-    engine = await startEngineProcess({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('metrics') });
+    engine = await startEngineProcess({
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('metrics'),
+    });
     await waitFor(async () => (await readyz(engine.port)).status === 200, { what: 'the engine to be ready', describe: engine.stderr });
 
     const events = Array.from({ length: 200 }, (_, index) => ({
@@ -77,7 +81,11 @@ describe('metrics, alerts and dashboard', () => {
         const counts = await countEventsByStatus(database.db, { tenant: 'metrics' });
         return counts.delivered === 150 && counts.dead_lettered === 50;
       },
-      { what: '150 events delivered and 50 dead-lettered', timeoutMs: 120_000, describe: async () => JSON.stringify(await countEventsByStatus(database.db, { tenant: 'metrics' })) },
+      {
+        what: '150 events delivered and 50 dead-lettered',
+        timeoutMs: 120_000,
+        describe: async () => JSON.stringify(await countEventsByStatus(database.db, { tenant: 'metrics' })),
+      },
     );
     const response = await fetch(`http://127.0.0.1:${engine.port}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
@@ -148,7 +156,9 @@ describe('metrics, alerts and dashboard', () => {
       for (const metric of metricsIn(rule.expr)) expect(exported.has(metric), `${rule.alert} uses ${metric}`).toBe(true);
       expect(rule.annotations.description.length, `${rule.alert} says what to do`).toBeGreaterThan(20);
     }
-    const dashboard = JSON.parse(await readFile(new URL('../deploy/grafana/outbox.json', import.meta.url), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    const dashboard = JSON.parse(await readFile(new URL('../deploy/grafana/outbox.json', import.meta.url), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
     const titles = dashboard.panels.map((panel) => panel.title).join(' | ');
     for (const topic of ['lag', 'Throughput', 'error rate', 'dead letters', 'latency', 'circuit breakers']) expect(titles).toContain(topic);
     for (const panel of dashboard.panels) {
@@ -167,7 +177,11 @@ describe('readiness', () => {
     const temporalProxy = await new TcpProxy(host, Number(port)).up();
     const proxiedUrl = new URL(database.url);
     proxiedUrl.port = String(pgProxy.port);
-    const engine = await startEngineProcess({ DATABASE_URL: proxiedUrl.toString(), TEMPORAL_ADDRESS: `127.0.0.1:${temporalProxy.port}`, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('ready') });
+    const engine = await startEngineProcess({
+      DATABASE_URL: proxiedUrl.toString(),
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalProxy.port}`,
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('ready'),
+    });
     try {
       const failing = (name: string) => async () => {
         const result = await readyz(engine.port);

@@ -53,11 +53,14 @@ class OrderCheckingSink {
         const attempt = (this.attempts.get(key) ?? 0) + 1;
         this.attempts.set(key, attempt);
         const status = this.fail(data, attempt) ?? 200;
-        setTimeout(() => {
-          this.inFlight.set(data.aggregate, (this.inFlight.get(data.aggregate) ?? 1) - 1);
-          this.arrivals.push({ aggregate: data.aggregate, version: data.version, status });
-          res.writeHead(status).end();
-        }, 2 + Math.floor(Math.random() * 15));
+        setTimeout(
+          () => {
+            this.inFlight.set(data.aggregate, (this.inFlight.get(data.aggregate) ?? 1) - 1);
+            this.arrivals.push({ aggregate: data.aggregate, version: data.version, status });
+            res.writeHead(status).end();
+          },
+          2 + Math.floor(Math.random() * 15),
+        );
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
@@ -164,7 +167,9 @@ describe('per-aggregate ordering', () => {
     const env = operatorEnv(engine.database, engine.taskQueue);
     const blocked = await waitFor(
       async () => {
-        const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { blockedLanes: { subscription: string; orderingKey: string; waiting: number }[] };
+        const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as {
+          blockedLanes: { subscription: string; orderingKey: string; waiting: number }[];
+        };
         const lane = status.blockedLanes.find((candidate) => candidate.orderingKey === 'order:stuck');
         return lane?.waiting === 2 ? lane : undefined;
       },
@@ -186,7 +191,10 @@ describe('per-aggregate ordering', () => {
       const handle = engine.handle('shop', 'stuck-2');
       await handle.result();
       const history = await handle.fetchHistory();
-      await writeFile(`${FIXTURES}ordered-waited-for-turn.json`, `${JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`);
+      await writeFile(
+        `${FIXTURES}ordered-waited-for-turn.json`,
+        `${JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`,
+      );
     }
   });
 });

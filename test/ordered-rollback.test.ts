@@ -25,8 +25,10 @@ describe('ordered lanes after a relay batch that never commits', () => {
   const order = (key: string) => ({ tenant: 'shop', type: 'order.changed', payload: { key }, idempotencyKey: key, aggregateType: 'order', aggregateId: 'o-1' });
   const arrived = () => sink.requests.filter((request) => request.status === 200).map((request) => request.id);
   const laneStates = async () =>
-    (await sql<{ key: string; state: string }>`SELECT e.idempotency_key AS key, o.state FROM outbox.ordered_deliveries o
-        JOIN outbox.events e ON e.id = o.event_id ORDER BY o.event_id`.execute(database.db)).rows;
+    (
+      await sql<{ key: string; state: string }>`SELECT e.idempotency_key AS key, o.state FROM outbox.ordered_deliveries o
+        JOIN outbox.events e ON e.id = o.event_id ORDER BY o.event_id`.execute(database.db)
+    ).rows;
 
   beforeAll(async () => {
     [database, sink, temporal] = await Promise.all([createTestDatabase(), new WebhookSink().start(), connectTemporal()]);
@@ -64,7 +66,8 @@ describe('ordered lanes after a relay batch that never commits', () => {
       await blocker.query('LOCK TABLE outbox.ordered_deliveries IN EXCLUSIVE MODE');
       await enqueue(database.pool, order('first'));
       const waitingOnLocks = async () =>
-        (await sql<{ query: string }>`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(database.db)).rows;
+        (await sql<{ query: string }>`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(database.db))
+          .rows;
       // The relay's mark waits on the table, and the started workflow's routing waits on the row.
       await waitFor(async () => (await waitingOnLocks()).length >= 2, {
         what: 'the relay to block before its COMMIT and the workflow to wait for it',
@@ -109,8 +112,12 @@ describe('ordered lanes after a relay batch that never commits', () => {
     await sql`INSERT INTO outbox.ordered_deliveries (subscription_id, tenant_id, ordering_key, event_id)
               SELECT id, 'shop', 'order:o-2', ${stale} FROM outbox.subscriptions WHERE name = 'ordered-sink'`.execute(database.db);
     const env = operatorEnv(database, taskQueue);
-    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { orphanedLanes: { subscription: string; orderingKey: string; eventId: string; eventStatus: string }[] };
-    expect(status.orphanedLanes).toEqual([{ subscription: 'ordered-sink', tenant: 'shop', orderingKey: 'order:o-2', eventId: stale, eventStatus: 'delivered', waiting: 0 }]);
+    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as {
+      orphanedLanes: { subscription: string; orderingKey: string; eventId: string; eventStatus: string }[];
+    };
+    expect(status.orphanedLanes).toEqual([
+      { subscription: 'ordered-sink', tenant: 'shop', orderingKey: 'order:o-2', eventId: stale, eventStatus: 'delivered', waiting: 0 },
+    ]);
     expect((await runCli(['status'], env)).stdout).toMatch(/ordered-sink shop\/order:o-2: event \d+ is delivered but still holds its lane place/);
 
     const relay = createTestRelay(database, temporal.client, taskQueue, { pollIntervalMs: 200 });

@@ -99,7 +99,11 @@ describe('encrypted histories', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     sink = await new WebhookSink().start();
-    await addSubscription(database.db, { name: 'ledger', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+    await addSubscription(database.db, {
+      name: 'ledger',
+      events: '*',
+      target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+    });
   });
   afterAll(async () => {
     await stop();
@@ -109,7 +113,13 @@ describe('encrypted histories', () => {
 
   it('stores only ciphertext in Temporal; the codec endpoint decodes for token holders, before and after a key rotation', async () => {
     await start(`k1:${k1}`);
-    await enqueue(database.pool, { tenant: 'crypt', type: 'card.charged', payload: {}, idempotencyKey: 'crypt-1', correlationId: 'corr-visible-only-decrypted' });
+    await enqueue(database.pool, {
+      tenant: 'crypt',
+      type: 'card.charged',
+      payload: {},
+      idempotencyKey: 'crypt-1',
+      correlationId: 'corr-visible-only-decrypted',
+    });
     await waitFor(async () => (await countEventsByStatus(database.db, { tenant: 'crypt' })).delivered === 1, { what: 'delivery with encryption on' });
 
     const raw = await show(database.workflowId('crypt', 'crypt-1'));
@@ -123,7 +133,8 @@ describe('encrypted histories', () => {
     // The only clear-text payloads left are patch markers, and they carry the patch id alone.
     const history = JSON.parse(raw.stdout) as { events: { markerRecordedEventAttributes?: { details?: Record<string, { payloads: { data: string }[] }> } }[] };
     const patchData = history.events.flatMap((event) => event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []);
-    for (const payload of patchData) expect(Object.keys(JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as object).sort()).toEqual(['deprecated', 'id']);
+    for (const payload of patchData)
+      expect(Object.keys(JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as object).sort()).toEqual(['deprecated', 'id']);
 
     const codec = ['--codec-endpoint', `http://127.0.0.1:${port}/codec`];
     const refused = await show(database.workflowId('crypt', 'crypt-1'), codec);
@@ -139,7 +150,12 @@ describe('encrypted histories', () => {
     await waitFor(async () => (await countEventsByStatus(database.db, { tenant: 'crypt' })).delivered === 2, { what: 'delivery after the rotation' });
     const newer = JSON.stringify(JSON.parse((await show(database.workflowId('crypt', 'crypt-2'))).stdout));
     expect(newer).toContain(Buffer.from('k2').toString('base64'));
-    const older = await show(database.workflowId('crypt', 'crypt-1'), ['--codec-endpoint', `http://127.0.0.1:${port}/codec`, '--codec-auth', `Bearer ${token}`]);
+    const older = await show(database.workflowId('crypt', 'crypt-1'), [
+      '--codec-endpoint',
+      `http://127.0.0.1:${port}/codec`,
+      '--codec-auth',
+      `Bearer ${token}`,
+    ]);
     expect(older.code, older.stderr).toBe(0);
     expect(older.stdout).toContain(memoValue);
   });
@@ -159,7 +175,13 @@ describe('encrypted histories', () => {
       });
       await enqueue(database.pool, { tenant: 'leak', type: 'card.declined', payload: {}, idempotencyKey: 'leak-1' });
       const deadLetter = await waitFor(
-        () => database.db.selectFrom('outbox.dead_letters').select('last_error').where('tenant_id', '=', 'leak').where('subscription_name', '=', 'failing').executeTakeFirst(),
+        () =>
+          database.db
+            .selectFrom('outbox.dead_letters')
+            .select('last_error')
+            .where('tenant_id', '=', 'leak')
+            .where('subscription_name', '=', 'failing')
+            .executeTakeFirst(),
         { what: 'the failing delivery to be dead-lettered' },
       );
       // The engine's own record has the answer; Temporal's copy must not, in clear.

@@ -31,7 +31,13 @@ describe('realtime stream (server-sent events)', () => {
     engine = await startTestEngine(() => createTestDatabase(), { prefix: 'realtime' });
     stream = new RealtimeStream({ db: engine.database.db, connectionString: engine.database.url, secret: SECRET, allowedOrigins: [], logger: testLogger });
     await stream.start();
-    http = await startHttpServer({ host: '127.0.0.1', port: 0, checks: [], logger: testLogger, routes: { '/v1/stream': (req, res, u) => stream.handle(req, res, u) } });
+    http = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      checks: [],
+      logger: testLogger,
+      routes: { '/v1/stream': (req, res, u) => stream.handle(req, res, u) },
+    });
     await addSubscription(engine.database.db, { name: 'browsers', tenant: '*', events: 'live.*', target: { kind: 'realtime', config: {} } });
   });
   afterAll(async () => {
@@ -46,7 +52,7 @@ describe('realtime stream (server-sent events)', () => {
   };
   const keysOf = (connection: SseConnection) => connection.events.map((event) => (JSON.parse(event.data) as { idempotencyKey: string }).idempotencyKey);
 
-  it("refuses a missing, foreign or expired token, naming what to do", async () => {
+  it('refuses a missing, foreign or expired token, naming what to do', async () => {
     expect((await connect('acme', 'v1.123.nope')).status).toBe(401);
     const foreign = await fetch(url('globex', signStreamToken(SECRET, 'acme', 60_000)));
     expect(foreign.status).toBe(401);
@@ -61,7 +67,10 @@ describe('realtime stream (server-sent events)', () => {
     expect([acme.status, globex.status]).toEqual([200, 200]);
     await publish('acme', ['acme-1', 'acme-2', 'acme-3']);
     await publish('globex', ['globex-1', 'globex-2']);
-    await waitFor(() => acme.events.length === 3 && globex.events.length === 2, { what: 'each browser to get its events', describe: () => JSON.stringify([keysOf(acme), keysOf(globex)]) });
+    await waitFor(() => acme.events.length === 3 && globex.events.length === 2, {
+      what: 'each browser to get its events',
+      describe: () => JSON.stringify([keysOf(acme), keysOf(globex)]),
+    });
     expect(keysOf(acme).sort()).toEqual(['acme-1', 'acme-2', 'acme-3']);
     expect(keysOf(globex).sort()).toEqual(['globex-1', 'globex-2']);
     expect(acme.events.every((event) => event.event === 'live.update')).toBe(true);
@@ -88,9 +97,22 @@ describe('realtime stream (server-sent events)', () => {
   });
 
   it('cuts off a browser that never reads, while another on the same channel gets every event; refuses a Last-Event-ID beyond bigint', async () => {
-    const small = new RealtimeStream({ db: engine.database.db, connectionString: engine.database.url, secret: SECRET, allowedOrigins: [], logger: testLogger, stalledClientTimeoutMs: 2_000 });
+    const small = new RealtimeStream({
+      db: engine.database.db,
+      connectionString: engine.database.url,
+      secret: SECRET,
+      allowedOrigins: [],
+      logger: testLogger,
+      stalledClientTimeoutMs: 2_000,
+    });
     await small.start();
-    const server = await startHttpServer({ host: '127.0.0.1', port: 0, checks: [], logger: testLogger, routes: { '/v1/stream': (req, res, u) => small.handle(req, res, u) } });
+    const server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      checks: [],
+      logger: testLogger,
+      routes: { '/v1/stream': (req, res, u) => small.handle(req, res, u) },
+    });
     const token = signStreamToken(SECRET, 'slow', 60_000);
     const path = `/v1/stream?tenant=slow&token=${token}`;
     // A client that sends its request and then never reads a byte.
@@ -104,8 +126,13 @@ describe('realtime stream (server-sent events)', () => {
       await waitFor(() => small.clientCount() === 2, { what: 'both clients to be streaming' });
       // Enough to fill the kernel's loopback buffers too (several MB), so the engine's own write stalls.
       const big = 'x'.repeat(500_000);
-      for (let i = 0; i < 40; i += 1) await enqueue(engine.database.pool, { tenant: 'slow', type: 'live.update', payload: { big, i }, idempotencyKey: `slow-${i}` });
-      await waitFor(() => reader.events.length === 40, { what: 'the reading client to get all 40 events', timeoutMs: 90_000, describe: () => `${reader.events.length} events, ${small.clientCount()} clients` });
+      for (let i = 0; i < 40; i += 1)
+        await enqueue(engine.database.pool, { tenant: 'slow', type: 'live.update', payload: { big, i }, idempotencyKey: `slow-${i}` });
+      await waitFor(() => reader.events.length === 40, {
+        what: 'the reading client to get all 40 events',
+        timeoutMs: 90_000,
+        describe: () => `${reader.events.length} events, ${small.clientCount()} clients`,
+      });
       await waitFor(() => small.clientCount() === 1, { what: 'the client that never reads to be cut off', timeoutMs: 30_000 });
       stuck.resume();
       await stuckClosed;
@@ -124,8 +151,20 @@ describe('realtime stream (server-sent events)', () => {
   });
 
   it('answers 503 with the variable to set when no secret is configured', async () => {
-    const off = new RealtimeStream({ db: engine.database.db, connectionString: engine.database.url, secret: undefined, allowedOrigins: [], logger: testLogger });
-    const server = await startHttpServer({ host: '127.0.0.1', port: 0, checks: [], logger: testLogger, routes: { '/v1/stream': (req, res, u) => off.handle(req, res, u) } });
+    const off = new RealtimeStream({
+      db: engine.database.db,
+      connectionString: engine.database.url,
+      secret: undefined,
+      allowedOrigins: [],
+      logger: testLogger,
+    });
+    const server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      checks: [],
+      logger: testLogger,
+      routes: { '/v1/stream': (req, res, u) => off.handle(req, res, u) },
+    });
     try {
       const response = await fetch(`http://127.0.0.1:${server.address.port}/v1/stream?tenant=acme`);
       expect(response.status).toBe(503);

@@ -47,7 +47,10 @@ describe('a relay stopped mid-batch', () => {
       await waitFor(() => stderr.includes('outbox engine started'), { what: 'the first relay to start', describe: () => stderr });
       // Its link to Temporal turns very slow: the next batch claims its rows, then waits on its starts.
       proxy.latencyMs = 60_000;
-      await enqueueMany(database.pool, Array.from({ length: 10 }, (_, i) => ({ tenant: 'frozen', type: 'order.created', payload: { i }, idempotencyKey: `frozen-${i}` })));
+      await enqueueMany(
+        database.pool,
+        Array.from({ length: 10 }, (_, i) => ({ tenant: 'frozen', type: 'order.created', payload: { i }, idempotencyKey: `frozen-${i}` })),
+      );
       await waitFor(
         async () => {
           const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity

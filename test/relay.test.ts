@@ -73,11 +73,22 @@ describe('relay', () => {
     const sink = await new WebhookSink().start();
     const worker = await startTestWorker(database, taskQueue);
     try {
-      await addSubscription(database.db, { name: 'eager-sink', tenant: 'eager', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+      await addSubscription(database.db, {
+        name: 'eager-sink',
+        tenant: 'eager',
+        events: '*',
+        target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+      });
       const eager = createTestRelay(database, new Client({ connection: worker.connection }), taskQueue, { eagerStart: true });
       const plain = createTestRelay(database, temporal.client, taskQueue, { eagerStart: true });
-      for (const [relay, name] of [[eager, 'eager'], [plain, 'plain']] as const) {
-        await enqueueMany(database.pool, Array.from({ length: 20 }, (_, i) => ({ tenant: 'eager', type: 'eager.event', payload: { i }, idempotencyKey: `${name}-${i}` })));
+      for (const [relay, name] of [
+        [eager, 'eager'],
+        [plain, 'plain'],
+      ] as const) {
+        await enqueueMany(
+          database.pool,
+          Array.from({ length: 20 }, (_, i) => ({ tenant: 'eager', type: 'eager.event', payload: { i }, idempotencyKey: `${name}-${i}` })),
+        );
         relay.start();
         try {
           await waitFor(async () => (await countByStatus('eager')).delivered === (name === 'eager' ? 20 : 40), {
@@ -89,7 +100,11 @@ describe('relay', () => {
         }
       }
       expect({ started: eager.stats.started, eagerly: eager.stats.eagerlyStarted }).toEqual({ started: 20, eagerly: 20 });
-      expect({ started: plain.stats.started, eagerly: plain.stats.eagerlyStarted, failures: plain.stats.startFailures }).toEqual({ started: 20, eagerly: 0, failures: 0 });
+      expect({ started: plain.stats.started, eagerly: plain.stats.eagerlyStarted, failures: plain.stats.startFailures }).toEqual({
+        started: 20,
+        eagerly: 0,
+        failures: 0,
+      });
       expect(sink.countsById().size).toBe(40);
     } finally {
       await worker.stop();
@@ -109,7 +124,12 @@ describe('relay', () => {
       ...overrides,
     });
     try {
-      await addSubscription(database.db, { name: 'kill-sink', tenant: 'kill', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+      await addSubscription(database.db, {
+        name: 'kill-sink',
+        tenant: 'kill',
+        events: '*',
+        target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+      });
       const events = Array.from({ length: 1000 }, (_, i) => ({ tenant: 'kill', type: 'kill.event', payload: { i }, idempotencyKey: `kill-${i}` }));
       await enqueueMany(database.pool, events);
 

@@ -21,7 +21,12 @@ describe('outbox replay', () => {
     engine = await startTestEngine(() => createTestDatabase(), { prefix: 'replay' });
     sink = await new WebhookSink().start();
     env = operatorEnv(engine.database, engine.taskQueue);
-    await addSubscription(engine.database.db, { name: 'main', tenant: 'rp', events: 'rp.*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+    await addSubscription(engine.database.db, {
+      name: 'main',
+      tenant: 'rp',
+      events: 'rp.*',
+      target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+    });
   });
   afterAll(async () => {
     await sink?.stop();
@@ -29,10 +34,12 @@ describe('outbox replay', () => {
   });
 
   const dbNow = async () => (await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(engine.database.db)).rows[0]!.now;
-  const runIds = async (keys: string[]) =>
-    Promise.all(keys.map(async (key) => (await engine.handle('rp', key).describe()).runId));
+  const runIds = async (keys: string[]) => Promise.all(keys.map(async (key) => (await engine.handle('rp', key).describe()).runId));
   const enqueueBatch = (type: string, keys: string[]) =>
-    enqueueMany(engine.database.pool, keys.map((key) => ({ tenant: 'rp', type, payload: { key }, idempotencyKey: key })));
+    enqueueMany(
+      engine.database.pool,
+      keys.map((key) => ({ tenant: 'rp', type, payload: { key }, idempotencyKey: key })),
+    );
   const keys = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 
   it('re-delivers 50 events selected by type and time range once each, with the same webhook-id; --dry-run sends nothing', async () => {
@@ -68,7 +75,10 @@ describe('outbox replay', () => {
     const after = await runIds(chosen);
     after.forEach((runId, i) => expect(runId).not.toBe(before[i]));
     const deliveredAgain = sink.requests.filter((request) => request.id === 'a-7');
-    expect(deliveredAgain.map((request) => request.headers['webhook-id'])).toEqual([engine.database.workflowId('rp', 'a-7'), engine.database.workflowId('rp', 'a-7')]);
+    expect(deliveredAgain.map((request) => request.headers['webhook-id'])).toEqual([
+      engine.database.workflowId('rp', 'a-7'),
+      engine.database.workflowId('rp', 'a-7'),
+    ]);
   });
 
   it('a still-running workflow gets the replay as a signal: same run, its delivered route again, its dead route retried', async () => {
@@ -104,7 +114,12 @@ describe('outbox replay', () => {
   it('--subscription limits the replay to the named subscriptions', async () => {
     const second = await new WebhookSink().start();
     try {
-      await addSubscription(engine.database.db, { name: 'second', tenant: 'rp', events: 'rp.sub', target: { kind: 'webhook', config: { url: second.url, secret: generateWebhookSecret() } } });
+      await addSubscription(engine.database.db, {
+        name: 'second',
+        tenant: 'rp',
+        events: 'rp.sub',
+        target: { kind: 'webhook', config: { url: second.url, secret: generateWebhookSecret() } },
+      });
       const since = await dbNow();
       await enqueueBatch('rp.sub', ['sub-1']);
       await waitFor(async () => (await countEventsByStatus(engine.database.db, { typeLike: 'rp.sub' })).delivered === 1, { what: 'first delivery' });

@@ -23,7 +23,11 @@ describe('retention', () => {
   beforeAll(async () => {
     engine = await startTestEngine(() => createTestDatabase(), { prefix: 'retention' });
     sink = await new WebhookSink().start();
-    await addSubscription(engine.database.db, { name: 'sink', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+    await addSubscription(engine.database.db, {
+      name: 'sink',
+      events: '*',
+      target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+    });
   });
   afterAll(async () => {
     await sink?.stop();
@@ -53,7 +57,12 @@ describe('retention', () => {
     await seed('recent', 'delivered', 30, 1);
     await seed('stuck', 'dead_lettered', 15, 10);
     await seed('stuck', 'dispatched', 5, 10);
-    const stuckIds = await engine.database.db.selectFrom('outbox.events').select('id').where('tenant_id', '=', 'stuck').where('status', '=', 'dead_lettered').execute();
+    const stuckIds = await engine.database.db
+      .selectFrom('outbox.events')
+      .select('id')
+      .where('tenant_id', '=', 'stuck')
+      .where('status', '=', 'dead_lettered')
+      .execute();
     await engine.database.db
       .insertInto('outbox.dead_letters')
       .values(stuckIds.map(({ id }) => ({ event_id: id, subscription_name: 'sink', tenant_id: 'stuck', attempts: 3, last_error: 'seed', workflow_id: 'seed' })))
@@ -61,9 +70,13 @@ describe('retention', () => {
 
     const progress: CleanUpResult[] = [];
     const writing = (async () => {
-      for (let index = 0; index < 100; index++) await enqueue(engine.database.pool, { tenant: 'new', type: 'new.event', payload: { index }, idempotencyKey: `new-${index}` });
+      for (let index = 0; index < 100; index++)
+        await enqueue(engine.database.pool, { tenant: 'new', type: 'new.event', payload: { index }, idempotencyKey: `new-${index}` });
     })();
-    const [result] = await Promise.all([cleanUp(engine.database.db, { olderThanMs: 7 * DAY, batchSize: 50, onProgress: (step) => progress.push(step) }), writing]);
+    const [result] = await Promise.all([
+      cleanUp(engine.database.db, { olderThanMs: 7 * DAY, batchSize: 50, onProgress: (step) => progress.push(step) }),
+      writing,
+    ]);
 
     expect(result.events).toBe(300);
     expect(result.batches).toBeGreaterThanOrEqual(6);
@@ -76,12 +89,18 @@ describe('retention', () => {
     expect(await countEventsByStatus(engine.database.db, { tenant: 'stuck' })).toEqual({ dead_lettered: 15, dispatched: 5 });
     const openDeadLetters = await engine.database.db.selectFrom('outbox.dead_letters').select('id').where('tenant_id', '=', 'stuck').execute();
     expect(openDeadLetters).toHaveLength(15);
-    const oldLog = await engine.database.db.selectFrom('outbox.deliveries').select('id').where('attempted_at', '<', new Date(Date.now() - 7 * DAY)).execute();
+    const oldLog = await engine.database.db
+      .selectFrom('outbox.deliveries')
+      .select('id')
+      .where('attempted_at', '<', new Date(Date.now() - 7 * DAY))
+      .execute();
     expect(oldLog).toEqual([]);
     const recentLog = await engine.database.db.selectFrom('outbox.deliveries').select('id').where('tenant_id', '=', 'recent').execute();
     expect(recentLog).toHaveLength(30);
 
-    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'new' })).delivered === 100, { what: 'the 100 new events to be delivered' });
+    await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'new' })).delivered === 100, {
+      what: 'the 100 new events to be delivered',
+    });
     expect(new Set(sink.requests.map((request) => request.id)).size).toBe(100);
   });
 
@@ -105,7 +124,9 @@ describe('retention', () => {
     const schedule = new RetentionSchedule({ db: engine.database.db, retentionMs: 30 * DAY, intervalMs: 60 * 60_000, firstRunAfterMs: 10, logger: testLogger });
     schedule.start();
     try {
-      await waitFor(async () => Object.keys(await countEventsByStatus(engine.database.db, { tenant: 'timer' })).length === 0, { what: 'the schedule to delete the old rows' });
+      await waitFor(async () => Object.keys(await countEventsByStatus(engine.database.db, { tenant: 'timer' })).length === 0, {
+        what: 'the schedule to delete the old rows',
+      });
       expect(await countEventsByStatus(engine.database.db, { tenant: 'timer-kept' })).toEqual({ delivered: 3 });
     } finally {
       await schedule.stop();

@@ -33,7 +33,7 @@ describe('row-level security per tenant', () => {
   const engineRole = `outbox_test_engine_${suffix}`;
 
   /** Runs `work` in a transaction of the app role with app.tenant_id = tenant (if given). */
-  const asTenant = <T,>(tenant: string | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> => inTenantTransaction(app, tenant, work);
+  const asTenant = <T>(tenant: string | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> => inTenantTransaction(app, tenant, work);
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -93,7 +93,10 @@ describe('row-level security per tenant', () => {
       "UPDATE outbox.dead_letters SET resolution = 'discarded'",
       'DELETE FROM outbox.deliveries',
     ]) {
-      await expect(asTenant('tenant-a', (client) => client.query(statement)), statement).rejects.toThrow(/permission denied/);
+      await expect(
+        asTenant('tenant-a', (client) => client.query(statement)),
+        statement,
+      ).rejects.toThrow(/permission denied/);
     }
     await expect(asTenant('tenant-a', (client) => client.query("SELECT outbox.enqueue('tenant-b', 'order.created', '{}', 'forged')"))).rejects.toThrow(
       "outbox.enqueue: p_tenant 'tenant-b' is not this session's tenant (app.tenant_id is 'tenant-a')",
@@ -103,7 +106,11 @@ describe('row-level security per tenant', () => {
     );
     await expect(asTenant('tenant-a', (client) => client.query('SELECT * FROM outbox.subscriptions'))).rejects.toThrow(/permission denied/);
     // The owner still sees B's rows as they were, and nothing forged was written.
-    const rows = await sql<{ tenant_id: string; idempotency_key: string; status: string }>`SELECT tenant_id, idempotency_key, status FROM outbox.events ORDER BY id`.execute(database.db);
+    const rows = await sql<{
+      tenant_id: string;
+      idempotency_key: string;
+      status: string;
+    }>`SELECT tenant_id, idempotency_key, status FROM outbox.events ORDER BY id`.execute(database.db);
     expect(rows.rows).toEqual([
       { tenant_id: 'tenant-b', idempotency_key: 'b-1', status: 'pending' },
       { tenant_id: 'tenant-a', idempotency_key: 'a-1', status: 'pending' },
@@ -116,7 +123,12 @@ describe('row-level security per tenant', () => {
     let engine: ChildProcess | undefined;
     try {
       // Tenant B's planted event and its dead letter are not for this sink: deliver A's only.
-      await addSubscription(database.db, { name: 'a-hooks', tenant: 'tenant-a', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } } });
+      await addSubscription(database.db, {
+        name: 'a-hooks',
+        tenant: 'tenant-a',
+        events: '*',
+        target: { kind: 'webhook', config: { url: sink.url, secret: generateWebhookSecret() } },
+      });
       engine = spawnCli(['start', '--no-http'], {
         DATABASE_URL: asRole(database.url, engineRole),
         TEMPORAL_ADDRESS: inject('temporalAddress'),

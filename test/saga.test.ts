@@ -44,7 +44,10 @@ describe('saga routes', () => {
     if (process.env.RECORD_HISTORIES !== '1') return;
     const handle = engine.handle('shop', key);
     const history = await handle.fetchHistory();
-    await writeFile(`${FIXTURES}saga-${name}.json`, `${JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`);
+    await writeFile(
+      `${FIXTURES}saga-${name}.json`,
+      `${JSON.stringify({ workflowId: handle.workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`,
+    );
   };
 
   it('runs three steps in order, passing each answer on, with no compensation', async () => {
@@ -58,7 +61,10 @@ describe('saga routes', () => {
     ]);
     expect(stub.effectsFor('pay-ok').map((effect) => effect.key)).toEqual(['pay-ok:reserve', 'pay-ok:charge', 'pay-ok:provision']);
     const results = await engine.database.db.selectFrom('outbox.saga_step_results').select(['step', 'result']).orderBy('recorded_at').execute();
-    expect(results.filter((row) => ['reserve', 'charge', 'provision'].includes(row.step))).toContainEqual({ step: 'charge', result: { chargeId: 'ch_pay-ok:charge' } });
+    expect(results.filter((row) => ['reserve', 'charge', 'provision'].includes(row.step))).toContainEqual({
+      step: 'charge',
+      result: { chargeId: 'ch_pay-ok:charge' },
+    });
     expect(await eventStatus('pay-ok')).toBe('delivered');
   });
 
@@ -95,8 +101,18 @@ describe('saga routes', () => {
     expect(waiting.saga?.steps.map((step) => step.state)).toEqual(['completed', 'compensation_dead_lettered', 'failed']);
     // Reverse order holds: the reservation is not released while the refund is stuck.
     expect(stub.effectsFor('pay-stuck').map((effect) => effect.key)).toEqual(['pay-stuck:reserve', 'pay-stuck:charge']);
-    const deadLetter = await engine.database.db.selectFrom('outbox.dead_letters').selectAll().where('workflow_id', '=', handle.workflowId).executeTakeFirstOrThrow();
-    expect(deadLetter).toMatchObject({ subscription_name: 'psp-charge-undo', saga_step: 'charge:compensate', attempts: 2, last_status_code: 500, resolved_at: null });
+    const deadLetter = await engine.database.db
+      .selectFrom('outbox.dead_letters')
+      .selectAll()
+      .where('workflow_id', '=', handle.workflowId)
+      .executeTakeFirstOrThrow();
+    expect(deadLetter).toMatchObject({
+      subscription_name: 'psp-charge-undo',
+      saga_step: 'charge:compensate',
+      attempts: 2,
+      last_status_code: 500,
+      resolved_at: null,
+    });
     expect(await eventStatus('pay-stuck')).toBe('dead_lettered');
     const listed = await runCli(['temporal', '--', 'workflow', 'list', '--query', 'OutboxStatus = "CompensationFailed"'], env);
     expect(listed.stdout).toContain(engine.database.workflowId('shop', 'pay-stuck'));
@@ -130,7 +146,10 @@ describe('saga routes', () => {
     expect(twice.stderr).toContain('step name "a" is used twice');
     expect(await engine.database.db.selectFrom('outbox.sagas').select('name').where('name', '=', 'broken').execute()).toEqual([]);
 
-    const added = await runCli(['sagas', 'add', '--name', 'orders', '--events', 'order.placed', '--step', 'hold=psp-reserve/psp-reserve-undo', '--step', 'bill=psp-charge'], env);
+    const added = await runCli(
+      ['sagas', 'add', '--name', 'orders', '--events', 'order.placed', '--step', 'hold=psp-reserve/psp-reserve-undo', '--step', 'bill=psp-charge'],
+      env,
+    );
     expect(added.code, added.stderr).toBe(0);
     const listed = await runCli(['sagas', 'list'], env);
     expect(listed.stdout).toMatch(/orders\s+\*\s+order\.placed\s+hold→psp-reserve \(undo: psp-reserve-undo\), bill→psp-charge/);

@@ -16,7 +16,8 @@ async function typedColumns(): Promise<Map<string, string[]>> {
       if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
     });
   }
-  const names = (node: ts.InterfaceDeclaration) => node.members.filter(ts.isPropertySignature).map((member) => (member.name as ts.Identifier | ts.StringLiteral).text);
+  const names = (node: ts.InterfaceDeclaration) =>
+    node.members.filter(ts.isPropertySignature).map((member) => (member.name as ts.Identifier | ts.StringLiteral).text);
   const tables = new Map<string, string[]>();
   for (const member of interfaces.get('Database')!.members.filter(ts.isPropertySignature)) {
     const table = (member.name as ts.StringLiteral).text;

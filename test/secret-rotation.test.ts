@@ -41,7 +41,12 @@ describe('webhook secret rotation', () => {
   it('signs with the new and the old secret during the grace period, and with the new one only after it', async () => {
     const { db } = engine.database;
     const original = generateWebhookSecret();
-    await addSubscription(db, { name: 'invoices', tenant: 'acme', events: 'invoice.*', target: { kind: 'webhook', config: { url: sink.url, secret: original } } });
+    await addSubscription(db, {
+      name: 'invoices',
+      tenant: 'acme',
+      events: 'invoice.*',
+      target: { kind: 'webhook', config: { url: sink.url, secret: original } },
+    });
     const before = await deliver('before-rotation');
     expect(verifies(original, before)).toBe(true);
 
@@ -54,7 +59,10 @@ describe('webhook secret rotation', () => {
     expect(verifies(original, during)).toBe(true);
 
     // The CLI rotates again, with a grace that ends at once: the secret before it is no longer signed with.
-    const { stdout, code } = await runCli(['subscriptions', 'rotate-secret', 'invoices', '--grace', '0s', '--json'], operatorEnv(engine.database, engine.taskQueue));
+    const { stdout, code } = await runCli(
+      ['subscriptions', 'rotate-secret', 'invoices', '--grace', '0s', '--json'],
+      operatorEnv(engine.database, engine.taskQueue),
+    );
     expect(code).toBe(0);
     const third = (JSON.parse(stdout) as { secret: string }).secret;
     const after = await deliver('after-grace');
@@ -67,7 +75,12 @@ describe('webhook secret rotation', () => {
   it('refuses to rotate what is not a webhook with a stored secret, naming why', async () => {
     const { db } = engine.database;
     await expect(rotateWebhookSecret(db, 'no-such-subscription', { graceMs: 0 })).rejects.toThrow(/no subscription "no-such-subscription"/);
-    await addSubscription(db, { name: 'env-secret', tenant: 'acme', events: 'x.*', target: { kind: 'webhook', config: { url: sink.url, secret: 'env:OUTBOX_SECRET_X' } } });
+    await addSubscription(db, {
+      name: 'env-secret',
+      tenant: 'acme',
+      events: 'x.*',
+      target: { kind: 'webhook', config: { url: sink.url, secret: 'env:OUTBOX_SECRET_X' } },
+    });
     await expect(rotateWebhookSecret(db, 'env-secret', { graceMs: 0 })).rejects.toThrow(/env:OUTBOX_SECRET_X.*rotate it where it is set/);
   });
 });

@@ -39,7 +39,13 @@ describe('smoke: one event through relay, workflow and webhook', () => {
       await waitFor(() => sink.requests.length === 1, { what: 'the sink to receive the event' });
       const result = (await temporal.client.workflow.getHandle(database.workflowId('acme', 'smoke-1')).result()) as DeliverEventResult;
       expect(result).toMatchObject({ status: 'Delivered', routes: [{ subscriptionName: 'smoke', state: 'delivered', attempts: 1, passes: 1 }] });
-      expect(JSON.parse(sink.requests[0]?.body ?? '{}') as unknown).toMatchObject({ type: 'smoke.test', data: { hello: 'world' }, id: database.workflowId('acme', 'smoke-1'), idempotencyKey: 'smoke-1', tenant: 'acme' });
+      expect(JSON.parse(sink.requests[0]?.body ?? '{}') as unknown).toMatchObject({
+        type: 'smoke.test',
+        data: { hello: 'world' },
+        id: database.workflowId('acme', 'smoke-1'),
+        idempotencyKey: 'smoke-1',
+        tenant: 'acme',
+      });
     } finally {
       await relay.stop();
     }

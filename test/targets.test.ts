@@ -50,8 +50,14 @@ describe('targets', () => {
   const firstAttemptFailed = (tenant: string) =>
     waitFor(
       async () =>
-        (await engine.database.db.selectFrom('outbox.deliveries').select('id').where('tenant_id', '=', tenant).where('outcome', '=', 'retryable_failure').execute())
-          .length > 0,
+        (
+          await engine.database.db
+            .selectFrom('outbox.deliveries')
+            .select('id')
+            .where('tenant_id', '=', tenant)
+            .where('outcome', '=', 'retryable_failure')
+            .execute()
+        ).length > 0,
       { what: `a failed ${tenant} attempt during the outage` },
     );
 
@@ -75,7 +81,11 @@ describe('targets', () => {
     try {
       const parsed = kind.configSchema.parse(config);
       for (let i = 0; i < 2; i += 1) {
-        await kind.send({ http, httpAllowingPrivate: http, connections, signal: AbortSignal.timeout(10_000), secret: (value) => resolveSecret(value, process.env) }, parsed, buildTargetMessage(row, engine.database.workflowId(tenant, key)));
+        await kind.send(
+          { http, httpAllowingPrivate: http, connections, signal: AbortSignal.timeout(10_000), secret: (value) => resolveSecret(value, process.env) },
+          parsed,
+          buildTargetMessage(row, engine.database.workflowId(tenant, key)),
+        );
       }
     } finally {
       await connections.close();
@@ -83,13 +93,16 @@ describe('targets', () => {
     }
   }
 
-  describe('slack (loopback HTTP server in Slack\'s shape)', () => {
+  describe("slack (loopback HTTP server in Slack's shape)", () => {
     it('posts a readable message from the template, honouring 429 Retry-After', async () => {
       const sink = await new WebhookSink().start();
       cleanups.push(() => sink.stop());
       sink.responder = (_, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' } : { status: 200, body: 'ok' });
       process.env[`OUTBOX_SECRET_SLACK_URL_${run}`] = `${sink.url.replace('/hook', '')}/services/T000/B000/secretpart`;
-      await subscribe('slack', { kind: 'slack', config: { url: `env:OUTBOX_SECRET_SLACK_URL_${run}`, template: 'New order *{{data.orderId}}* for {{tenant}} ({{type}})' } });
+      await subscribe('slack', {
+        kind: 'slack',
+        config: { url: `env:OUTBOX_SECRET_SLACK_URL_${run}`, template: 'New order *{{data.orderId}}* for {{tenant}} ({{type}})' },
+      });
       await event('slack', 'slack-1', { orderId: '<42>' });
       await delivered('slack');
       expect(sink.requests).toHaveLength(2);
@@ -103,35 +116,49 @@ describe('targets', () => {
     });
   });
 
-  describe('n8n (loopback HTTP server in n8n\'s shape)', () => {
+  describe("n8n (loopback HTTP server in n8n's shape)", () => {
     it('sends X-Event-Type, X-Idempotency-Key and basic auth from an env: secret', async () => {
       const sink = await new WebhookSink().start();
       cleanups.push(() => sink.stop());
       process.env[`OUTBOX_SECRET_N8N_PASSWORD_${run}`] = 'n8n-pass';
-      await subscribe('n8n', { kind: 'n8n', config: { url: sink.url, auth: { type: 'basic', username: 'outbox', password: `env:OUTBOX_SECRET_N8N_PASSWORD_${run}` } } });
+      await subscribe('n8n', {
+        kind: 'n8n',
+        config: { url: sink.url, auth: { type: 'basic', username: 'outbox', password: `env:OUTBOX_SECRET_N8N_PASSWORD_${run}` } },
+      });
       await event('n8n', 'n8n-1');
       await delivered('n8n');
       const [request] = sink.requests;
       expect(request?.headers['x-event-type']).toBe('order.created');
       expect(request?.headers['x-idempotency-key']).toBe(engine.database.workflowId('n8n', 'n8n-1'));
       expect(request?.headers.authorization).toBe(`Basic ${Buffer.from('outbox:n8n-pass').toString('base64')}`);
-      expect(JSON.parse(request!.body)).toMatchObject({ type: 'order.created', id: engine.database.workflowId('n8n', 'n8n-1'), idempotencyKey: 'n8n-1', data: { key: 'n8n-1' } });
+      expect(JSON.parse(request!.body)).toMatchObject({
+        type: 'order.created',
+        id: engine.database.workflowId('n8n', 'n8n-1'),
+        idempotencyKey: 'n8n-1',
+        data: { key: 'n8n-1' },
+      });
     });
 
     it('fails for good, without retrying, when an env: secret is missing on the worker', async () => {
       const sink = await new WebhookSink().start();
       cleanups.push(() => sink.stop());
-      await subscribe('n8n-missing', { kind: 'n8n', config: { url: sink.url, auth: { type: 'header', name: 'X-Token', value: `env:OUTBOX_SECRET_NOT_SET_${run}` } } });
+      await subscribe('n8n-missing', {
+        kind: 'n8n',
+        config: { url: sink.url, auth: { type: 'header', name: 'X-Token', value: `env:OUTBOX_SECRET_NOT_SET_${run}` } },
+      });
       const eventId = await event('n8n-missing', 'missing-1');
       const deadLetter = await waitFor(
         () => engine.database.db.selectFrom('outbox.dead_letters').select(['last_error', 'attempts']).where('event_id', '=', eventId).executeTakeFirst(),
         { what: 'a dead letter for the missing secret' },
       );
-      expect(deadLetter).toEqual({ attempts: 1, last_error: `environment variable OUTBOX_SECRET_NOT_SET_${run} (referenced as env:OUTBOX_SECRET_NOT_SET_${run}) is not set on this worker; set it and retry` });
+      expect(deadLetter).toEqual({
+        attempts: 1,
+        last_error: `environment variable OUTBOX_SECRET_NOT_SET_${run} (referenced as env:OUTBOX_SECRET_NOT_SET_${run}) is not set on this worker; set it and retry`,
+      });
       expect(sink.requests).toHaveLength(0);
     });
 
-    it('refuses env: references to the worker\'s own variables (DATABASE_URL), sending nothing; an allowlisted name is read', async () => {
+    it("refuses env: references to the worker's own variables (DATABASE_URL), sending nothing; an allowlisted name is read", async () => {
       const sink = await new WebhookSink().start();
       cleanups.push(() => sink.stop());
       process.env.DATABASE_URL ??= 'postgres://must-never-leave@127.0.0.1/db';
@@ -188,7 +215,11 @@ describe('targets', () => {
       const proxy = await new TcpProxy('127.0.0.1', 6379).up();
       cleanups.push(() => proxy.down());
       await proxy.down();
-      await subscribe('rs-outage', { kind: 'redis-stream', config: { url: `redis://127.0.0.1:${proxy.port}`, stream: `outbox-test:${run}:outage` } }, { initialInterval: '1s', backoffCoefficient: 1 });
+      await subscribe(
+        'rs-outage',
+        { kind: 'redis-stream', config: { url: `redis://127.0.0.1:${proxy.port}`, stream: `outbox-test:${run}:outage` } },
+        { initialInterval: '1s', backoffCoefficient: 1 },
+      );
       await event('rs-outage', 'outage-1');
       await firstAttemptFailed('rs-outage');
       await proxy.up();
@@ -232,7 +263,11 @@ describe('targets', () => {
       const proxy = await new TcpProxy('127.0.0.1', 4222).up();
       cleanups.push(() => proxy.down());
       await proxy.down();
-      await subscribe('nats-outage', { kind: 'nats', config: { url: `nats://127.0.0.1:${proxy.port}`, subject: `${subjectRoot}.outage`, timeoutMs: 2000 } }, { initialInterval: '1s', backoffCoefficient: 1 });
+      await subscribe(
+        'nats-outage',
+        { kind: 'nats', config: { url: `nats://127.0.0.1:${proxy.port}`, subject: `${subjectRoot}.outage`, timeoutMs: 2000 } },
+        { initialInterval: '1s', backoffCoefficient: 1 },
+      );
       await event('nats-outage', 'nats-outage-1');
       await firstAttemptFailed('nats-outage');
       await proxy.up();
@@ -262,19 +297,31 @@ describe('targets', () => {
       await subscribe('amqp', { kind: 'rabbitmq', config: { url: 'amqp://guest:guest@127.0.0.1:5672', exchange } });
       await event('amqp', 'amqp-1');
       await delivered('amqp');
-      const message = await waitFor(() => received.find((msg) => msg.properties.messageId === engine.database.workflowId('amqp', 'amqp-1')), { what: 'the message at the queue' });
+      const message = await waitFor(() => received.find((msg) => msg.properties.messageId === engine.database.workflowId('amqp', 'amqp-1')), {
+        what: 'the message at the queue',
+      });
       expect(message.properties).toMatchObject({ deliveryMode: 2, type: 'order.created', contentType: 'application/json', headers: { 'x-tenant': 'amqp' } });
       expect(message.fields.routingKey).toBe('order.created');
       expect(JSON.parse(message.content.toString())).toMatchObject({ id: engine.database.workflowId('amqp', 'amqp-1'), idempotencyKey: 'amqp-1' });
     });
 
     it('an unroutable message is not confirmed as delivered: retried, then dead-lettered with the reason', async () => {
-      await subscribe('amqp-unroutable', { kind: 'rabbitmq', config: { url: 'amqp://guest:guest@127.0.0.1:5672', exchange, routingKey: 'nobody.listens' } }, { maximumAttempts: 2, initialInterval: '1s' });
+      await subscribe(
+        'amqp-unroutable',
+        { kind: 'rabbitmq', config: { url: 'amqp://guest:guest@127.0.0.1:5672', exchange, routingKey: 'nobody.listens' } },
+        { maximumAttempts: 2, initialInterval: '1s' },
+      );
       const eventId = await event('amqp-unroutable', 'unroutable-1');
-      const deadLetter = await waitFor(() => engine.database.db.selectFrom('outbox.dead_letters').select(['last_error', 'attempts']).where('event_id', '=', eventId).executeTakeFirst(), {
-        what: 'a dead letter for the unroutable message',
+      const deadLetter = await waitFor(
+        () => engine.database.db.selectFrom('outbox.dead_letters').select(['last_error', 'attempts']).where('event_id', '=', eventId).executeTakeFirst(),
+        {
+          what: 'a dead letter for the unroutable message',
+        },
+      );
+      expect(deadLetter).toEqual({
+        attempts: 2,
+        last_error: `no queue is bound to exchange "${exchange}" for routing key nobody.listens; bind one, the delivery will be retried`,
       });
-      expect(deadLetter).toEqual({ attempts: 2, last_error: `no queue is bound to exchange "${exchange}" for routing key nobody.listens; bind one, the delivery will be retried` });
     });
 
     it('delivers after RabbitMQ comes back (outage through a TCP proxy)', async () => {
@@ -289,7 +336,9 @@ describe('targets', () => {
       await firstAttemptFailed('amqp-outage');
       await proxy.up();
       await delivered('amqp-outage', 2);
-      await waitFor(() => received.some((msg) => msg.properties.messageId === engine.database.workflowId('amqp-outage', 'amqp-outage-1')), { what: 'the message after recovery' });
+      await waitFor(() => received.some((msg) => msg.properties.messageId === engine.database.workflowId('amqp-outage', 'amqp-outage-1')), {
+        what: 'the message after recovery',
+      });
     });
   });
 
@@ -317,7 +366,11 @@ describe('targets', () => {
       const proxy = await new TcpProxy('127.0.0.1', 1883).up();
       cleanups.push(() => proxy.down());
       await proxy.down();
-      await subscribe('mqtt-outage', { kind: 'mqtt', config: { url: `mqtt://127.0.0.1:${proxy.port}`, topic: `outbox-test/${run}/outage`, timeoutMs: 2000 } }, { initialInterval: '1s', backoffCoefficient: 1 });
+      await subscribe(
+        'mqtt-outage',
+        { kind: 'mqtt', config: { url: `mqtt://127.0.0.1:${proxy.port}`, topic: `outbox-test/${run}/outage`, timeoutMs: 2000 } },
+        { initialInterval: '1s', backoffCoefficient: 1 },
+      );
       await event('mqtt-outage', 'mqtt-outage-1');
       await firstAttemptFailed('mqtt-outage');
       await proxy.up();
@@ -353,7 +406,10 @@ describe('targets', () => {
             await Promise.resolve();
           },
         });
-        const record = await waitFor(() => messages.find((m) => m.headers['outbox-id'] === engine.database.workflowId('kafka', 'kafka-1')), { what: 'the record in the topic', timeoutMs: 60_000 });
+        const record = await waitFor(() => messages.find((m) => m.headers['outbox-id'] === engine.database.workflowId('kafka', 'kafka-1')), {
+          what: 'the record in the topic',
+          timeoutMs: 60_000,
+        });
         expect(record.key).toBe('order-7');
         expect(record.headers).toEqual({ 'outbox-id': engine.database.workflowId('kafka', 'kafka-1'), 'event-type': 'order.created', tenant: 'kafka' });
         expect(JSON.parse(record.value)).toMatchObject({ id: engine.database.workflowId('kafka', 'kafka-1'), data: { n: 1 } });

@@ -60,13 +60,31 @@ describe('tracing', () => {
     const spans = await waitFor(
       () => {
         const inTrace = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-        return inTrace.filter((span) => DELIVERY_SPANS.includes(span.name)).length === 2 && inTrace.some((span) => span.name === 'RunWorkflow:deliverEvent') ? inTrace : undefined;
+        return inTrace.filter((span) => DELIVERY_SPANS.includes(span.name)).length === 2 && inTrace.some((span) => span.name === 'RunWorkflow:deliverEvent')
+          ? inTrace
+          : undefined;
       },
-      { what: 'the workflow and delivery spans', describe: () => exporter.getFinishedSpans().map((span) => span.name).join(', ') },
+      {
+        what: 'the workflow and delivery spans',
+        describe: () =>
+          exporter
+            .getFinishedSpans()
+            .map((span) => span.name)
+            .join(', '),
+      },
     );
     const names = spans.map((span) => span.name);
     // Plain routes are delivered by the first pass (one local activity, a span per attempt).
-    for (const name of ['app.checkout', 'outbox.enqueue', 'outbox.relay.dispatch', 'StartWorkflow:deliverEvent', 'RunWorkflow:deliverEvent', 'StartActivity:firstPass', 'RunActivity:firstPass', 'outbox.deliver']) {
+    for (const name of [
+      'app.checkout',
+      'outbox.enqueue',
+      'outbox.relay.dispatch',
+      'StartWorkflow:deliverEvent',
+      'RunWorkflow:deliverEvent',
+      'StartActivity:firstPass',
+      'RunActivity:firstPass',
+      'outbox.deliver',
+    ]) {
       expect(names, name).toContain(name);
     }
     const byName = (name: string) => spans.filter((span) => span.name === name);
@@ -75,7 +93,11 @@ describe('tracing', () => {
     expect(parentOf(byName('outbox.relay.dispatch')[0]!)).toBe('outbox.enqueue');
     expect(parentOf(byName('StartWorkflow:deliverEvent')[0]!)).toBe('outbox.relay.dispatch');
     expect(byName('outbox.relay.dispatch')[0]?.attributes['outbox.correlation_id']).toBe('checkout-7');
-    expect(byName('outbox.deliver').map((span) => span.attributes['outbox.subscription']).sort()).toEqual(['crm', 'erp']);
+    expect(
+      byName('outbox.deliver')
+        .map((span) => span.attributes['outbox.subscription'])
+        .sort(),
+    ).toEqual(['crm', 'erp']);
     for (const span of byName('outbox.deliver')) {
       expect(span.attributes['outbox.correlation_id']).toBe('checkout-7');
       expect(parentOf(span)).toBe('RunActivity:firstPass');
@@ -87,9 +109,15 @@ describe('tracing', () => {
     await sql`SELECT outbox.enqueue('traced', 'order.paid', '{}', 'traced-sql', ${JSON.stringify({ traceparent })}::jsonb)`.execute(database.db);
     const row = await database.db.selectFrom('outbox.events').select('traceparent').where('idempotency_key', '=', 'traced-sql').executeTakeFirstOrThrow();
     expect(row.traceparent).toBe(traceparent);
-    await waitFor(() => exporter.getFinishedSpans().some((span) => span.name === 'outbox.relay.dispatch' && span.spanContext().traceId === '0af7651916cd43dd8448eb211c80319c'), {
-      what: 'the relay span to join the SQL caller trace',
-    });
-    await expect(sql`SELECT outbox.enqueue('traced', 'order.paid', '{}', 'traced-bad', '{"traceparent": "nope"}')`.execute(database.db)).rejects.toThrow(/option "traceparent" must be a W3C traceparent/);
+    await waitFor(
+      () =>
+        exporter.getFinishedSpans().some((span) => span.name === 'outbox.relay.dispatch' && span.spanContext().traceId === '0af7651916cd43dd8448eb211c80319c'),
+      {
+        what: 'the relay span to join the SQL caller trace',
+      },
+    );
+    await expect(sql`SELECT outbox.enqueue('traced', 'order.paid', '{}', 'traced-bad', '{"traceparent": "nope"}')`.execute(database.db)).rejects.toThrow(
+      /option "traceparent" must be a W3C traceparent/,
+    );
   });
 });

@@ -77,7 +77,9 @@ describe('outbox verify', () => {
       },
       { what: 'verify to notice the deleted workflow' },
     );
-    expect(result.stdout).toContain(`event ${stuck!.id} (v/stuck-1, stuck.event, dead_lettered): its workflow ${database.workflowId('v', 'stuck-1')} does not exist in Temporal`);
+    expect(result.stdout).toContain(
+      `event ${stuck!.id} (v/stuck-1, stuck.event, dead_lettered): its workflow ${database.workflowId('v', 'stuck-1')} does not exist in Temporal`,
+    );
     expect(result.stdout).toMatch(/1 not accounted for\n$/);
     const json = JSON.parse((await runCli(['verify', '--since', '1h', '--json'], env)).stdout) as { problems: { eventId: string }[] };
     expect(json.problems.map((problem) => problem.eventId)).toEqual([stuck!.id]);

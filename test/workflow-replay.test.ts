@@ -67,9 +67,13 @@ describe('workflow determinism', () => {
       });
       const keys = { delivered: 'h-delivered', retried: 'h-retried', discarded: 'h-discarded', replayed: 'h-replayed' };
       await enqueue(engine.database.pool, { tenant: 'h', type: 'plain.event', payload: {}, idempotencyKey: keys.delivered });
-      for (const key of [keys.retried, keys.discarded, keys.replayed]) await enqueue(engine.database.pool, { tenant: 'h', type: 'flaky.event', payload: {}, idempotencyKey: key });
+      for (const key of [keys.retried, keys.discarded, keys.replayed])
+        await enqueue(engine.database.pool, { tenant: 'h', type: 'flaky.event', payload: {}, idempotencyKey: key });
 
-      const handles = Object.fromEntries(Object.entries(keys).map(([name, key]) => [name, engine.handle('h', key)])) as Record<keyof typeof keys, ReturnType<TestEngine['handle']>>;
+      const handles = Object.fromEntries(Object.entries(keys).map(([name, key]) => [name, engine.handle('h', key)])) as Record<
+        keyof typeof keys,
+        ReturnType<TestEngine['handle']>
+      >;
       await engine.result('h', keys.delivered);
       for (const name of ['retried', 'discarded', 'replayed'] as const) {
         await waitFor(async () => (await handles[name].query(statusQuery)).status === 'DeadLettered', { what: `${name} to be dead-lettered` });
@@ -90,7 +94,10 @@ describe('workflow determinism', () => {
       if (process.env.RECORD_HISTORIES === '1') {
         for (const { name, workflowId, history } of histories) {
           // New files next to the old ones: histories of every earlier version must keep replaying.
-          await writeFile(`${FIXTURES}deliver-event-${name}-${RECORDED_VERSION}.json`, `${JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`);
+          await writeFile(
+            `${FIXTURES}deliver-event-${name}-${RECORDED_VERSION}.json`,
+            `${JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) as unknown }, null, 1)}\n`,
+          );
         }
       }
       expect(await replay(histories)).toEqual(histories.map(({ workflowId }) => ({ workflowId })));

@@ -24,7 +24,12 @@ Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() 
 
 const activities = {
   async deliver({ id, key, payload }) {
-    const response = await fetch(sinkUrl, { method: 'POST', dispatcher, headers: { 'content-type': 'application/json', 'x-bench-id': key }, body: JSON.stringify(payload) });
+    const response = await fetch(sinkUrl, {
+      method: 'POST',
+      dispatcher,
+      headers: { 'content-type': 'application/json', 'x-bench-id': key },
+      body: JSON.stringify(payload),
+    });
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`sink answered ${response.status}`);
     await pool.query("UPDATE bare_events SET status = 'delivered' WHERE id = $1", [id]);

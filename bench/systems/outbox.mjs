@@ -39,7 +39,11 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {},
     async prepare() {
       const database = createDatabase({ connectionString: databaseUrl, max: 2 });
       await migrate(database.pool);
-      await addSubscription(database.db, { name: 'bench-sink', events: '*', target: { kind: 'webhook', config: { url: sinkUrl, secret: generateWebhookSecret(), allowPrivateAddresses: true } } });
+      await addSubscription(database.db, {
+        name: 'bench-sink',
+        events: '*',
+        target: { kind: 'webhook', config: { url: sinkUrl, secret: generateWebhookSecret(), allowPrivateAddresses: true } },
+      });
       await database.close();
     },
     async enqueue(client, id, payload) {
@@ -49,7 +53,15 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {},
       const port = await freePort();
       // BENCH_ENGINE_NODE_FLAGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', to profile the engine.
       const flags = (process.env.BENCH_ENGINE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-      const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'bench', OUTBOX_HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...engineEnv };
+      const env = {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: 'bench',
+        OUTBOX_HTTP_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        ...engineEnv,
+      };
       const run = (...roles) => spawn(process.execPath, [...flags, BIN, 'start', '--no-http', ...roles], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       if (workers > 0) split = [run('--no-worker'), ...Array.from({ length: workers }, () => run('--no-relay'))];
       else engine = run();

@@ -67,7 +67,8 @@ export async function findTemporalPg({ env = process.env, onProgress = () => und
     destination: binary,
     label: 'temporal-pg',
     onProgress,
-    failure: (code, output) => new Error(`go build of ${SOURCE_DIR} failed (exit ${code}). Last output:\n${output}\nIs Go 1.25+ installed and the Go module proxy reachable?`),
+    failure: (code, output) =>
+      new Error(`go build of ${SOURCE_DIR} failed (exit ${code}). Last output:\n${output}\nIs Go 1.25+ installed and the Go module proxy reachable?`),
   });
   onProgress(`Built temporal-pg in ${buildSeconds}s → ${binary}`);
   return { path: binary, source: 'go build', buildSeconds };

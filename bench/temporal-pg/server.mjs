@@ -19,15 +19,24 @@ export async function startPostgresTemporal({ adminUrl, database, visibilityData
   const url = new URL(adminUrl);
   const port = await freePort();
   const args = [
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--pg-host', url.hostname,
-    '--pg-port', url.port || '5432',
-    '--pg-user', decodeURIComponent(url.username || 'postgres'),
-    '--pg-admin-db', url.pathname.slice(1) || 'postgres',
-    '--db', database,
-    '--visibility-db', visibilityDatabase,
-    '--shards', String(shards),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--pg-host',
+    url.hostname,
+    '--pg-port',
+    url.port || '5432',
+    '--pg-user',
+    decodeURIComponent(url.username || 'postgres'),
+    '--pg-admin-db',
+    url.pathname.slice(1) || 'postgres',
+    '--db',
+    database,
+    '--visibility-db',
+    visibilityDatabase,
+    '--shards',
+    String(shards),
     '--fresh',
   ];
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DECLARATIONS)) args.push('--search-attribute', `${name}=${type}`);
@@ -73,4 +82,3 @@ export async function startPostgresTemporal({ adminUrl, database, visibilityData
   // Past start-up only warnings and errors are printed; keep the last ones for a failure message.
   return { address, process: child, binary: binary.path, stop, output };
 }
-

@@ -41,7 +41,12 @@ const engineExit = new Promise((resolve) => engine.once('exit', resolve));
 const ready = `http://${config.http.host}:${config.http.port}/readyz`;
 for (let waited = 0; ; waited += 500) {
   if (engine.exitCode !== null) throw new Error('the engine exited; see its output above (is another engine already running on these ports?)');
-  if ((await fetch(ready).then((response) => response.ok).catch(() => false)) === true) break;
+  if (
+    (await fetch(ready)
+      .then((response) => response.ok)
+      .catch(() => false)) === true
+  )
+    break;
   if (waited > 0 && waited % 15_000 === 0) console.log(`  still waiting for ${ready} (${waited / 1000}s; the first run builds the Temporal CLI)`);
   await new Promise((resolve) => setTimeout(resolve, 500));
 }

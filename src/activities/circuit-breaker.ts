@@ -71,21 +71,34 @@ export class CircuitBreakers {
     }
     // While another attempt probes, check back after a cooldown (or when its lease ends, if sooner).
     const retryInMs =
-      row.state === 'open'
-        ? Math.max(Number(row.probe_in_ms), 1_000)
-        : Math.max(Math.min(this.settings.cooldownMs, leaseMs - Number(row.probe_age_ms)), 1_000);
+      row.state === 'open' ? Math.max(Number(row.probe_in_ms), 1_000) : Math.max(Math.min(this.settings.cooldownMs, leaseMs - Number(row.probe_age_ms)), 1_000);
     return { verdict: 'fail-fast', retryInMs, failures: row.consecutive_failures, openedAt: row.opened_at, lastError: row.last_error };
   }
 
   /** The endpoint answered: close the breaker (written only if it had failures). */
-  async recordSuccess(endpoint: string, admission: Admission, about?: { tenant: string; eventType: string; subscription: string; endpoint: string }): Promise<void> {
+  async recordSuccess(
+    endpoint: string,
+    admission: Admission,
+    about?: { tenant: string; eventType: string; subscription: string; endpoint: string },
+  ): Promise<void> {
     if (admission.verdict !== 'send' || !admission.hadFailures) return;
     await this.db.transaction().execute(async (trx) => {
       // Only the caller that closes an open breaker tells the tenant (outbox.endpoint.recovered).
-      const before = await trx.selectFrom('outbox.circuit_breakers').select(['state', sql<string | null>`(extract(epoch FROM opened_at) * 1000)::bigint::text`.as('opened')]).where('endpoint', '=', endpoint).forUpdate().executeTakeFirst();
+      const before = await trx
+        .selectFrom('outbox.circuit_breakers')
+        .select(['state', sql<string | null>`(extract(epoch FROM opened_at) * 1000)::bigint::text`.as('opened')])
+        .where('endpoint', '=', endpoint)
+        .forUpdate()
+        .executeTakeFirst();
       await this.close(trx, endpoint);
       if (about && before && before.state !== 'closed') {
-        await emitOperationalEvent(trx, about, OPERATIONAL_EVENT.endpointRecovered, `${createHash('sha256').update(endpoint).digest('hex').slice(0, 24)}:${before.opened ?? 'unknown'}`, { subscription: about.subscription, endpoint: about.endpoint });
+        await emitOperationalEvent(
+          trx,
+          about,
+          OPERATIONAL_EVENT.endpointRecovered,
+          `${createHash('sha256').update(endpoint).digest('hex').slice(0, 24)}:${before.opened ?? 'unknown'}`,
+          { subscription: about.subscription, endpoint: about.endpoint },
+        );
       }
     });
   }

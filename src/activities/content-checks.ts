@@ -17,10 +17,17 @@ import type { TargetKind } from './target-kind.js';
  * @example
  * if ((await contentVerdict(deps, event, subscription)) === 'skip') return recordSkipped(...);
  */
-export async function contentVerdict(deps: { catalog?: EventTypeCatalog | undefined }, event: EventRow, subscription: { filter: unknown }): Promise<'send' | 'skip'> {
+export async function contentVerdict(
+  deps: { catalog?: EventTypeCatalog | undefined },
+  event: EventRow,
+  subscription: { filter: unknown },
+): Promise<'send' | 'skip'> {
   const violation = await deps.catalog?.violation(event.event_type, event.event_version, event.payload);
   if (violation) {
-    throw ApplicationFailure.nonRetryable(`payload of ${event.event_type} v${event.event_version} violates its schema ${violation}; fix the producer, then replay the event`, DeliveryFailureType.schemaViolation);
+    throw ApplicationFailure.nonRetryable(
+      `payload of ${event.event_type} v${event.event_version} violates its schema ${violation}; fix the producer, then replay the event`,
+      DeliveryFailureType.schemaViolation,
+    );
   }
   if (subscription.filter != null && !matchesContentFilter(subscription.filter as ContentFilter, filterEnvelope(event))) return 'skip';
   return 'send';
@@ -50,7 +57,15 @@ export async function recordSkipped(
     error: null,
     workflow_id: delivery.workflowId,
   });
-  deps.metrics.deliveryAttempts.inc({ event_type: deps.metrics.eventTypeLabel(event.event_type), target_kind: subscription.target_kind, subscription: subscription.name, outcome: 'skipped' });
-  deps.logger.info({ eventId: event.id, workflowId: delivery.workflowId, subscription: subscription.name }, "skipped: the subscription's content filter leaves this event out");
+  deps.metrics.deliveryAttempts.inc({
+    event_type: deps.metrics.eventTypeLabel(event.event_type),
+    target_kind: subscription.target_kind,
+    subscription: subscription.name,
+    outcome: 'skipped',
+  });
+  deps.logger.info(
+    { eventId: event.id, workflowId: delivery.workflowId, subscription: subscription.name },
+    "skipped: the subscription's content filter leaves this event out",
+  );
   return { statusCode: null, attempt: delivery.attempt, skipped: true, ...(eventFinished && { eventFinished }) };
 }

@@ -87,10 +87,7 @@ function parseConfig(kind: TargetKind, name: string, stored: unknown): unknown {
  * an ApplicationFailure on failure so Temporal applies the subscription's retry policy.
  */
 export async function deliverToTarget(deps: DeliveryDependencies, input: DeliverInput): Promise<DeliverResult> {
-  const [event, subscription] = await Promise.all([
-    loadEventForDelivery(deps.db, input.eventId),
-    loadSubscriptionForDelivery(deps.db, input.subscriptionId),
-  ]);
+  const [event, subscription] = await Promise.all([loadEventForDelivery(deps.db, input.eventId), loadSubscriptionForDelivery(deps.db, input.subscriptionId)]);
   return attemptDelivery(deps, input, event, subscription);
 }
 
@@ -130,7 +127,12 @@ export async function attemptDelivery(
   const endpoint = kind.endpoint(config);
   // The catalog's schema and the subscription's content filter decide before anything is sent.
   if ((await contentVerdict(deps, event, subscription)) === 'skip') {
-    return recordSkipped(deps, kind, event, subscription, { workflowId: input.workflowId, attempt, endpoint, finishEvent: options.finishEventIfDelivered === true });
+    return recordSkipped(deps, kind, event, subscription, {
+      workflowId: input.workflowId,
+      attempt,
+      endpoint,
+      finishEvent: options.finishEventIfDelivered === true,
+    });
   }
   // The activity's span when tracing is on (OpenTelemetry interceptor); a no-op otherwise.
   trace.getActiveSpan()?.setAttributes({
@@ -165,27 +167,41 @@ export async function attemptDelivery(
   } else {
     const limits = input.flowControl ?? storedFlowControl(subscription.flow_control);
     const gate = limits
-      ? await admitToEndpoint(deps.db, { subscriptionId: subscription.id, limits, timeoutMs, signal: context.cancellationSignal, heartbeat: () => context.heartbeat() })
+      ? await admitToEndpoint(deps.db, {
+          subscriptionId: subscription.id,
+          limits,
+          timeoutMs,
+          signal: context.cancellationSignal,
+          heartbeat: () => context.heartbeat(),
+        })
       : undefined;
     if (gate?.throttledMs !== undefined) {
       failure = new DeliveryError(`throttled, not attempted: ${gate.reason}`, true, undefined, gate.throttledMs, DeliveryFailureType.throttled);
-    } else try {
-      endSend = deps.pace?.beginSend(subscription.id);
-      const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);
-      const result = await kind.send(
-        { http: deps.http, httpAllowingPrivate: deps.httpAllowingPrivate ?? deps.http, connections: deps.connections, signal, secret: (value) => resolveSecret(value, deps.env), captureResponse: keepsAnswer },
-        config,
-        message,
-      );
-      statusCode = result.statusCode ?? null;
-      if (keepsAnswer && input.sagaStep) await recordStepResult(deps.db, event.id, input.sagaStep.step, result.response);
-    } catch (error) {
-      failure = classifyTransportError(error);
-      statusCode = failure.statusCode ?? null;
-    } finally {
-      endSend?.();
-      await gate?.release?.();
-    }
+    } else
+      try {
+        endSend = deps.pace?.beginSend(subscription.id);
+        const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);
+        const result = await kind.send(
+          {
+            http: deps.http,
+            httpAllowingPrivate: deps.httpAllowingPrivate ?? deps.http,
+            connections: deps.connections,
+            signal,
+            secret: (value) => resolveSecret(value, deps.env),
+            captureResponse: keepsAnswer,
+          },
+          config,
+          message,
+        );
+        statusCode = result.statusCode ?? null;
+        if (keepsAnswer && input.sagaStep) await recordStepResult(deps.db, event.id, input.sagaStep.step, result.response);
+      } catch (error) {
+        failure = classifyTransportError(error);
+        statusCode = failure.statusCode ?? null;
+      } finally {
+        endSend?.();
+        await gate?.release?.();
+      }
     if (failure?.statusCode === 410) {
       // Gone: the endpoint says it will never take deliveries again; stop sending at once.
       failure = await disableSubscription(deps.db, subscription, `endpoint ${endpoint} answered 410 Gone`, failure, about);
@@ -226,11 +242,28 @@ export async function attemptDelivery(
     ...(failure?.retryable && failure.retryAfterMs !== undefined && { next_retry_delay_ms: Math.round(failure.retryAfterMs) }),
   });
 
-  deps.metrics.deliveryAttempts.inc({ event_type: deps.metrics.eventTypeLabel(event.event_type), target_kind: subscription.target_kind, subscription: subscription.name, outcome });
+  deps.metrics.deliveryAttempts.inc({
+    event_type: deps.metrics.eventTypeLabel(event.event_type),
+    target_kind: subscription.target_kind,
+    subscription: subscription.name,
+    outcome,
+  });
   deps.metrics.deliveryAttemptDuration.observe({ target_kind: subscription.target_kind, outcome }, durationMs / 1000);
-  if (!failure) deps.metrics.endToEndLatency.observe({ event_type: deps.metrics.eventTypeLabel(event.event_type), target_kind: subscription.target_kind }, (Date.now() - event.created_at.getTime()) / 1000);
+  if (!failure)
+    deps.metrics.endToEndLatency.observe(
+      { event_type: deps.metrics.eventTypeLabel(event.event_type), target_kind: subscription.target_kind },
+      (Date.now() - event.created_at.getTime()) / 1000,
+    );
 
-  const fields = { eventId: event.id, workflowId: input.workflowId, subscription: subscription.name, target: endpoint, attempt, statusCode, ...(input.sagaStep && { sagaStep: sagaStepLabel(input.sagaStep) }) };
+  const fields = {
+    eventId: event.id,
+    workflowId: input.workflowId,
+    subscription: subscription.name,
+    target: endpoint,
+    attempt,
+    statusCode,
+    ...(input.sagaStep && { sagaStep: sagaStepLabel(input.sagaStep) }),
+  };
   if (failure) {
     deps.logger.warn({ ...fields, error: failure.message, retryable: failure.retryable }, 'delivery attempt failed');
     throw toApplicationFailure(failure, attempt);

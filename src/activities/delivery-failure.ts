@@ -89,7 +89,13 @@ export function classifyTransportError(error: unknown): DeliveryError {
   // Retrying cannot help until an operator allows the address or fixes the DNS record.
   const cause = (error as { cause?: unknown }).cause;
   if (error instanceof PrivateAddressError || cause instanceof PrivateAddressError) {
-    return new DeliveryError((error instanceof PrivateAddressError ? error : (cause as PrivateAddressError)).message, false, undefined, undefined, DeliveryFailureType.privateAddress);
+    return new DeliveryError(
+      (error instanceof PrivateAddressError ? error : (cause as PrivateAddressError)).message,
+      false,
+      undefined,
+      undefined,
+      DeliveryFailureType.privateAddress,
+    );
   }
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {

@@ -78,7 +78,8 @@ export async function recordDeadLetter(deps: OutcomeDependencies, original: Dead
       .where('status', '<>', 'dead_lettered')
       .returning(['event_type', 'idempotency_key'])
       .executeTakeFirst();
-    const event = changed ?? (await trx.selectFrom('outbox.events').select(['event_type', 'idempotency_key']).where('id', '=', input.eventId).executeTakeFirst());
+    const event =
+      changed ?? (await trx.selectFrom('outbox.events').select(['event_type', 'idempotency_key']).where('id', '=', input.eventId).executeTakeFirst());
     const row = await trx
       .insertInto('outbox.dead_letters')
       .values({
@@ -113,7 +114,15 @@ export async function recordDeadLetter(deps: OutcomeDependencies, original: Dead
     deps.metrics.deadLetters.inc({ event_type: deps.metrics.eventTypeLabel(outcome.eventType), subscription: input.subscriptionName });
     if (outcome.statusChanged) deps.metrics.eventsFinished.inc({ event_type: deps.metrics.eventTypeLabel(outcome.eventType), status: 'dead_lettered' });
     deps.logger.warn(
-      { eventId: input.eventId, workflowId: input.workflowId, subscription: input.subscriptionName, deadLetterId: outcome.recorded.id, attempts: input.attempts, error: input.lastError, ...(input.sagaStep && { sagaStep: input.sagaStep }) },
+      {
+        eventId: input.eventId,
+        workflowId: input.workflowId,
+        subscription: input.subscriptionName,
+        deadLetterId: outcome.recorded.id,
+        attempts: input.attempts,
+        error: input.lastError,
+        ...(input.sagaStep && { sagaStep: input.sagaStep }),
+      },
       'delivery dead-lettered; waiting for an operator (outbox dlq list)',
     );
   }
@@ -148,7 +157,14 @@ export async function resolveDeadLetter(
     .executeTakeFirst();
   if (resolved) {
     deps.logger.info(
-      { eventId: resolved.event_id, workflowId: currentWorkflowId(), subscription: resolved.subscription_name, deadLetterId: input.deadLetterId, resolution: input.resolution, ...(input.reason && { reason: input.reason }) },
+      {
+        eventId: resolved.event_id,
+        workflowId: currentWorkflowId(),
+        subscription: resolved.subscription_name,
+        deadLetterId: input.deadLetterId,
+        resolution: input.resolution,
+        ...(input.reason && { reason: input.reason }),
+      },
       `dead letter ${input.resolution}`,
     );
   }

@@ -48,14 +48,21 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
   const routing = await loadRouting(deps.db, input.eventId);
   if (!routing) return { resolved: { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: false } };
   // Sagas and ordered lanes (including lanes the relay's commit is about to write) take the regular path.
-  const lanesPossible = routing.hasLanes || (routing.event.aggregate_id !== null && routing.event.status === 'pending' && routing.subscriptions.some((s) => s.ordered));
+  const lanesPossible =
+    routing.hasLanes || (routing.event.aggregate_id !== null && routing.event.status === 'pending' && routing.subscriptions.some((s) => s.ordered));
   if (routing.hasSaga || lanesPossible) return { resolved: await resolveRoutes(deps.db, input.eventId, input.workflowId) };
 
   const tenantLimits = tenantLimitsOf(routing.tenantLimits);
   const routes = routing.subscriptions.map((row) => withTenantLimits(toRoute(row), tenantLimits));
   const found = new Set(routes.map((route) => route.subscriptionName));
   const missingTargets = (routing.event.targets ?? []).filter((name) => !found.has(name));
-  const resolved: ResolvedRoutes = { routes, roles: rolesUnder(routing.rule, routes, missingTargets), strategy: routing.rule.strategy, missingTargets, eventExists: true };
+  const resolved: ResolvedRoutes = {
+    routes,
+    roles: rolesUnder(routing.rule, routes, missingTargets),
+    strategy: routing.rule.strategy,
+    missingTargets,
+    eventExists: true,
+  };
   if (!isPlain(routing, routes, missingTargets)) return { resolved };
 
   const attempts: Record<string, FirstAttempt> = {};
@@ -64,31 +71,42 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
   // Each attempt is a span of its own (a no-op without tracing), as a deliver activity's would be.
   const tracer = trace.getTracer('outbox');
   const settled = await Promise.allSettled(
-    routes.map((route, index) => tracer.startActiveSpan('outbox.deliver', async (span) => {
-      const subscription = routing.subscriptions[index]!;
-      const deferred = deps.pace?.deferral(subscription.id);
-      if (deferred) {
-        attempts[route.subscriptionName] = { deferred };
-        deps.metrics.firstPassDeferred.inc({ subscription: subscription.name, reason: deferred });
-        span.end();
-        return;
-      }
-      const end = deps.pace?.begin(subscription.id);
-      try {
-        refuseUndeliverable(subscription);
-        const deliverInput = { eventId: routing.event.id, subscriptionId: route.subscriptionId, workflowId: input.workflowId, backoff: retryTimingOf(route.retryPolicy) };
-        const result = await attemptDelivery(deps, deliverInput, routing.event, subscription, { attempt: 1, finishEventIfDelivered: routes.length === 1 });
-        attempts[route.subscriptionName] = { delivered: { statusCode: result.statusCode, attempt: result.attempt, ...(result.skipped && { skipped: true }) } };
-        if (result.eventFinished) eventDelivered = true;
-      } catch (error) {
-        if (!(error instanceof ApplicationFailure)) throw error;
-        const details = error.details?.[0] as DeliveryFailureDetails | undefined;
-        attempts[route.subscriptionName] = { failed: { message: error.message, type: error.type ?? DeliveryFailureType.retryable, nonRetryable: error.nonRetryable === true, details } };
-      } finally {
-        end?.();
-        span.end();
-      }
-    })),
+    routes.map((route, index) =>
+      tracer.startActiveSpan('outbox.deliver', async (span) => {
+        const subscription = routing.subscriptions[index]!;
+        const deferred = deps.pace?.deferral(subscription.id);
+        if (deferred) {
+          attempts[route.subscriptionName] = { deferred };
+          deps.metrics.firstPassDeferred.inc({ subscription: subscription.name, reason: deferred });
+          span.end();
+          return;
+        }
+        const end = deps.pace?.begin(subscription.id);
+        try {
+          refuseUndeliverable(subscription);
+          const deliverInput = {
+            eventId: routing.event.id,
+            subscriptionId: route.subscriptionId,
+            workflowId: input.workflowId,
+            backoff: retryTimingOf(route.retryPolicy),
+          };
+          const result = await attemptDelivery(deps, deliverInput, routing.event, subscription, { attempt: 1, finishEventIfDelivered: routes.length === 1 });
+          attempts[route.subscriptionName] = {
+            delivered: { statusCode: result.statusCode, attempt: result.attempt, ...(result.skipped && { skipped: true }) },
+          };
+          if (result.eventFinished) eventDelivered = true;
+        } catch (error) {
+          if (!(error instanceof ApplicationFailure)) throw error;
+          const details = error.details?.[0] as DeliveryFailureDetails | undefined;
+          attempts[route.subscriptionName] = {
+            failed: { message: error.message, type: error.type ?? DeliveryFailureType.retryable, nonRetryable: error.nonRetryable === true, details },
+          };
+        } finally {
+          end?.();
+          span.end();
+        }
+      }),
+    ),
   );
   const broken = settled.find((outcome) => outcome.status === 'rejected');
   // The whole pass is retried (the activity's policy): the database must answer before we go on.

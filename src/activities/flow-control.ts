@@ -76,12 +76,23 @@ export async function parkUntilSlot<T extends { waitMs: number }>(db: Kysely<Dat
  * Takes one of a subscription's `maxInFlight` delivery leases if one is free (expired leases of
  * crashed workers are reclaimed). Returns the lease id, or undefined when all are taken.
  */
-export async function tryAcquireLease(db: Kysely<Database>, input: { subscriptionId: string; maxInFlight: number; ttlMs: number }): Promise<string | undefined> {
+export async function tryAcquireLease(
+  db: Kysely<Database>,
+  input: { subscriptionId: string; maxInFlight: number; ttlMs: number },
+): Promise<string | undefined> {
   return db.transaction().execute(async (trx) => {
     // Serialise the count-then-insert per subscription.
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`lease:${input.subscriptionId}`}, 0))`.execute(trx);
-    await trx.deleteFrom('outbox.delivery_leases').where('subscription_id', '=', input.subscriptionId).where('expires_at', '<', sql<Date>`clock_timestamp()`).execute();
-    const held = await trx.selectFrom('outbox.delivery_leases').select(sql<string>`count(*)`.as('n')).where('subscription_id', '=', input.subscriptionId).executeTakeFirstOrThrow();
+    await trx
+      .deleteFrom('outbox.delivery_leases')
+      .where('subscription_id', '=', input.subscriptionId)
+      .where('expires_at', '<', sql<Date>`clock_timestamp()`)
+      .execute();
+    const held = await trx
+      .selectFrom('outbox.delivery_leases')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('subscription_id', '=', input.subscriptionId)
+      .executeTakeFirstOrThrow();
     if (Number(held.n) >= input.maxInFlight) return undefined;
     const row = await trx
       .insertInto('outbox.delivery_leases')

@@ -42,7 +42,14 @@ export async function postForDelivery(
   const snippet = await readSnippet(response.body);
   const retryAfter = response.headers['retry-after'];
   const location = response.headers.location;
-  throw classifyHttpStatus(statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, snippet, redirectTarget(url, Array.isArray(location) ? location[0] : location)) ?? new Error('unreachable');
+  throw (
+    classifyHttpStatus(
+      statusCode,
+      Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      snippet,
+      redirectTarget(url, Array.isArray(location) ? location[0] : location),
+    ) ?? new Error('unreachable')
+  );
 }
 
 /** The answer's text, at most `limit` bytes (a longer answer is cut, and the rest dropped). */

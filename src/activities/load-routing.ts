@@ -3,7 +3,10 @@ import type { Database, EventRow, FanoutStrategy, SubscriptionRow } from '../db/
 import type { FanoutRule } from './resolve-routes.js';
 
 /** A subscription as the first pass needs it: what delivering needs, and whether it is ordered. */
-export type RoutedSubscription = Pick<SubscriptionRow, 'id' | 'name' | 'target_kind' | 'target_config' | 'retry_policy' | 'flow_control' | 'enabled' | 'disabled_reason' | 'ordered' | 'filter'> & {
+export type RoutedSubscription = Pick<
+  SubscriptionRow,
+  'id' | 'name' | 'target_kind' | 'target_config' | 'retry_policy' | 'flow_control' | 'enabled' | 'disabled_reason' | 'ordered' | 'filter'
+> & {
   timeout_ms: number | null;
 };
 
@@ -74,7 +77,16 @@ export async function loadRouting(db: Kysely<Database>, eventId: string): Promis
      WHERE e.id = ${eventId}`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
-  const { payload_bytes: bytes, payload_limit: limit, subscriptions, fanout, has_saga: hasSaga, has_lanes: hasLanes, tenant_limits: tenantLimits, ...event } = row;
+  const {
+    payload_bytes: bytes,
+    payload_limit: limit,
+    subscriptions,
+    fanout,
+    has_saga: hasSaga,
+    has_lanes: hasLanes,
+    tenant_limits: tenantLimits,
+    ...event
+  } = row;
   return {
     event,
     payloadTooLarge: bytes > limit,

@@ -44,6 +44,12 @@ export const n8nTarget = defineTargetKind<N8nConfig>({
     } else if (config.auth?.type === 'header') {
       headers[config.auth.name.toLowerCase()] = context.secret(config.auth.value);
     }
-    return postForDelivery(dispatcherFor(context, config), config.url, { headers, body: message.body, timeoutMs: config.timeoutMs, signal: context.signal, captureResponse: context.captureResponse });
+    return postForDelivery(dispatcherFor(context, config), config.url, {
+      headers,
+      body: message.body,
+      timeoutMs: config.timeoutMs,
+      signal: context.signal,
+      captureResponse: context.captureResponse,
+    });
   },
 });

@@ -53,7 +53,10 @@ export const natsTarget = defineTargetKind<NatsConfig>({
       return {};
     } catch (error) {
       if (/no responders|503/i.test((error as Error).message)) {
-        throw new DeliveryError(`no JetStream stream captures subject ${subject}; create one (e.g. nats stream add --subjects '${subject}'), the delivery will be retried`, true);
+        throw new DeliveryError(
+          `no JetStream stream captures subject ${subject}; create one (e.g. nats stream add --subjects '${subject}'), the delivery will be retried`,
+          true,
+        );
       }
       throw classifyTransportError(error);
     }

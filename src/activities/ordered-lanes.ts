@@ -100,6 +100,11 @@ export async function finishTurn(db: Kysely<Database>, input: { eventId: string;
 
 /** The ordered subscriptions (ids) whose lanes hold this event and are not yet done with it. */
 export async function openLanesOf(db: Kysely<Database>, eventId: string): Promise<string[]> {
-  const rows = await db.selectFrom('outbox.ordered_deliveries').select('subscription_id').where('event_id', '=', eventId).where('state', '<>', 'done').execute();
+  const rows = await db
+    .selectFrom('outbox.ordered_deliveries')
+    .select('subscription_id')
+    .where('event_id', '=', eventId)
+    .where('state', '<>', 'done')
+    .execute();
   return rows.map((row) => row.subscription_id);
 }

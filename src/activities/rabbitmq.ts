@@ -79,7 +79,10 @@ export const rabbitmqTarget = defineTargetKind<RabbitmqConfig>({
         context.signal,
       );
       if (unroutable.delete(message.id)) {
-        throw new DeliveryError(`no queue is bound to exchange "${config.exchange}" for routing key ${routingKey}; bind one, the delivery will be retried`, true);
+        throw new DeliveryError(
+          `no queue is bound to exchange "${config.exchange}" for routing key ${routingKey}; bind one, the delivery will be retried`,
+          true,
+        );
       }
       return {};
     } catch (error) {

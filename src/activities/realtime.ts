@@ -4,7 +4,10 @@ import { defineTargetKind } from './target-kind.js';
 export const realtimeConfigSchema = z
   .object({
     /** Browsers subscribe to a channel: /v1/stream?tenant=…&channel=… */
-    channel: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, "_", "." or "-"' }).default('default'),
+    channel: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, "_", "." or "-"' })
+      .default('default'),
   })
   .strict();
 

@@ -19,7 +19,12 @@ export const redisStreamConfigSchema = z
     /** Approximate trimming (XADD MAXLEN ~ n). */
     maxLen: z.number().int().positive().optional(),
     /** How long the event id is remembered to refuse a second XADD of the same event. */
-    dedupeSeconds: z.number().int().min(60).max(30 * 86_400).default(7 * 86_400),
+    dedupeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(7 * 86_400),
     timeoutMs: timeoutSchema,
   })
   .strict();
@@ -57,7 +62,18 @@ export const redisStreamTarget = defineTargetKind<RedisStreamConfig>({
     const marker = `outbox:dedupe:{${stream}}:${message.envelope.tenant}:${message.id}`;
     try {
       const redis = await untilAborted(context.connections.redis(context.secret(config.url)), context.signal);
-      const fields = ['id', message.id, 'event_id', message.envelope.eventId, 'type', message.eventType, 'tenant', message.envelope.tenant, 'payload', message.body];
+      const fields = [
+        'id',
+        message.id,
+        'event_id',
+        message.envelope.eventId,
+        'type',
+        message.eventType,
+        'tenant',
+        message.envelope.tenant,
+        'payload',
+        message.body,
+      ];
       await untilAborted(redis.eval(ADD_ONCE, 2, stream, marker, config.dedupeSeconds, config.maxLen ?? '', ...fields), context.signal);
       return {};
     } catch (error) {

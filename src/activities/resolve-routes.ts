@@ -93,7 +93,8 @@ export function routeColumns(db: Kysely<Database>) {
  * const { routes } = await resolveRoutes(db, '42', workflowId);
  */
 export async function resolveRoutes(db: Kysely<Database>, eventId: string, workflowId?: string): Promise<ResolvedRoutes> {
-  const readEvent = () => db.selectFrom('outbox.events').select(['id', 'tenant_id', 'event_type', 'targets', 'aggregate_id', 'status']).where('id', '=', eventId);
+  const readEvent = () =>
+    db.selectFrom('outbox.events').select(['id', 'tenant_id', 'event_type', 'targets', 'aggregate_id', 'status']).where('id', '=', eventId);
   let event = await readEvent().executeTakeFirst();
   if (!event) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: false };
   // Still pending: the relay that started this workflow has not committed yet, and its commit
@@ -104,7 +105,8 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string, workf
     // started this workflow. Dispatch the row from here, as the relay would have, so the event
     // takes its turn in its lanes instead of delivering outside them (and a relay that claims
     // the row again finds nothing left to mark, so no lane place is left that nobody closes).
-    if (event.status === 'pending' && workflowId) await sql`SELECT outbox.mark_dispatched(ARRAY[${eventId}]::bigint[], ARRAY[${workflowId}]::text[])`.execute(db);
+    if (event.status === 'pending' && workflowId)
+      await sql`SELECT outbox.mark_dispatched(ARRAY[${eventId}]::bigint[], ARRAY[${workflowId}]::text[])`.execute(db);
   }
   const lanes = event.aggregate_id === null ? [] : await openLanesOf(db, eventId);
   const orderedLanes = lanes.length > 0 ? { orderedLanes: lanes } : {};
@@ -116,7 +118,11 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string, workf
     .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
     .where((eb) =>
       // An empty explicit list (only possible by hand: outbox.enqueue refuses it) names nobody.
-      event.targets ? (event.targets.length > 0 ? eb('name', 'in', event.targets) : sql<boolean>`false`) : eb(sql.val(event.event_type), 'like', eb.ref('event_like')),
+      event.targets
+        ? event.targets.length > 0
+          ? eb('name', 'in', event.targets)
+          : sql<boolean>`false`
+        : eb(sql.val(event.event_type), 'like', eb.ref('event_like')),
     )
     .orderBy('id')
     .execute();

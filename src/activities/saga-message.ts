@@ -34,7 +34,12 @@ export async function buildSagaMessage(db: Kysely<Database>, event: EventRow, me
   const envelope = {
     ...base.envelope,
     id,
-    saga: { name: ref.saga, step: ref.step, phase: ref.compensation ? ('compensation' as const) : ('step' as const), results: Object.fromEntries(rows.map((row) => [row.step, row.result])) },
+    saga: {
+      name: ref.saga,
+      step: ref.step,
+      phase: ref.compensation ? ('compensation' as const) : ('step' as const),
+      results: Object.fromEntries(rows.map((row) => [row.step, row.result])),
+    },
   };
   return { id, eventType: base.eventType, body: JSON.stringify(envelope), envelope };
 }

@@ -98,7 +98,12 @@ export class TargetConnections {
   /** An MQTT client; publishes at QoS 1 resolve on PUBACK. */
   mqtt(url: string, auth: { username?: string; password?: string }): Promise<MqttClient> {
     return this.get(`mqtt ${url} ${JSON.stringify(auth)}`, async () => {
-      const client = await connectAsync(url, { ...auth, reconnectPeriod: 1_000, connectTimeout: 5_000, clientId: `outbox-${process.pid}-${Math.random().toString(16).slice(2, 10)}` });
+      const client = await connectAsync(url, {
+        ...auth,
+        reconnectPeriod: 1_000,
+        connectTimeout: 5_000,
+        clientId: `outbox-${process.pid}-${Math.random().toString(16).slice(2, 10)}`,
+      });
       client.on('error', (error: Error) => this.logger.debug({ err: { message: error.message } }, 'mqtt connection error'));
       return { client, close: async () => void (await client.endAsync().catch(() => undefined)), onDeath: (drop) => client.once('end', drop) };
     });

@@ -20,16 +20,18 @@ export const webhookSecretSchema = z.string().refine(
 );
 
 export const httpUrlSchema = z.string().refine(isHttpUrl, { error: 'must be an http:// or https:// URL' });
-export const timeoutSchema = z.number().int().min(1).max(10 * 60_000).default(10_000);
+export const timeoutSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(10 * 60_000)
+  .default(10_000);
 /** Lets one subscription reach loopback/private/link-local addresses (an internal endpoint). */
 export const allowPrivateAddressesSchema = z.boolean({ error: 'must be true or false' }).optional();
 
 /** Extra static request headers; values may be `env:NAME`. */
 export const extraHeadersSchema = z
-  .record(
-    z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' }),
-    headerValueSchema,
-  )
+  .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' }), headerValueSchema)
   .optional();
 
 export const webhookConfigSchema = z
@@ -64,7 +66,10 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
     // The signature covers the timestamp header, so both come from the same instant.
     const now = new Date();
     // During a rotation's grace period, one signature per secret, space-separated (the spec's way).
-    const secrets = [context.secret(config.secret), ...(config.previousSecrets ?? []).filter((previous) => Date.parse(previous.expiresAt) > now.getTime()).map((previous) => previous.secret)];
+    const secrets = [
+      context.secret(config.secret),
+      ...(config.previousSecrets ?? []).filter((previous) => Date.parse(previous.expiresAt) > now.getTime()).map((previous) => previous.secret),
+    ];
     const signature = secrets.map((secret) => new Webhook(secret).sign(message.id, now, message.body)).join(' ');
     const extra = Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)]));
     return postForDelivery(dispatcherFor(context, config), config.url, {

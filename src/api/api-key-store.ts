@@ -57,7 +57,8 @@ export async function createApiKey(
   input: { name: string; scope: 'operator' } | { name: string; scope: 'tenant'; tenant: string },
 ): Promise<{ key: string; summary: ApiKeySummary }> {
   if (input.name.length < 1 || input.name.length > 200) throw new Error('name: give the key a name of 1 to 200 characters, e.g. --name "billing service"');
-  if (input.scope === 'tenant' && !TENANT_SHAPE.test(input.tenant)) throw new Error(`tenant: "${input.tenant}" is not a tenant id (letters, digits, "_", "." or "-", up to 128)`);
+  if (input.scope === 'tenant' && !TENANT_SHAPE.test(input.tenant))
+    throw new Error(`tenant: "${input.tenant}" is not a tenant id (letters, digits, "_", "." or "-", up to 128)`);
   // 9 random bytes name the key (12 characters), 32 more are its secret (43 characters).
   const prefix = `obk_${randomBytes(9).toString('base64url')}`;
   const key = `${prefix}_${randomBytes(32).toString('base64url')}`;
@@ -75,7 +76,8 @@ export async function createApiKey(
  * for (const k of await listApiKeys(db)) console.log(k.prefix, k.scope, k.tenant ?? '-');
  */
 export async function listApiKeys(db: Kysely<Database>): Promise<ApiKeySummary[]> {
-  const { rows } = await sql<ApiKeyRow>`SELECT id, prefix, name, scope, tenant_id, created_at, last_used_at, revoked_at FROM outbox.api_keys ORDER BY id`.execute(db);
+  const { rows } =
+    await sql<ApiKeyRow>`SELECT id, prefix, name, scope, tenant_id, created_at, last_used_at, revoked_at FROM outbox.api_keys ORDER BY id`.execute(db);
   return rows.map(summarise);
 }
 

@@ -42,6 +42,9 @@ export const idParamsSchema = z.object({ id: z.string().min(1).max(128).describe
 
 /** A cursor this API did not give out: 400, naming the field. */
 export const badCursor = () =>
-  new HttpProblem(400, 'Invalid cursor', 'cursor: not one this API gave out; send the nextCursor of the previous page, or leave it out to start at the beginning.', [
-    { field: 'querystring.cursor', message: 'is not a cursor this API gave out' },
-  ]);
+  new HttpProblem(
+    400,
+    'Invalid cursor',
+    'cursor: not one this API gave out; send the nextCursor of the previous page, or leave it out to start at the beginning.',
+    [{ field: 'querystring.cursor', message: 'is not a cursor this API gave out' }],
+  );

@@ -27,7 +27,11 @@ export function authenticateRequest(db: Kysely<Database>) {
     const bearer = /^Bearer ([^\s]+)$/.exec(request.headers.authorization ?? '')?.[1];
     const principal = bearer ? await authenticateApiKey(db, bearer) : undefined;
     if (!principal) {
-      throw new HttpProblem(401, 'Unauthorized', 'Send Authorization: Bearer <API key>; create a key with `outbox api-keys create --operator` or `--tenant T`.');
+      throw new HttpProblem(
+        401,
+        'Unauthorized',
+        'Send Authorization: Bearer <API key>; create a key with `outbox api-keys create --operator` or `--tenant T`.',
+      );
     }
     request.principal = principal;
   };

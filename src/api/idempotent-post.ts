@@ -26,17 +26,25 @@ export function honourIdempotencyKeys(api: FastifyInstance, db: Kysely<Database>
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.principal) return;
     if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
-      throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 1 to 255 characters, e.g. a UUID; send one header.', [{ field: 'header.idempotency-key', message: 'must be 1 to 255 characters' }]);
+      throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 1 to 255 characters, e.g. a UUID; send one header.', [
+        { field: 'header.idempotency-key', message: 'must be 1 to 255 characters' },
+      ]);
     }
     const keyId = request.principal.keyId;
-    const hash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest();
+    const hash = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+      .digest();
     const { rows } = await sql<{ request_hash: Buffer; status: number; response: unknown }>`
       SELECT request_hash, status, response FROM outbox.api_idempotency
        WHERE api_key_id = ${keyId} AND idempotency_key = ${key} AND created_at > now() - interval '24 hours'`.execute(db);
     const earlier = rows[0];
     if (!earlier) return void (request.idempotency = { keyId, key, hash });
     if (!earlier.request_hash.equals(hash)) {
-      throw new HttpProblem(422, 'Idempotency-Key reused', `Idempotency-Key "${key.slice(0, 64)}" was used within the last 24 h for a different request; use a new key for a new request.`);
+      throw new HttpProblem(
+        422,
+        'Idempotency-Key reused',
+        `Idempotency-Key "${key.slice(0, 64)}" was used within the last 24 h for a different request; use a new key for a new request.`,
+      );
     }
     await reply.code(earlier.status).header('idempotent-replayed', 'true').type('application/json').send(JSON.stringify(earlier.response));
   });

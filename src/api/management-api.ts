@@ -77,9 +77,12 @@ export function managementApi(options: ManagementApiOptions) {
           info: {
             title: 'outbox-temporal management API',
             version: options.version ?? '0.1.0',
-            description: 'Subscriptions, status and more of an outbox-temporal installation. Send `Authorization: Bearer <API key>` (`outbox api-keys create`). Errors are RFC 9457 problem documents; lists page with `limit` and `cursor`; POSTs honour `Idempotency-Key`.',
+            description:
+              'Subscriptions, status and more of an outbox-temporal installation. Send `Authorization: Bearer <API key>` (`outbox api-keys create`). Errors are RFC 9457 problem documents; lists page with `limit` and `cursor`; POSTs honour `Idempotency-Key`.',
           },
-          components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `outbox api-keys create --operator` or `--tenant T`' } } },
+          components: {
+            securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `outbox api-keys create --operator` or `--tenant T`' } },
+          },
           security: [{ apiKey: [] }],
         },
         transform: jsonSchemaTransform,

@@ -47,15 +47,24 @@ export class EventTypeCatalog {
 
   private async refresh(): Promise<void> {
     try {
-      const { rows: [stamp] } = await sql<{ stamp: string }>`SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') AS stamp FROM outbox.event_types`.execute(this.db);
+      const {
+        rows: [stamp],
+      } = await sql<{ stamp: string }>`SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') AS stamp FROM outbox.event_types`.execute(this.db);
       if (stamp?.stamp !== this.version) {
-        const { rows } = await sql<{ event_type: string; version: number; schema: Record<string, unknown> }>`SELECT event_type, version, schema FROM outbox.event_types`.execute(this.db);
+        const { rows } = await sql<{
+          event_type: string;
+          version: number;
+          schema: Record<string, unknown>;
+        }>`SELECT event_type, version, schema FROM outbox.event_types`.execute(this.db);
         const validators = new Map<string, ValidateFunction>();
         for (const row of rows) {
           try {
             validators.set(`${row.event_type}@${row.version}`, compilePayloadSchema(row.schema));
           } catch (error) {
-            this.logger.warn({ eventType: row.event_type, version: row.version, err: error }, 'event type schema does not compile (edited by hand?); its payloads are not checked');
+            this.logger.warn(
+              { eventType: row.event_type, version: row.version, err: error },
+              'event type schema does not compile (edited by hand?); its payloads are not checked',
+            );
           }
         }
         this.validators = validators;

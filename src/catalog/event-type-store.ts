@@ -38,7 +38,14 @@ const registrationSchema = z
   .strict();
 
 type Row = { event_type: string; version: number; description: string | null; schema: Record<string, unknown>; deprecated: boolean; updated_at: Date };
-const toEventType = (row: Row): EventType => ({ type: row.event_type, version: row.version, description: row.description, schema: row.schema, deprecated: row.deprecated, updatedAt: row.updated_at });
+const toEventType = (row: Row): EventType => ({
+  type: row.event_type,
+  version: row.version,
+  description: row.description,
+  schema: row.schema,
+  deprecated: row.deprecated,
+  updatedAt: row.updated_at,
+});
 
 /**
  * Registers (or replaces) one version of an event type with the JSON Schema its payloads must
@@ -105,6 +112,7 @@ export async function listEventTypes(db: Kysely<Database>, type?: string): Promi
  * await removeEventType(db, 'order.created', 1);
  */
 export async function removeEventType(db: Kysely<Database>, type: string, version?: number): Promise<number> {
-  const result = await sql`DELETE FROM outbox.event_types WHERE event_type = ${type} AND (${version ?? null}::int IS NULL OR version = ${version ?? null})`.execute(db);
+  const result =
+    await sql`DELETE FROM outbox.event_types WHERE event_type = ${type} AND (${version ?? null}::int IS NULL OR version = ${version ?? null})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

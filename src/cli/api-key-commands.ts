@@ -26,10 +26,14 @@ export function registerApiKeyCommands(program: Command): void {
         return exitWith(false);
       }
       const name = flags.name ?? (flags.operator ? 'operator key' : `key of tenant ${flags.tenant}`);
-      const created = await withDatabase((db) => createApiKey(db, flags.operator ? { name, scope: 'operator' } : { name, scope: 'tenant', tenant: flags.tenant! }));
+      const created = await withDatabase((db) =>
+        createApiKey(db, flags.operator ? { name, scope: 'operator' } : { name, scope: 'tenant', tenant: flags.tenant! }),
+      );
       if (flags.json) return void console.log(JSON.stringify({ key: created.key, ...created.summary }, null, 2));
       console.log(created.key);
-      process.stderr.write(`created API key ${created.summary.prefix} (${created.summary.scope}${created.summary.tenant ? ` ${created.summary.tenant}` : ''}); it is shown only now: store it, then send it as Authorization: Bearer <key>\n`);
+      process.stderr.write(
+        `created API key ${created.summary.prefix} (${created.summary.scope}${created.summary.tenant ? ` ${created.summary.tenant}` : ''}); it is shown only now: store it, then send it as Authorization: Bearer <key>\n`,
+      );
     });
   keys
     .command('list')

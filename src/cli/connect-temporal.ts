@@ -23,10 +23,9 @@ export async function connectOperatorClient(config: EngineConfig): Promise<{ cli
   try {
     connection = await Connection.connect({ address, connectTimeout: 5_000 });
   } catch (error) {
-    throw new Error(
-      `Cannot reach Temporal at ${address} (${(error as Error).message}). Set TEMPORAL_ADDRESS, or start the engine with \`outbox dev\`.`,
-      { cause: error },
-    );
+    throw new Error(`Cannot reach Temporal at ${address} (${(error as Error).message}). Set TEMPORAL_ADDRESS, or start the engine with \`outbox dev\`.`, {
+      cause: error,
+    });
   }
   return {
     client: new Client({ connection, namespace: config.temporalNamespace, ...dataConverterFor(config) }),

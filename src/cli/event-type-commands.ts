@@ -33,7 +33,13 @@ export function registerEventTypeCommands(program: Command): void {
       }
       try {
         const saved = await withDatabase((db) =>
-          registerEventType(db, { type, version: flags.eventVersion, schema: schema as Record<string, unknown>, ...(flags.description && { description: flags.description }), deprecated: flags.deprecated === true }),
+          registerEventType(db, {
+            type,
+            version: flags.eventVersion,
+            schema: schema as Record<string, unknown>,
+            ...(flags.description && { description: flags.description }),
+            deprecated: flags.deprecated === true,
+          }),
         );
         console.log(`registered ${saved.type} v${saved.version}${saved.deprecated ? ' (deprecated)' : ''}; workers check its payloads within 10 s`);
       } catch (error) {
@@ -50,7 +56,10 @@ export function registerEventTypeCommands(program: Command): void {
       const all = await withDatabase((db) => listEventTypes(db));
       if (flags.json) return void console.log(JSON.stringify(all, null, 2));
       if (all.length === 0) return void console.log('no event types registered; payloads are not checked (outbox event-types add TYPE --schema FILE)');
-      printTable(['TYPE', 'VERSION', 'DEPRECATED', 'DESCRIPTION'], all.map((entry) => [entry.type, String(entry.version), entry.deprecated ? 'yes' : '-', entry.description ?? '-']));
+      printTable(
+        ['TYPE', 'VERSION', 'DEPRECATED', 'DESCRIPTION'],
+        all.map((entry) => [entry.type, String(entry.version), entry.deprecated ? 'yes' : '-', entry.description ?? '-']),
+      );
     });
   types
     .command('remove')

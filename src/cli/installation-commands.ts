@@ -19,7 +19,12 @@ export function registerInstallationCommands(program: Command): void {
     .action(async (flags: { json?: boolean }) => {
       const config = loadConfig();
       const found = await withDatabase((db) => readInstallation(db));
-      const shown = { id: found.id, workflowIdPrefix: workflowIdPrefixFor(found.id), taskQueue: taskQueueOf(config, found.id), legacyWorkflows: found.legacyWorkflows };
+      const shown = {
+        id: found.id,
+        workflowIdPrefix: workflowIdPrefixFor(found.id),
+        taskQueue: taskQueueOf(config, found.id),
+        legacyWorkflows: found.legacyWorkflows,
+      };
       if (flags.json) return console.log(JSON.stringify(shown));
       console.log(`installation ${shown.id}`);
       console.log(`  workflow ids  ${shown.workflowIdPrefix}<tenant>:<idempotency key>`);

@@ -13,18 +13,20 @@ import { exitWith } from './exit-with.js';
 // Commands are imported when run, so `outbox status` does not pay for loading the Temporal worker.
 const migrateCommand = async () => (await import('./commands/migrate-command.js')).migrateCommand();
 const runEngine = async (options: RunEngineOptions) => (await import('./commands/run-engine.js')).runEngine(options);
-const statusCommand = async (flags: { json?: boolean; watch?: boolean; interval?: number; count?: number }) => (await import('./commands/status-command.js')).statusCommand(flags);
+const statusCommand = async (flags: { json?: boolean; watch?: boolean; interval?: number; count?: number }) =>
+  (await import('./commands/status-command.js')).statusCommand(flags);
 const temporalCommand = async (args: string[]) => (await import('./commands/temporal-command.js')).temporalCommand(args);
 const dlqCommands = () => import('./commands/dlq-command.js');
 const replayCommand = async (flags: ReplayFlags) => (await import('./commands/replay-command.js')).replayCommand(flags);
 const verifyCommand = async (flags: { since: Date; pendingGrace: number; json?: boolean }) =>
   (await import('./commands/verify-command.js')).verifyCommand(flags);
 
-
 /** Builds the `outbox` command line; exported so tests can parse argv without a process. */
 export function buildProgram(): Command {
   const program = new Command('outbox')
-    .description('Transactional outbox delivery engine on Temporal.\nConfiguration comes from environment variables (DATABASE_URL, TEMPORAL_ADDRESS, …); see the README.')
+    .description(
+      'Transactional outbox delivery engine on Temporal.\nConfiguration comes from environment variables (DATABASE_URL, TEMPORAL_ADDRESS, …); see the README.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -56,7 +58,7 @@ export function buildProgram(): Command {
   registerEventTypeCommands(program);
   registerInstallationCommands(program);
 
-  const fanout = program.command('fanout').description('which of an event\'s deliveries must succeed (all, any, primary)');
+  const fanout = program.command('fanout').description("which of an event's deliveries must succeed (all, any, primary)");
   const fanoutCommands = () => import('./commands/fanout-command.js');
   fanout
     .command('set')
@@ -65,7 +67,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--strategy <strategy>', 'all | any | primary').choices(['all', 'any', 'primary']).makeOptionMandatory())
     .option('--primary <subscription>', 'with --strategy primary: the subscription that must succeed')
     .option('--tenant <id>', "only this tenant's events ('*' for all)", '*')
-    .action(async (flags: { tenant: string; events: string; strategy: 'all' | 'any' | 'primary'; primary?: string }) => (await fanoutCommands()).fanoutSetCommand(flags));
+    .action(async (flags: { tenant: string; events: string; strategy: 'all' | 'any' | 'primary'; primary?: string }) =>
+      (await fanoutCommands()).fanoutSetCommand(flags),
+    );
   fanout
     .command('list')
     .description('list fan-out rules')
@@ -86,7 +90,10 @@ export function buildProgram(): Command {
     .requiredOption('--events <pattern>', "event types, e.g. 'payment.requested'")
     .option('--tenant <id>', "only this tenant's events ('*' for all)", '*')
     .addOption(
-      new Option('--step <name=subscription[/compensation]>', 'a step, in order (repeatable): its subscription, and the one that undoes it, e.g. charge=psp-charge/psp-refund')
+      new Option(
+        '--step <name=subscription[/compensation]>',
+        'a step, in order (repeatable): its subscription, and the one that undoes it, e.g. charge=psp-charge/psp-refund',
+      )
         .argParser(collect)
         .makeOptionMandatory(),
     )
@@ -149,8 +156,14 @@ export function buildProgram(): Command {
   program
     .command('verify')
     .description('check that every committed event is delivered, discarded, expired, or in flight with a live workflow')
-    .addOption(new Option('--since <when>', 'check events created since: a duration ago (24h, 7d) or an ISO date').argParser(pointInTime).default(undefined, '24h'))
-    .addOption(new Option('--pending-grace <duration>', 'how long an event may stay pending before it counts as a problem').argParser(duration).default(5 * 60_000, '5m'))
+    .addOption(
+      new Option('--since <when>', 'check events created since: a duration ago (24h, 7d) or an ISO date').argParser(pointInTime).default(undefined, '24h'),
+    )
+    .addOption(
+      new Option('--pending-grace <duration>', 'how long an event may stay pending before it counts as a problem')
+        .argParser(duration)
+        .default(5 * 60_000, '5m'),
+    )
     .option('--json', 'print the report as JSON')
     .action(async (flags: { since?: Date; pendingGrace: number; json?: boolean }) =>
       exitWith(await verifyCommand({ ...flags, since: flags.since ?? new Date(Date.now() - 24 * 60 * 60_000) })),

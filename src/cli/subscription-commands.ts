@@ -11,12 +11,12 @@ function jsonObject(value: string): Record<string, unknown> {
   } catch (error) {
     throw new InvalidArgumentError(`Expected a JSON object such as '{"data.total": {"$gte": 100}}': ${(error as Error).message}.`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('Expected a JSON object such as \'{"data.total": {"$gte": 100}}\'.');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError('Expected a JSON object such as \'{"data.total": {"$gte": 100}}\'.');
   return parsed as Record<string, unknown>;
 }
 
 const subscriptionCommands = () => import('./commands/subscriptions-command.js');
-
 
 /**
  * `outbox subscriptions add|list|enable|disable|remove`, with every target, retry and flow
@@ -60,7 +60,10 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--channel <name>', 'realtime: channel browsers subscribe to (default "default")')
     .option('--config <json>', 'more target settings as JSON, merged in (see README)')
     .addOption(new Option('--timeout <duration>', 'per-attempt timeout, e.g. 10s').argParser(duration))
-    .option('--allow-private-address', 'webhook, slack, n8n: let this subscription reach loopback/private/link-local addresses (an internal endpoint you trust)')
+    .option(
+      '--allow-private-address',
+      'webhook, slack, n8n: let this subscription reach loopback/private/link-local addresses (an internal endpoint you trust)',
+    )
     .optionsGroup('Retry policy:')
     .addOption(new Option('--max-attempts <n>', 'attempts before dead-lettering (default 20)').argParser(positiveInteger))
     .addOption(new Option('--initial-interval <duration>', 'delay before the first retry (default 1s)').argParser(duration))
@@ -68,7 +71,13 @@ export function registerSubscriptionCommands(program: Command): void {
     .addOption(new Option('--max-interval <duration>', 'longest delay between retries (default 10m)').argParser(duration))
     .addOption(new Option('--deadline <duration>', 'give up (dead-letter) after this long in all, e.g. 24h (default: none)').argParser(duration))
     .addOption(new Option('--non-retryable <type>', 'failure type never retried (repeatable)').argParser(collect))
-    .addOption(new Option('--retry-schedule <schedule>', 'exponential (default), standard-webhooks (5s, 5m, 30m, 2h, 5h, 10h, 14h, 20h, 24h) or custom').choices(['exponential', 'standard-webhooks', 'custom']))
+    .addOption(
+      new Option('--retry-schedule <schedule>', 'exponential (default), standard-webhooks (5s, 5m, 30m, 2h, 5h, 10h, 14h, 20h, 24h) or custom').choices([
+        'exponential',
+        'standard-webhooks',
+        'custom',
+      ]),
+    )
     .addOption(new Option('--retry-delays <list>', "with --retry-schedule custom: delays between attempts, e.g. '10s,1m,10m'").argParser(durationList))
     .addOption(new Option('--jitter <fraction>', 'spread of every retry delay, 0 (none) to 1 (default 0.2: ±20%)').argParser(fraction))
     .addOption(new Option('--rate <n>', 'at most n deliveries per second to this endpoint, across all workers').argParser(positiveNumber))
@@ -94,7 +103,9 @@ export function registerSubscriptionCommands(program: Command): void {
     .description('stop delivering to a subscription: its events are dead-lettered (never dropped) until it is enabled again')
     .argument('<id-or-name>')
     .option('--reason <text>', 'why; shown by `subscriptions list`')
-    .action(async (idOrName: string, flags: { reason?: string }) => exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, false, flags.reason)));
+    .action(async (idOrName: string, flags: { reason?: string }) =>
+      exitWith(await (await subscriptionCommands()).setEnabledCommand(idOrName, false, flags.reason)),
+    );
   subscriptions
     .command('tenant-limits')
     .description("a tenant's default endpoint limits, for each subscription delivering its events without limits of its own")
@@ -115,10 +126,15 @@ export function registerSubscriptionCommands(program: Command): void {
     });
   subscriptions
     .command('rotate-secret')
-    .description("give a webhook a new signing secret (printed once); the old one keeps signing until the grace ends, so receivers can switch")
+    .description('give a webhook a new signing secret (printed once); the old one keeps signing until the grace ends, so receivers can switch')
     .argument('<id-or-name>')
-    .addOption(new Option('--grace <duration>', 'how long deliveries carry the old signature too (0s: stop at once)').argParser(duration).default(24 * 60 * 60_000, '24h'))
+    .addOption(
+      new Option('--grace <duration>', 'how long deliveries carry the old signature too (0s: stop at once)')
+        .argParser(duration)
+        .default(24 * 60 * 60_000, '24h'),
+    )
     .option('--json', 'print the new secret and the grace end as JSON')
-    .action(async (idOrName: string, flags: { grace: number; json?: boolean }) => exitWith(await (await subscriptionCommands()).rotateSecretCommand(idOrName, flags)));
-
+    .action(async (idOrName: string, flags: { grace: number; json?: boolean }) =>
+      exitWith(await (await subscriptionCommands()).rotateSecretCommand(idOrName, flags)),
+    );
 }

@@ -63,11 +63,15 @@ function header(value: string, flag: string): [string, string] {
  * command can print it once.
  */
 export function targetFromFlags(flags: TargetFlags): { kind: TargetKindName; config: Record<string, unknown>; generatedSecret?: string } {
-  const chosen = (Object.entries(TARGET_FLAGS) as [TargetKindName, keyof TargetFlags][]).filter(([, flag]) => flags[flag] !== undefined && flags[flag] !== false);
+  const chosen = (Object.entries(TARGET_FLAGS) as [TargetKindName, keyof TargetFlags][]).filter(
+    ([, flag]) => flags[flag] !== undefined && flags[flag] !== false,
+  );
   if (chosen.length !== 1) {
     const all = Object.values(TARGET_FLAGS).map(flagName).join(', ');
     throw new TargetFlagError(
-      chosen.length === 0 ? `Say where events go: one of ${all}.` : `Give one target per subscription, not ${chosen.map(([, flag]) => flagName(flag)).join(' and ')}.`,
+      chosen.length === 0
+        ? `Say where events go: one of ${all}.`
+        : `Give one target per subscription, not ${chosen.map(([, flag]) => flagName(flag)).join(' and ')}.`,
     );
   }
   const [kind] = chosen[0]!;
@@ -80,7 +84,9 @@ export function targetFromFlags(flags: TargetFlags): { kind: TargetKindName; con
     }
   }
   if (flags.allowPrivateAddress && !['webhook', 'slack', 'n8n'].includes(kind)) {
-    throw new TargetFlagError(`--allow-private-address applies to HTTP targets (--webhook, --slack, --n8n); ${flagName(TARGET_FLAGS[kind])} connects to the broker you name.`);
+    throw new TargetFlagError(
+      `--allow-private-address applies to HTTP targets (--webhook, --slack, --n8n); ${flagName(TARGET_FLAGS[kind])} connects to the broker you name.`,
+    );
   }
   const config: Record<string, unknown> = {
     ...(flags.timeout !== undefined && { timeoutMs: flags.timeout }),
@@ -122,7 +128,11 @@ export function targetFromFlags(flags: TargetFlags): { kind: TargetKindName; con
       });
       break;
     case 'rabbitmq':
-      Object.assign(config, { url: flags.amqp, ...(flags.exchange !== undefined && { exchange: flags.exchange }), ...(flags.routingKey !== undefined && { routingKey: flags.routingKey }) });
+      Object.assign(config, {
+        url: flags.amqp,
+        ...(flags.exchange !== undefined && { exchange: flags.exchange }),
+        ...(flags.routingKey !== undefined && { routingKey: flags.routingKey }),
+      });
       break;
     case 'mqtt':
       Object.assign(config, { url: flags.mqtt, topic: flags.topic, ...auth });

@@ -6,7 +6,6 @@ import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption
 import { AddressPolicy } from '../egress/address-policy.js';
 import { durationMs } from './duration.js';
 
-
 const integer = (min: number, max: number) =>
   z.coerce
     .number({ error: `expected an integer between ${min} and ${max}` })
@@ -14,11 +13,9 @@ const integer = (min: number, max: number) =>
     .min(min, { error: `expected an integer between ${min} and ${max}` })
     .max(max, { error: `expected an integer between ${min} and ${max}` });
 
-const hostPort = z
-  .string()
-  .regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, {
-    error: 'expected host:port, e.g. 127.0.0.1:7233',
-  });
+const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, {
+  error: 'expected host:port, e.g. 127.0.0.1:7233',
+});
 
 const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
   error: 'expected a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/postgres',
@@ -212,7 +209,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     },
     realtime: {
       secret: values.OUTBOX_REALTIME_SECRET,
-      allowedOrigins: (values.OUTBOX_REALTIME_ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+      allowedOrigins: (values.OUTBOX_REALTIME_ALLOWED_ORIGINS ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
     },
     devServer: {
       port: values.OUTBOX_DEV_TEMPORAL_PORT,
@@ -225,7 +225,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     payloadKeys: values.OUTBOX_PAYLOAD_KEYS === undefined ? undefined : parseEncryptionKeys(values.OUTBOX_PAYLOAD_KEYS),
     codec: {
       token: values.OUTBOX_CODEC_TOKEN,
-      allowedOrigins: (values.OUTBOX_CODEC_ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+      allowedOrigins: (values.OUTBOX_CODEC_ALLOWED_ORIGINS ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
     },
     targets: {
       addressPolicy: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.policy ?? AddressPolicy.strict,

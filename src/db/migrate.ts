@@ -60,10 +60,7 @@ export interface MigrateResult {
  * const { applied } = await migrate(pool);
  * console.log(applied.length ? `applied ${applied.join(', ')}` : 'up to date');
  */
-export async function migrate(
-  pool: pg.Pool,
-  options: { dir?: string; onApply?: (name: string) => void } = {},
-): Promise<MigrateResult> {
+export async function migrate(pool: pg.Pool, options: { dir?: string; onApply?: (name: string) => void } = {}): Promise<MigrateResult> {
   const files = await readMigrationFiles(options.dir);
   const client = await pool.connect();
   try {
@@ -76,9 +73,7 @@ export async function migrate(
       checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const { rows } = await client.query<{ id: number; name: string; checksum: string }>(
-      'SELECT id, name, checksum FROM outbox.migrations ORDER BY id',
-    );
+    const { rows } = await client.query<{ id: number; name: string; checksum: string }>('SELECT id, name, checksum FROM outbox.migrations ORDER BY id');
     checkAppliedMatchFiles(rows, files);
     const applied: string[] = [];
     for (const file of files.slice(rows.length)) {
@@ -90,11 +85,7 @@ export async function migrate(
           cause: error,
         });
       }
-      await client.query('INSERT INTO outbox.migrations (id, name, checksum) VALUES ($1, $2, $3)', [
-        file.id,
-        file.name,
-        file.checksum,
-      ]);
+      await client.query('INSERT INTO outbox.migrations (id, name, checksum) VALUES ($1, $2, $3)', [file.id, file.name, file.checksum]);
       applied.push(file.name);
     }
     await client.query('COMMIT');
@@ -137,9 +128,7 @@ export async function pendingMigrations(pool: pg.Pool, dir?: string): Promise<st
   const files = await readMigrationFiles(dir);
   const { rows } = await pool.query<{ table: string | null }>(`SELECT to_regclass('outbox.migrations')::text AS table`);
   if (!rows[0]?.table) return files.map((file) => file.name);
-  const applied = await pool.query<{ id: number; name: string; checksum: string }>(
-    'SELECT id, name, checksum FROM outbox.migrations ORDER BY id',
-  );
+  const applied = await pool.query<{ id: number; name: string; checksum: string }>('SELECT id, name, checksum FROM outbox.migrations ORDER BY id');
   checkAppliedMatchFiles(applied.rows, files);
   return files.slice(applied.rows.length).map((file) => file.name);
 }

@@ -55,7 +55,10 @@ export class AddressPolicy {
 
   /** Parses OUTBOX_ALLOW_PRIVATE_TARGETS; throws naming the entry it cannot read. */
   static parse(value: string | undefined): AddressPolicy {
-    const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+    const entries = (value ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     if (entries.length === 0) return AddressPolicy.strict;
     if (entries.some((entry) => entry.toLowerCase() === 'all')) return AddressPolicy.unrestricted;
     const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];

@@ -40,18 +40,32 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof HttpProblem) return sendProblem(request, reply, error);
   // PostgreSQL's row-level security refused the key's role (the backstop behind route checks).
   if ((error as { code?: string }).code === '42501') {
-    return sendProblem(request, reply, new HttpProblem(403, 'Forbidden', 'This key may not make that change: it touches another tenant or a setting only operators may give.'));
+    return sendProblem(
+      request,
+      reply,
+      new HttpProblem(403, 'Forbidden', 'This key may not make that change: it touches another tenant or a setting only operators may give.'),
+    );
   }
   if (error.validation) {
     const where = error.validationContext ?? 'request';
     const errors = error.validation.map((issue) => ({
-      field: [where, ...String(issue.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+      field: [
+        where,
+        ...String(issue.instancePath ?? '')
+          .split('/')
+          .filter(Boolean),
+      ].join('.'),
       message: issue.message ?? 'is not valid',
     }));
     const detail = `The ${where} is not valid: ${errors.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Nothing was changed; fix the fields named and send it again.`;
     return sendProblem(request, reply, new HttpProblem(400, 'Invalid request', detail, errors));
   }
-  if (error.statusCode === 413) return sendProblem(request, reply, new HttpProblem(413, 'Body too large', `The body is above the limit of ${request.routeOptions.bodyLimit ?? 1_048_576} bytes; send a smaller one.`));
+  if (error.statusCode === 413)
+    return sendProblem(
+      request,
+      reply,
+      new HttpProblem(413, 'Body too large', `The body is above the limit of ${request.routeOptions.bodyLimit ?? 1_048_576} bytes; send a smaller one.`),
+    );
   if (error.statusCode === 415) return sendProblem(request, reply, new HttpProblem(415, 'Unsupported media type', 'Send the body as application/json.'));
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return sendProblem(request, reply, new HttpProblem(error.statusCode, 'Bad request', `${error.message.replace(/\.$/, '')}. Nothing was changed.`));

@@ -106,14 +106,18 @@ export async function startHttpServer(options: {
   app.setNotFoundHandler((request, reply) => answerNotFound(request, reply));
   // A request target that is not a URL never reaches a handler.
   app.addHook('onRequest', async (request, reply) => {
-    if (!requestUrl(request.raw)) await reply.code(400).header('cache-control', 'no-store').send({ error: 'the request target is not a valid URL; send a path such as /healthz' });
+    if (!requestUrl(request.raw))
+      await reply.code(400).header('cache-control', 'no-store').send({ error: 'the request target is not a valid URL; send a path such as /healthz' });
   });
 
   app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const checks = await Promise.all(options.checks.map(runCheck));
     const ready = checks.every((check) => check.ok);
-    return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ status: ready ? 'ready' : 'not ready', checks });
+    return reply
+      .code(ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: ready ? 'ready' : 'not ready', checks });
   });
   // Routes that own their response read the raw request, body included: no parser touches it.
   await app.register((raw, _options, done) => {
@@ -127,7 +131,9 @@ export async function startHttpServer(options: {
         } catch (error) {
           options.logger.error({ err: error, path: request.url.slice(0, 200) }, 'HTTP handler failed; answered 500');
           if (reply.raw.headersSent) return void reply.raw.end();
-          reply.raw.writeHead(500, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ error: 'internal error; see the engine log' }));
+          reply.raw
+            .writeHead(500, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+            .end(JSON.stringify({ error: 'internal error; see the engine log' }));
         }
       });
     }

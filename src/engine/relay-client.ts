@@ -13,7 +13,10 @@ import type { NativeConnection } from '@temporalio/worker';
  * @example
  * const client = relayClient(workerConnection, { namespace: 'default' });
  */
-export function relayClient(connection: Connection | NativeConnection, options: { namespace: string; dataConverter?: DataConverter; traced?: boolean }): Client {
+export function relayClient(
+  connection: Connection | NativeConnection,
+  options: { namespace: string; dataConverter?: DataConverter; traced?: boolean },
+): Client {
   return new Client({
     connection,
     namespace: options.namespace,

@@ -61,7 +61,11 @@ export async function serveEngineHttp(parts: {
           tenantWindow: config.relay.tenantWindow,
           urlCheck: { addressPolicy: config.targets.addressPolicy },
           replay: { installationId: parts.installationId, taskQueue: parts.taskQueue, deadLetterHoldMs: config.deadLetterHoldMs },
-          temporal: new Client({ connection: parts.connection, namespace: config.temporalNamespace, ...(parts.dataConverter && { dataConverter: parts.dataConverter }) }),
+          temporal: new Client({
+            connection: parts.connection,
+            namespace: config.temporalNamespace,
+            ...(parts.dataConverter && { dataConverter: parts.dataConverter }),
+          }),
         }),
       ],
       routes: {
@@ -74,7 +78,10 @@ export async function serveEngineHttp(parts: {
         },
       },
     });
-    logger.info({ url: `http://${config.http.host}:${server.address.port}` }, 'HTTP server listening (/healthz, /readyz, /metrics, /v1/stream, the management API under /v1: /v1/docs)');
+    logger.info(
+      { url: `http://${config.http.host}:${server.address.port}` },
+      'HTTP server listening (/healthz, /readyz, /metrics, /v1/stream, the management API under /v1: /v1/docs)',
+    );
     return { server, cleanups: [() => realtime.stop(), () => server.close()] };
   } catch (error) {
     await realtime.stop();

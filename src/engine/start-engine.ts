@@ -75,7 +75,13 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   };
 
   try {
-    const database = createDatabase({ connectionString: config.databaseUrl, max: 20, logger, applicationName: 'outbox-engine', statementTimeoutMs: config.statementTimeoutMs });
+    const database = createDatabase({
+      connectionString: config.databaseUrl,
+      max: 20,
+      logger,
+      applicationName: 'outbox-engine',
+      statementTimeoutMs: config.statementTimeoutMs,
+    });
     cleanups.push(() => database.close());
     const pending = await pendingMigrations(database.pool);
     if (pending.length > 0) {
@@ -110,7 +116,12 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       const metricsAddress = `127.0.0.1:${await freePort()}`;
       if (installTemporalRuntime(logger, { metricsAddress })) temporalMetricsUrl = `http://${metricsAddress}/metrics`;
     }
-    const metrics = new EngineMetrics({ ...(roles.http && { db: database.db }), processMetrics: true, maxEventTypes: config.metrics.maxEventTypes, ...(temporalMetricsUrl && { temporalMetricsUrl }) });
+    const metrics = new EngineMetrics({
+      ...(roles.http && { db: database.db }),
+      processMetrics: true,
+      maxEventTypes: config.metrics.maxEventTypes,
+      ...(temporalMetricsUrl && { temporalMetricsUrl }),
+    });
     if (roles.worker) {
       installTemporalRuntime(logger);
       const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
@@ -119,7 +130,10 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       // Every HTTP target connection is checked against the address policy (SSRF protection).
       const http = createGuardedAgent({ policy: config.targets.addressPolicy });
       const httpAllowingPrivate = createGuardedAgent({ policy: AddressPolicy.unrestricted });
-      cleanups.push(() => http.close(), () => httpAllowingPrivate.close());
+      cleanups.push(
+        () => http.close(),
+        () => httpAllowingPrivate.close(),
+      );
       const connections = new TargetConnections(logger);
       cleanups.push(() => connections.close());
       const workerOptions = {
@@ -158,7 +172,11 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         pool: database.pool,
         connectionString: config.databaseUrl,
         // The worker's own connection when there is one: eager starts (see relayClient).
-        client: relayClient(nativeConnection ?? connection, { namespace: config.temporalNamespace, ...(dataConverter && { dataConverter }), traced: tracing !== undefined }),
+        client: relayClient(nativeConnection ?? connection, {
+          namespace: config.temporalNamespace,
+          ...(dataConverter && { dataConverter }),
+          traced: tracing !== undefined,
+        }),
         eagerStart: nativeConnection !== undefined && config.relay.eagerStart,
         installationId: installation.id,
         taskQueue,
@@ -183,7 +201,18 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
 
     let httpServer: EngineHttpServer | undefined;
     if (roles.http) {
-      const served = await serveEngineHttp({ config, db: database.db, connection, relay, worker, metrics, dataConverter, installationId: installation.id, taskQueue, logger });
+      const served = await serveEngineHttp({
+        config,
+        db: database.db,
+        connection,
+        relay,
+        worker,
+        metrics,
+        dataConverter,
+        installationId: installation.id,
+        taskQueue,
+        logger,
+      });
       httpServer = served.server;
       cleanups.push(...served.cleanups);
     }
@@ -212,7 +241,10 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
           },
         )
       : stopped;
-    logger.info({ roles, installation: installation.id, taskQueue, namespace: config.temporalNamespace, temporal: options.temporalAddress }, 'outbox engine started');
+    logger.info(
+      { roles, installation: installation.id, taskQueue, namespace: config.temporalNamespace, temporal: options.temporalAddress },
+      'outbox engine started',
+    );
     return { relay, worker, http: httpServer, done, stop };
   } catch (error) {
     await cleanup();

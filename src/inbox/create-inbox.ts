@@ -44,12 +44,15 @@ export type InboxHandler = (event: InboxEvent, client: pg.PoolClient) => Promise
  */
 export function createInbox(pool: pg.Pool, options: InboxOptions) {
   const table = options.table ?? 'outbox_inbox';
-  if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(table)) throw new Error(`inbox table name ${JSON.stringify(table)} must be a plain (optionally schema-qualified) identifier`);
+  if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(table))
+    throw new Error(`inbox table name ${JSON.stringify(table)} must be a plain (optionally schema-qualified) identifier`);
   const verifier = new Webhook(options.secret);
 
   /** Verifies and processes one delivery; never throws, answers what the engine should see. */
   async function handle(request: { headers: IncomingHttpHeaders | Record<string, string>; body: string }, handler: InboxHandler): Promise<InboxAnswer> {
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value[0] : value])) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value[0] : value]),
+    ) as Record<string, string>;
     let event: InboxEvent;
     try {
       event = verifier.verify(request.body, headers) as InboxEvent;

@@ -199,16 +199,26 @@ export class EngineMetrics {
         },
       });
     fromFigures('outbox_events_pending', 'Committed events not yet handed to Temporal (the relay backlog).', (f) => f.pending);
-    fromFigures('outbox_oldest_pending_age_seconds', 'Age of the oldest pending event: the relay lag (0 when none is pending).', (f) => (f.pending === 0 ? 0 : f.lagSeconds));
+    fromFigures('outbox_oldest_pending_age_seconds', 'Age of the oldest pending event: the relay lag (0 when none is pending).', (f) =>
+      f.pending === 0 ? 0 : f.lagSeconds,
+    );
     fromFigures('outbox_dead_letters_open', 'Dead letters waiting for an operator (retry or discard).', (f) => f.openDeadLetters);
-    fromFigures('outbox_subscriptions_disabled', 'Subscriptions turned off (by an operator, by a 410 Gone, or after their endpoint failed for too long).', (f) => f.disabledSubscriptions);
+    fromFigures(
+      'outbox_subscriptions_disabled',
+      'Subscriptions turned off (by an operator, by a 410 Gone, or after their endpoint failed for too long).',
+      (f) => f.disabledSubscriptions,
+    );
     new Gauge({
       name: 'outbox_circuit_breakers',
       help: 'Endpoints by circuit breaker state (closed, open, half_open).',
       labelNames: ['state'] as const,
       registers: [this.registry],
       async collect() {
-        const rows = await db.selectFrom('outbox.circuit_breakers').select(['state', sql<string>`count(*)`.as('n')]).groupBy('state').execute();
+        const rows = await db
+          .selectFrom('outbox.circuit_breakers')
+          .select(['state', sql<string>`count(*)`.as('n')])
+          .groupBy('state')
+          .execute();
         this.reset();
         for (const state of ['closed', 'open', 'half_open']) this.set({ state }, Number(rows.find((row) => row.state === state)?.n ?? 0));
       },
@@ -219,7 +229,7 @@ export class EngineMetrics {
   watchWorker(state: () => string): void {
     new Gauge({
       name: 'outbox_worker_polling',
-      help: 'Whether this process\'s Temporal worker is running and polling (1) or not (0).',
+      help: "Whether this process's Temporal worker is running and polling (1) or not (0).",
       registers: [this.registry],
       collect() {
         this.set(state() === 'RUNNING' ? 1 : 0);

@@ -26,10 +26,7 @@ export interface EventDefinition<TType extends string, TSchema extends z.ZodType
  *   await enqueue(trx, OrderCreated.create({ tenant: 'acme', idempotencyKey: `order-${order.id}`, payload: order }));
  * });
  */
-export function defineEvent<TType extends string, TSchema extends z.ZodType>(
-  type: TType,
-  schema: TSchema,
-): EventDefinition<TType, TSchema> {
+export function defineEvent<TType extends string, TSchema extends z.ZodType>(type: TType, schema: TSchema): EventDefinition<TType, TSchema> {
   const typeCheck = eventTypeSchema.safeParse(type);
   if (!typeCheck.success) throw new InvalidEventError('event type passed to defineEvent', typeCheck.error);
 

@@ -75,7 +75,12 @@ function toRow(event: OutboxEvent, position?: number): EnqueueRow {
     throw new InvalidEventError(
       where,
       new z.ZodError([
-        { code: 'custom', path: ['payload'], message: `is ${bytes} bytes, above the limit of ${limit} bytes (OUTBOX_MAX_PAYLOAD_BYTES); send a reference instead of the document`, input: undefined },
+        {
+          code: 'custom',
+          path: ['payload'],
+          message: `is ${bytes} bytes, above the limit of ${limit} bytes (OUTBOX_MAX_PAYLOAD_BYTES); send a reference instead of the document`,
+          input: undefined,
+        },
       ]),
     );
   }

@@ -27,7 +27,15 @@ export interface EndpointInFlight {
  * for (const e of endpoints) console.log(`${e.subscription}: ${e.inFlight} in flight${e.heldBack ? `, held back (${e.heldBack})` : ''}`);
  */
 export async function readEndpointsInFlight(db: Kysely<Database>, staleAfterMs = 20_000): Promise<EndpointInFlight[]> {
-  const { rows } = await sql<{ name: string; tenant_id: string; in_flight: string; first_pass: string; held_back: 'slow' | 'busy' | null; average_ms: number; workers: string }>`
+  const { rows } = await sql<{
+    name: string;
+    tenant_id: string;
+    in_flight: string;
+    first_pass: string;
+    held_back: 'slow' | 'busy' | null;
+    average_ms: number;
+    workers: string;
+  }>`
     SELECT s.name, s.tenant_id,
            sum((e->>'sending')::int) AS in_flight,
            sum((e->>'inFlight')::int) AS first_pass,

@@ -18,7 +18,14 @@ export interface OutboxStatus {
   /** Age of the oldest open dead letter in seconds; null when none. */
   oldestDeadLetterAgeSeconds: number | null;
   /** Circuit breakers that are open, half-open, or counting failures. */
-  breakers: { endpoint: string; state: CircuitState; consecutiveFailures: number; failingSince: Date | null; nextProbeAt: Date | null; lastError: string | null }[];
+  breakers: {
+    endpoint: string;
+    state: CircuitState;
+    consecutiveFailures: number;
+    failingSince: Date | null;
+    nextProbeAt: Date | null;
+    lastError: string | null;
+  }[];
   /** Subscriptions that are disabled, with why. */
   disabledSubscriptions: { name: string; reason: string | null }[];
   /**
@@ -48,7 +55,10 @@ export interface OutboxStatus {
  * const status = await readOutboxStatus(db, config.relay.tenantWindow);
  * console.log(`${status.pending} pending, lag ${status.oldestPendingAgeSeconds ?? 0}s`);
  */
-export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfinished: number; windowMs: number } = DEFAULT_TENANT_WINDOW): Promise<OutboxStatus> {
+export async function readOutboxStatus(
+  db: Kysely<Database>,
+  window: { maxUnfinished: number; windowMs: number } = DEFAULT_TENANT_WINDOW,
+): Promise<OutboxStatus> {
   const [oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants, orphanedLanes, endpoints] = await Promise.all([
     db
       .selectFrom('outbox.events')
@@ -57,7 +67,11 @@ export async function readOutboxStatus(db: Kysely<Database>, window: { maxUnfini
       .orderBy('id')
       .limit(1)
       .executeTakeFirst(),
-    db.selectFrom('outbox.events').select(['status', sql<string>`count(*)`.as('count')]).groupBy('status').execute(),
+    db
+      .selectFrom('outbox.events')
+      .select(['status', sql<string>`count(*)`.as('count')])
+      .groupBy('status')
+      .execute(),
     db
       .selectFrom('outbox.dead_letters')
       .select([sql<string>`count(*)`.as('count'), sql<number | null>`extract(epoch from clock_timestamp() - min(created_at))::float8`.as('age')])

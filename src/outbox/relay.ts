@@ -77,7 +77,10 @@ export class Relay {
     let broken = false;
     try {
       // One round trip: the timeout is set inside the transaction it guards.
-      const timeout = this.options.batchTimeoutMs === undefined ? '' : `; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(this.options.batchTimeoutMs))}`;
+      const timeout =
+        this.options.batchTimeoutMs === undefined
+          ? ''
+          : `; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(this.options.batchTimeoutMs))}`;
       await client.query(`BEGIN${timeout}`);
       const perTenant = this.options.tenantShare ?? Math.max(1, Math.ceil(this.options.batchSize / 4));
       const window = this.options.tenantWindow ?? DEFAULT_TENANT_WINDOW;

@@ -39,7 +39,20 @@ export interface DeliveryAttempt {
 export async function searchDeliveries(db: Kysely<Database>, search: DeliverySearch): Promise<DeliveryAttempt[]> {
   let query = db
     .selectFrom('outbox.deliveries')
-    .select(['id', 'event_id as eventId', 'subscription_id as subscriptionId', 'tenant_id as tenant', 'target', 'attempt', 'outcome', 'status_code as statusCode', 'duration_ms as durationMs', 'error', 'workflow_id as workflowId', 'attempted_at as attemptedAt'])
+    .select([
+      'id',
+      'event_id as eventId',
+      'subscription_id as subscriptionId',
+      'tenant_id as tenant',
+      'target',
+      'attempt',
+      'outcome',
+      'status_code as statusCode',
+      'duration_ms as durationMs',
+      'error',
+      'workflow_id as workflowId',
+      'attempted_at as attemptedAt',
+    ])
     .orderBy('id', 'desc')
     .limit(search.limit);
   if (search.eventId !== undefined) query = query.where('event_id', '=', search.eventId);

@@ -73,7 +73,15 @@ export async function searchEvents(db: Kysely<Database>, search: EventSearch): P
 /** One event with its payload and, per subscription, how its delivery stands. */
 export interface EventDetail extends EventSummary {
   payload: unknown;
-  routes: { subscription: string; attempts: number; lastOutcome: string; lastStatusCode: number | null; lastError: string | null; lastAttemptAt: Date; openDeadLetterId: string | null }[];
+  routes: {
+    subscription: string;
+    attempts: number;
+    lastOutcome: string;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    lastAttemptAt: Date;
+    openDeadLetterId: string | null;
+  }[];
 }
 
 /**
@@ -84,9 +92,21 @@ export interface EventDetail extends EventSummary {
  * const event = await readEvent(db, '42');
  */
 export async function readEvent(db: Kysely<Database>, id: string): Promise<EventDetail | undefined> {
-  const event = await db.selectFrom('outbox.events').select([...SUMMARY, 'payload']).where('id', '=', id).executeTakeFirst();
+  const event = await db
+    .selectFrom('outbox.events')
+    .select([...SUMMARY, 'payload'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!event) return undefined;
-  const { rows } = await sql<{ subscription: string; attempts: string; outcome: string; status_code: number | null; error: string | null; attempted_at: Date; dead_letter_id: string | null }>`
+  const { rows } = await sql<{
+    subscription: string;
+    attempts: string;
+    outcome: string;
+    status_code: number | null;
+    error: string | null;
+    attempted_at: Date;
+    dead_letter_id: string | null;
+  }>`
     SELECT coalesce(s.name, last.subscription_id::text, '(removed)') AS subscription, last.attempts, last.outcome, last.status_code, last.error, last.attempted_at,
            (SELECT d.id::text FROM outbox.dead_letters d WHERE d.event_id = last.event_id AND d.subscription_id = last.subscription_id AND d.resolved_at IS NULL LIMIT 1) AS dead_letter_id
       FROM (SELECT DISTINCT ON (subscription_id) event_id, subscription_id, outcome, status_code, error, attempted_at,

@@ -93,8 +93,7 @@ export async function startDeliveryWorkflow(
   options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; historyLimit?: number; eagerStart?: boolean },
 ): Promise<{ outcome: StartOutcome; workflowId: string; eagerlyStarted?: boolean }> {
   const startOptions = { ...deliveryWorkflowOptions(event, options), ...(options.eagerStart && { requestEagerStart: true }) };
-  const start = (workflowIdReusePolicy: WorkflowIdReusePolicy) =>
-    client.workflow.start(DELIVER_EVENT_WORKFLOW, { ...startOptions, workflowIdReusePolicy });
+  const start = (workflowIdReusePolicy: WorkflowIdReusePolicy) => client.workflow.start(DELIVER_EVENT_WORKFLOW, { ...startOptions, workflowIdReusePolicy });
   try {
     const handle = await start(WorkflowIdReusePolicy.REJECT_DUPLICATE);
     return { outcome: 'started', workflowId: startOptions.workflowId, eagerlyStarted: handle.eagerlyStarted };
@@ -105,7 +104,8 @@ export async function startDeliveryWorkflow(
   // Rare path (crash recovery, or a reused key): is the workflow Temporal has really this row's?
   const existing = await client.workflow.getHandle(startOptions.workflowId).describe();
   const existingMemo = (existing.memo ?? {}) as DeliveryMemo;
-  if (existingMemo.eventId === event.id && existingMemo.eventCreatedAtUs === event.created_at_us) return { outcome: 'already_started', workflowId: startOptions.workflowId };
+  if (existingMemo.eventId === event.id && existingMemo.eventCreatedAtUs === event.created_at_us)
+    return { outcome: 'already_started', workflowId: startOptions.workflowId };
   if (existing.status.name === 'RUNNING') {
     throw new EarlierWorkflowRunningError(
       `workflow ${startOptions.workflowId} is still running for an earlier event row with the same tenant and key; event ${event.id} stays pending until it closes`,

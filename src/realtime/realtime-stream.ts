@@ -176,7 +176,10 @@ export class RealtimeStream {
     if (client.stalled) return false;
     if (client.response.write(text)) return true;
     client.stalled = setTimeout(() => {
-      this.options.logger.warn({ tenant: channel.tenant, buffered: client.response.writableLength }, 'realtime client stopped reading; cut off (it resumes with Last-Event-ID)');
+      this.options.logger.warn(
+        { tenant: channel.tenant, buffered: client.response.writableLength },
+        'realtime client stopped reading; cut off (it resumes with Last-Event-ID)',
+      );
       client.response.destroy();
       this.leave(channel, client);
     }, this.options.stalledClientTimeoutMs ?? DEFAULT_STALLED_CLIENT_TIMEOUT_MS);

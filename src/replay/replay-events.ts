@@ -39,7 +39,12 @@ export async function replayEvents(client: Client, events: readonly DeliverableE
       limit(async () => {
         try {
           await client.workflow.signalWithStart(DELIVER_EVENT_WORKFLOW, {
-            ...deliveryWorkflowOptions(event, { installationId: options.installationId, taskQueue: options.taskQueue, deadLetterHoldMs: options.deadLetterHoldMs, replay: { subscriptions } }),
+            ...deliveryWorkflowOptions(event, {
+              installationId: options.installationId,
+              taskQueue: options.taskQueue,
+              deadLetterHoldMs: options.deadLetterHoldMs,
+              replay: { subscriptions },
+            }),
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
             signal: replaySignal,
             signalArgs: [subscriptions ? { subscriptions } : {}],

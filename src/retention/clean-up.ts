@@ -97,7 +97,14 @@ export async function countCleanable(db: Kysely<Database>, olderThanMs: number):
       .where((eb) =>
         eb.or([
           eb('d.attempted_at', '<', cutoff),
-          eb.exists(eb.selectFrom('outbox.events as e').select('e.id').whereRef('e.id', '=', 'd.event_id').where('e.status', 'in', FINISHED_STATUSES).where('e.finished_at', '<', cutoff)),
+          eb.exists(
+            eb
+              .selectFrom('outbox.events as e')
+              .select('e.id')
+              .whereRef('e.id', '=', 'd.event_id')
+              .where('e.status', 'in', FINISHED_STATUSES)
+              .where('e.finished_at', '<', cutoff),
+          ),
         ]),
       )
       .executeTakeFirstOrThrow(),

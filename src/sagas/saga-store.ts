@@ -32,7 +32,10 @@ export async function saveSaga(db: Kysely<Database>, input: SagaDefinitionInput 
     const issues = saga.steps.flatMap((step, index) =>
       (['target', 'compensation'] as const)
         .filter((field) => step[field] !== undefined && !known.has(step[field]))
-        .map((field) => ({ field: `steps.${index}.${field}`, message: `no subscription named "${step[field]}"; add it first (outbox subscriptions add --name ${step[field]} …)` })),
+        .map((field) => ({
+          field: `steps.${index}.${field}`,
+          message: `no subscription named "${step[field]}"; add it first (outbox subscriptions add --name ${step[field]} …)`,
+        })),
     );
     if (issues.length > 0) {
       throw new InvalidSagaError(`Invalid saga: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Nothing was saved.`, issues);

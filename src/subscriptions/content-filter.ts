@@ -28,7 +28,8 @@ const PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 function check(filter: unknown, at: string[], issues: { field: string; message: string }[], depth: number): void {
   const here = (key?: string) => ['filter', ...at, ...(key === undefined ? [] : [key])].join('.');
   if (depth > 8) return void issues.push({ field: here(), message: 'nests too deep (8 levels at most)' });
-  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) return void issues.push({ field: here(), message: 'must be an object of paths and conditions' });
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter))
+    return void issues.push({ field: here(), message: 'must be an object of paths and conditions' });
   for (const [key, value] of Object.entries(filter as Record<string, unknown>)) {
     if (key === '$and' || key === '$or') {
       if (!Array.isArray(value) || value.length === 0) issues.push({ field: here(key), message: 'must be a non-empty array of filters' });
@@ -43,7 +44,8 @@ function check(filter: unknown, at: string[], issues: { field: string; message: 
       for (const [operator, operand] of Object.entries(value as Record<string, unknown>)) {
         const schema = operators[operator as keyof typeof operators] as z.ZodType | undefined;
         if (!schema) issues.push({ field: here(`${key}.${operator}`), message: `is not an operator; use one of ${Object.keys(operators).join(' ')}` });
-        else if (!schema.safeParse(operand).success) issues.push({ field: here(`${key}.${operator}`), message: schema.safeParse(operand).error!.issues[0]!.message });
+        else if (!schema.safeParse(operand).success)
+          issues.push({ field: here(`${key}.${operator}`), message: schema.safeParse(operand).error!.issues[0]!.message });
       }
     } else if (!scalar.safeParse(value).success) {
       issues.push({ field: here(key), message: 'must be a value (string, number, boolean or null) or an object of operators such as {"$gte": 100}' });
@@ -106,13 +108,23 @@ export function matchesContentFilter(filter: ContentFilter, envelope: unknown): 
     if (key === '$or') return (condition as ContentFilter[]).some((part) => matchesContentFilter(part, envelope));
     if (key === '$not') return !matchesContentFilter(condition as ContentFilter, envelope);
     const actual = valueAt(envelope, key);
-    if (condition !== null && typeof condition === 'object') return Object.entries(condition).every(([operator, operand]) => compare(actual, operator, operand));
+    if (condition !== null && typeof condition === 'object')
+      return Object.entries(condition).every(([operator, operand]) => compare(actual, operator, operand));
     return actual === condition;
   });
 }
 
 /** The envelope a filter's paths read, from an event row. */
-export function filterEnvelope(event: { event_type: string; tenant_id: string; event_version: number; idempotency_key: string; correlation_id: string | null; aggregate_type: string | null; aggregate_id: string | null; payload: unknown }) {
+export function filterEnvelope(event: {
+  event_type: string;
+  tenant_id: string;
+  event_version: number;
+  idempotency_key: string;
+  correlation_id: string | null;
+  aggregate_type: string | null;
+  aggregate_id: string | null;
+  payload: unknown;
+}) {
   return {
     type: event.event_type,
     tenant: event.tenant_id,

@@ -27,22 +27,37 @@ export class SecretRotationError extends Error {
  * @example
  * const { secret } = await rotateWebhookSecret(db, 'erp', { graceMs: 24 * 60 * 60_000 });
  */
-export async function rotateWebhookSecret(db: Kysely<Database>, idOrName: string, options: { graceMs: number; secret?: string }): Promise<{ id: string; name: string; secret: string; previousUntil: Date | null }> {
+export async function rotateWebhookSecret(
+  db: Kysely<Database>,
+  idOrName: string,
+  options: { graceMs: number; secret?: string },
+): Promise<{ id: string; name: string; secret: string; previousUntil: Date | null }> {
   // Inside a caller's transaction (the API's scoped one), in it; otherwise in one of its own.
   const inTransaction = <T>(work: (trx: Kysely<Database>) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
   return inTransaction(async (trx) => {
     const byId = /^\d{1,19}$/.test(idOrName) ? idOrName : null;
-    const { rows } = await sql<{ id: string; name: string; target_kind: string; target_config: { secret?: string; previousSecrets?: { secret: string; expiresAt: string }[] } }>`
+    const { rows } = await sql<{
+      id: string;
+      name: string;
+      target_kind: string;
+      target_config: { secret?: string; previousSecrets?: { secret: string; expiresAt: string }[] };
+    }>`
       SELECT id::text, name, target_kind, target_config FROM outbox.subscriptions
        WHERE name = ${idOrName} OR id = ${byId}::bigint ORDER BY (name = ${idOrName}) DESC LIMIT 1 FOR UPDATE`.execute(trx);
     const row = rows[0];
     if (!row) throw new SecretRotationError(`no subscription "${idOrName}"; see \`outbox subscriptions list\``, 'not-found');
     const current = row.target_config.secret;
     if (row.target_kind !== 'webhook' || current === undefined) {
-      throw new SecretRotationError(`subscription ${row.name} is a ${row.target_kind} target without a signing secret; only webhooks sign their deliveries`, 'not-rotatable');
+      throw new SecretRotationError(
+        `subscription ${row.name} is a ${row.target_kind} target without a signing secret; only webhooks sign their deliveries`,
+        'not-rotatable',
+      );
     }
     if (isEnvReference(current)) {
-      throw new SecretRotationError(`subscription ${row.name} reads its secret from the worker's environment (${current}); rotate it where it is set`, 'not-rotatable');
+      throw new SecretRotationError(
+        `subscription ${row.name} reads its secret from the worker's environment (${current}); rotate it where it is set`,
+        'not-rotatable',
+      );
     }
     const now = Date.now();
     const until = now + Math.max(0, options.graceMs);

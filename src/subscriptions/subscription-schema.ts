@@ -14,7 +14,17 @@ export const DEFAULT_RETRY_POLICY = {
 };
 
 /** Delays between attempts of the Standard Webhooks schedule (the first attempt is immediate). */
-export const STANDARD_WEBHOOKS_RETRY_DELAYS_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 14 * 3_600_000, 20 * 3_600_000, 24 * 3_600_000];
+export const STANDARD_WEBHOOKS_RETRY_DELAYS_MS = [
+  5_000,
+  5 * 60_000,
+  30 * 60_000,
+  2 * 3_600_000,
+  5 * 3_600_000,
+  10 * 3_600_000,
+  14 * 3_600_000,
+  20 * 3_600_000,
+  24 * 3_600_000,
+];
 
 /** Default spread of every retry delay: ±20 %. */
 export const DEFAULT_JITTER = 0.2;
@@ -120,11 +130,9 @@ export type FlowControlSettings = z.output<typeof flowControlSchema>;
 
 /** Input for adding a subscription (what `outbox subscriptions add` validates). */
 export const newSubscriptionSchema = z.object({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
-      error: 'must be 1 to 128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit',
-    }),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
+    error: 'must be 1 to 128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit',
+  }),
   tenant: z.union([z.literal('*'), tenantIdSchema]).default('*'),
   events: eventPatternSchema,
   target: targetSchema,

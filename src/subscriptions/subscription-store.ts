@@ -106,7 +106,10 @@ export async function addSubscription(
   const httpTarget = targetKindNamed(subscription.target.kind)?.httpTarget?.(subscription.target.config);
   if (httpTarget && !httpTarget.allowPrivateAddresses && !isEnvReference(httpTarget.url)) {
     const refusal = await checkTargetUrl(httpTarget.url, urlCheck);
-    if (refusal) throw new InvalidSubscriptionError(`Invalid subscription: url: ${refusal.message} Nothing was saved.`, [{ field: 'url', message: refusal.message.replace(/\.$/, '') }]);
+    if (refusal)
+      throw new InvalidSubscriptionError(`Invalid subscription: url: ${refusal.message} Nothing was saved.`, [
+        { field: 'url', message: refusal.message.replace(/\.$/, '') },
+      ]);
   }
   try {
     const row = await db
@@ -129,9 +132,7 @@ export async function addSubscription(
     return summarise(row);
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {
-      throw new InvalidSubscriptionError(
-        `A subscription named "${subscription.name}" already exists. Choose another name, or remove the old one first.`,
-      );
+      throw new InvalidSubscriptionError(`A subscription named "${subscription.name}" already exists. Choose another name, or remove the old one first.`);
     }
     throw error;
   }
@@ -209,10 +210,6 @@ export async function setSubscriptionEnabled(
  * await removeSubscription(db, 'orders-to-erp');
  */
 export async function removeSubscription(db: Kysely<Database>, idOrName: string): Promise<SubscriptionSummary | undefined> {
-  const row = await db
-    .deleteFrom('outbox.subscriptions')
-    .where(byIdOrName(idOrName))
-    .returningAll()
-    .executeTakeFirst();
+  const row = await db.deleteFrom('outbox.subscriptions').where(byIdOrName(idOrName)).returningAll().executeTakeFirst();
   return row ? summarise(row) : undefined;
 }

@@ -16,7 +16,8 @@ export async function setTenantFlowControl(db: Kysely<Database>, tenant: string,
     ...(tenantIdSchema.safeParse(tenant).success ? [] : [{ field: 'tenant', message: 'is not a valid tenant id' }]),
     ...(flowControlSchema.safeParse(limits).error?.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) ?? []),
   ];
-  if (issues.length > 0) throw new InvalidSubscriptionError(`Invalid tenant limits: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}. Nothing was saved.`, issues);
+  if (issues.length > 0)
+    throw new InvalidSubscriptionError(`Invalid tenant limits: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}. Nothing was saved.`, issues);
   const parsed = flowControlSchema.parse(limits);
   if (Object.keys(parsed).length === 0) {
     await db.deleteFrom('outbox.tenant_flow_control').where('tenant_id', '=', tenant).execute();

@@ -33,7 +33,12 @@ export type SubscriptionChanges = z.input<typeof changesSchema>;
  * @example
  * await updateSubscription(db, 'erp', { events: 'order.*', flowControl: { ratePerSecond: 20 } });
  */
-export async function updateSubscription(db: Kysely<Database>, idOrName: string, changes: SubscriptionChanges, urlCheck: TargetUrlCheck = {}): Promise<SubscriptionSummary | undefined> {
+export async function updateSubscription(
+  db: Kysely<Database>,
+  idOrName: string,
+  changes: SubscriptionChanges,
+  urlCheck: TargetUrlCheck = {},
+): Promise<SubscriptionSummary | undefined> {
   const parsed = changesSchema.safeParse(changes);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join('.').replace(/^target\.config\./, '') || 'value', message: issue.message }));
@@ -47,7 +52,10 @@ export async function updateSubscription(db: Kysely<Database>, idOrName: string,
     const httpTarget = targetKindNamed(next.target.kind)?.httpTarget?.(next.target.config);
     if (httpTarget && !httpTarget.allowPrivateAddresses && !isEnvReference(httpTarget.url)) {
       const refusal = await checkTargetUrl(httpTarget.url, urlCheck);
-      if (refusal) throw new InvalidSubscriptionError(`Invalid changes: url: ${refusal.message} Nothing was saved.`, [{ field: 'url', message: refusal.message.replace(/\.$/, '') }]);
+      if (refusal)
+        throw new InvalidSubscriptionError(`Invalid changes: url: ${refusal.message} Nothing was saved.`, [
+          { field: 'url', message: refusal.message.replace(/\.$/, '') },
+        ]);
     }
   }
   const set = {
@@ -59,6 +67,10 @@ export async function updateSubscription(db: Kysely<Database>, idOrName: string,
     ...(next.filter !== undefined && { filter: next.filter === null ? null : JSON.stringify(next.filter) }),
   };
   if (Object.keys(set).length === 0) return current;
-  await db.updateTable('outbox.subscriptions').set({ ...set, updated_at: sql`now()` }).where('id', '=', current.id).execute();
+  await db
+    .updateTable('outbox.subscriptions')
+    .set({ ...set, updated_at: sql`now()` })
+    .where('id', '=', current.id)
+    .execute();
   return getSubscription(db, current.id);
 }

@@ -12,7 +12,9 @@ const fromJson = (payload: JsonPayload): Payload => ({
   data: Buffer.from(payload.data ?? '', 'base64'),
 });
 const toJson = (payload: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([name, value]) => [name, Buffer.from(value ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([name, value]) => [name, Buffer.from(value ?? new Uint8Array()).toString('base64')]),
+  ),
   data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -56,15 +58,22 @@ export function codecEndpoint(options: { codec: PayloadCodec | undefined; token:
     const origin = request.headers.origin;
     const cors: Record<string, string> =
       origin && (options.allowedOrigins.includes('*') || options.allowedOrigins.includes(origin))
-        ? { 'access-control-allow-origin': origin, 'access-control-allow-headers': 'authorization, content-type, x-namespace', 'access-control-allow-methods': 'POST, OPTIONS', vary: 'origin' }
+        ? {
+            'access-control-allow-origin': origin,
+            'access-control-allow-headers': 'authorization, content-type, x-namespace',
+            'access-control-allow-methods': 'POST, OPTIONS',
+            vary: 'origin',
+          }
         : {};
-    const send = (status: number, body: unknown): void => void response.writeHead(status, { 'content-type': 'application/json', ...cors }).end(JSON.stringify(body));
+    const send = (status: number, body: unknown): void =>
+      void response.writeHead(status, { 'content-type': 'application/json', ...cors }).end(JSON.stringify(body));
     if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end();
     if (request.method !== 'POST') return send(405, { error: 'use POST with {"payloads": [...]}' });
     if (!options.codec) return send(503, { error: 'payload encryption is off: set OUTBOX_PAYLOAD_KEYS on the engine' });
     if (!options.token) return send(503, { error: 'the codec endpoint is off: set OUTBOX_CODEC_TOKEN on the engine' });
     const authorization = request.headers.authorization ?? '';
-    if (!authorization.startsWith('Bearer ') || !sameToken(authorization.slice(7), options.token)) return send(401, { error: 'send Authorization: Bearer <OUTBOX_CODEC_TOKEN>' });
+    if (!authorization.startsWith('Bearer ') || !sameToken(authorization.slice(7), options.token))
+      return send(401, { error: 'send Authorization: Bearer <OUTBOX_CODEC_TOKEN>' });
     const text = await readBody(request, MAX_CODEC_BODY_BYTES);
     if (text === undefined) {
       send(413, { error: `the body is above ${MAX_CODEC_BODY_BYTES} bytes; send fewer payloads per request` });

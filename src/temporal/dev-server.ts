@@ -122,7 +122,9 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
         };
         return { address, uiUrl, pid, process: undefined, origin: 'reused', stop };
       }
-      options.onNotice?.(`replacing the Temporal dev server (pid ${pid}) left running by an earlier engine: it was started with other settings or does not answer`);
+      options.onNotice?.(
+        `replacing the Temporal dev server (pid ${pid}) left running by an earlier engine: it was started with other settings or does not answer`,
+      );
       await stopByPid(pid);
       await removeDevServerRecord(recordFile);
     }
@@ -159,7 +161,9 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     if (exited) continue;
     if (Date.now() > deadline) {
       await stop();
-      throw new DevServerError(`The Temporal dev server did not answer on ${address} within ${options.startTimeoutMs ?? 60_000}ms. Last output:\n${output.join('\n')}`);
+      throw new DevServerError(
+        `The Temporal dev server did not answer on ${address} within ${options.startTimeoutMs ?? 60_000}ms. Last output:\n${output.join('\n')}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

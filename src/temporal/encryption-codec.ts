@@ -30,7 +30,10 @@ export interface EncryptionKeys {
  */
 export function parseEncryptionKeys(value: string): EncryptionKeys {
   const keys = new Map<string, Buffer>();
-  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     const id = entry.slice(0, separator);
     if (separator < 1 || !/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw new Error('each key must be id:base64 (id: 1-64 letters, digits, "_", "." or "-")');
@@ -63,30 +66,33 @@ export class EncryptionCodec implements PayloadCodec {
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const key = this.keys.keys.get(this.keys.current)!;
     return payloads.map((payload) => {
-        const iv = randomBytes(12);
-        const cipher = createCipheriv('aes-256-gcm', key, iv);
-        const plain = temporal.api.common.v1.Payload.encode(payload).finish();
-        const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-        return { metadata: { encoding: encoder.encode(ENCODING), [KEY_ID]: encoder.encode(this.keys.current) }, data };
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return { metadata: { encoding: encoder.encode(ENCODING), [KEY_ID]: encoder.encode(this.keys.current) }, data };
     });
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-        if (!payload.metadata || decoder.decode(payload.metadata.encoding ?? new Uint8Array()) !== ENCODING) return payload;
-        const id = decoder.decode(payload.metadata[KEY_ID] ?? new Uint8Array());
-        const key = this.keys.keys.get(id);
-        if (!key) throw new PayloadDecryptionError(`payload encrypted with key "${id}", which is not in OUTBOX_PAYLOAD_KEYS; add it back (rotation keeps old keys listed)`);
-        const data = Buffer.from(payload.data ?? new Uint8Array());
-        try {
-          const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-          decipher.setAuthTag(data.subarray(data.length - 16));
-          const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
-          return temporal.api.common.v1.Payload.decode(plain);
-        } catch {
-          throw new PayloadDecryptionError(`payload encrypted with key "${id}" did not verify; is the key material right?`);
-        }
+      if (!payload.metadata || decoder.decode(payload.metadata.encoding ?? new Uint8Array()) !== ENCODING) return payload;
+      const id = decoder.decode(payload.metadata[KEY_ID] ?? new Uint8Array());
+      const key = this.keys.keys.get(id);
+      if (!key)
+        throw new PayloadDecryptionError(
+          `payload encrypted with key "${id}", which is not in OUTBOX_PAYLOAD_KEYS; add it back (rotation keeps old keys listed)`,
+        );
+      const data = Buffer.from(payload.data ?? new Uint8Array());
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+        decipher.setAuthTag(data.subarray(data.length - 16));
+        const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+        return temporal.api.common.v1.Payload.decode(plain);
+      } catch {
+        throw new PayloadDecryptionError(`payload encrypted with key "${id}" did not verify; is the key material right?`);
+      }
     });
   }
 }

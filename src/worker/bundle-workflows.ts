@@ -28,7 +28,9 @@ export async function bundleDeliveryWorkflows(options: { tracing: boolean } = { 
   return bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
     // Spans for workflow runs and activity scheduling (the traced bundle only).
-    workflowInterceptorModules: options.tracing ? [createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] : [],
+    workflowInterceptorModules: options.tracing
+      ? [createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')]
+      : [],
     // webpack's module-by-module report is noise for operators; warnings still show.
     logger: new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {

@@ -1,4 +1,8 @@
-import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry/lib/workflow/definitions.js';
 import type { Context } from '@temporalio/activity';
 import type { DataConverter } from '@temporalio/common';
@@ -55,7 +59,12 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
       activity: [
         installationGuard({ db: options.db, installationId: options.installationId }),
         ...(options.tracing
-          ? [(context: Context) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(context), outbound: new OpenTelemetryActivityOutboundInterceptor(context) })]
+          ? [
+              (context: Context) => ({
+                inbound: new OpenTelemetryActivityInboundInterceptor(context),
+                outbound: new OpenTelemetryActivityOutboundInterceptor(context),
+              }),
+            ]
           : []),
       ],
     },

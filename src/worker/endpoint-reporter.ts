@@ -59,7 +59,7 @@ export class EndpointReporter {
       .deleteFrom('outbox.endpoint_reports')
       .where('worker_id', '=', this.workerId)
       .execute()
-      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not remove this worker\'s endpoint report'));
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, "could not remove this worker's endpoint report"));
   }
 
   /** One upsert, idle or not: the row's age tells `outbox status` the worker still runs. */
@@ -72,7 +72,7 @@ export class EndpointReporter {
         VALUES (${this.workerId}, clock_timestamp(), ${json}::jsonb)
         ON CONFLICT (worker_id) DO UPDATE SET reported_at = excluded.reported_at, endpoints = excluded.endpoints`.execute(this.options.db);
     } catch (error) {
-      this.options.logger.warn({ err: error }, 'could not write this worker\'s endpoint report; trying again');
+      this.options.logger.warn({ err: error }, "could not write this worker's endpoint report; trying again");
     }
   }
 }

@@ -37,12 +37,7 @@ export function installationGuard(options: { db: Kysely<Database>; installationI
     const eventId = (args[0] as { eventId?: unknown } | undefined)?.eventId;
     // Activities that name no event (rate-limit slots, dead-letter resolution) touch no event row.
     if (typeof eventId !== 'string') return true;
-    const row = await options.db
-      .selectFrom('outbox.events')
-      .select('id')
-      .where('id', '=', eventId)
-      .where('workflow_id', '=', workflowId)
-      .executeTakeFirst();
+    const row = await options.db.selectFrom('outbox.events').select('id').where('id', '=', eventId).where('workflow_id', '=', workflowId).executeTakeFirst();
     if (!row) return false;
     if (verified.size >= VERIFIED_LIMIT) verified.clear();
     verified.add(workflowId);

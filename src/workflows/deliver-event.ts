@@ -132,7 +132,8 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     if (!idle()) {
       await statusWrites;
       if (!handOver()) continue;
-      if (patched(CONTINUE_AS_NEW_PATCH)) return continueDelivery(input, carryOver(runs.values(), { turns, writtenStatus, shownStatus, ...(carried && { previous: carried }) }));
+      if (patched(CONTINUE_AS_NEW_PATCH))
+        return continueDelivery(input, carryOver(runs.values(), { turns, writtenStatus, shownStatus, ...(carried && { previous: carried }) }));
       handOverRefused = true;
       continue;
     }

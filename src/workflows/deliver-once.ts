@@ -67,7 +67,8 @@ export async function deliverOnce(
       return await deliverLocally(common);
     } catch (error) {
       // A local activity's failure can arrive unwrapped (the ApplicationFailure itself).
-      const failure = error instanceof ApplicationFailure ? error : error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      const failure =
+        error instanceof ApplicationFailure ? error : error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
       if (!failure || failure.nonRetryable || policy.maximumAttempts <= 1 || policy.nonRetryableErrorTypes.includes(failure.type ?? '')) throw error;
       // Wait as the policy says before attempt 2 (the activity computed it, with jitter or Retry-After).
       const details = failure.details?.[0] as DeliveryFailureDetails | undefined;

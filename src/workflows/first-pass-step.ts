@@ -35,7 +35,13 @@ export function takeFirstAttempts(runs: Map<string, RouteRun>, attempts: Record<
     const run = runs.get(name);
     if (!run) continue;
     if ('delivered' in attempt) {
-      Object.assign(run.status, { state: 'delivered', passes: 1, attempts: attempt.delivered.attempt, lastStatusCode: attempt.delivered.statusCode, ...(attempt.delivered.skipped && { skipped: true }) });
+      Object.assign(run.status, {
+        state: 'delivered',
+        passes: 1,
+        attempts: attempt.delivered.attempt,
+        lastStatusCode: attempt.delivered.statusCode,
+        ...(attempt.delivered.skipped && { skipped: true }),
+      });
     } else run.firstAttempt = attempt;
   }
 }

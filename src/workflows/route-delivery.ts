@@ -112,7 +112,8 @@ async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | 
  */
 async function afterFailure(run: RouteRun, context: RouteContext, failure: Failure): Promise<'retry' | 'done'> {
   const status = run.status;
-  const giveUpQuietly = () => Object.assign(status, { state: 'failed', attempts: failure.attempts, lastError: failure.message, lastStatusCode: failure.statusCode });
+  const giveUpQuietly = () =>
+    Object.assign(status, { state: 'failed', attempts: failure.attempts, lastError: failure.message, lastStatusCode: failure.statusCode });
   const siblingDelivered = () => context.anyOfSiblings().some((sibling) => sibling.status.state === 'delivered');
   if (status.role === 'best_effort') {
     giveUpQuietly();
@@ -139,7 +140,13 @@ async function afterFailure(run: RouteRun, context: RouteContext, failure: Failu
     workflowId: context.workflowId,
     completeFromDeliveryLog: failure.fromLog,
   });
-  Object.assign(status, { state: 'dead_lettered', deadLetterId: recorded.id, attempts: recorded.attempts, lastError: recorded.lastError, lastStatusCode: recorded.lastStatusCode });
+  Object.assign(status, {
+    state: 'dead_lettered',
+    deadLetterId: recorded.id,
+    attempts: recorded.attempts,
+    lastError: recorded.lastError,
+    lastStatusCode: recorded.lastStatusCode,
+  });
   await context.syncStatus();
   run.holdUntil = Date.now() + context.holdMs;
   return awaitOperator(run, context);
@@ -182,4 +189,3 @@ async function awaitOperator(run: RouteRun, context: RouteContext): Promise<'ret
   }
   return 'done';
 }
-

@@ -73,7 +73,11 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
   };
   // Signals name the compensation's subscription (what `outbox dlq retry` sends) or the step.
   const waiting = (names?: string[]) =>
-    steps.filter((step) => step.state === 'compensation_dead_lettered' && (!names?.length || names.includes(step.name) || (step.compensation !== undefined && names.includes(step.compensation))));
+    steps.filter(
+      (step) =>
+        step.state === 'compensation_dead_lettered' &&
+        (!names?.length || names.includes(step.name) || (step.compensation !== undefined && names.includes(step.compensation))),
+    );
   setHandler(statusQuery, snapshot);
   setHandler(retrySignal, (args) => waiting(args?.subscriptions).forEach((step) => commands.set(step.name, { kind: 'retry' })));
   setHandler(discardSignal, (args) => {
@@ -83,7 +87,12 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
   // A saga runs once per workflow run; replaying a finished one starts a new run (outbox replay).
   setHandler(replaySignal, () => undefined);
 
-  upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...new Set(plan.steps.flatMap((step) => [step.target, ...(step.compensation ? [step.compensation.name] : [])]))] }]);
+  upsertSearchAttributes([
+    {
+      key: searchAttributeKeys.targets,
+      value: [...new Set(plan.steps.flatMap((step) => [step.target, ...(step.compensation ? [step.compensation.name] : [])]))],
+    },
+  ]);
   await show('Delivering');
 
   const compensations = new Compensations();
@@ -142,7 +151,13 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
         completeFromDeliveryLog: failure.fromLog,
         sagaStep: `${step.name}:compensate`,
       });
-      Object.assign(status, { state: 'compensation_dead_lettered', deadLetterId: recorded.id, attempts: recorded.attempts, lastError: recorded.lastError, lastStatusCode: recorded.lastStatusCode });
+      Object.assign(status, {
+        state: 'compensation_dead_lettered',
+        deadLetterId: recorded.id,
+        attempts: recorded.attempts,
+        lastError: recorded.lastError,
+        lastStatusCode: recorded.lastStatusCode,
+      });
       written = 'dead_lettered';
       await show('CompensationFailed');
       const answered = await condition(() => commands.has(step.name), context.holdMs);
@@ -176,7 +191,10 @@ async function runStep(
   operatorPass: boolean,
 ): Promise<{ failure?: Failure; attempts: number }> {
   if (!route) {
-    return { failure: { message: `no subscription named "${subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null }, attempts: 0 };
+    return {
+      failure: { message: `no subscription named "${subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null },
+      attempts: 0,
+    };
   }
   try {
     const result = await deliverOnce(context.input, route, context.workflowId, operatorPass, { saga, step, compensation });

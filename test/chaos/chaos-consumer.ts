@@ -21,7 +21,11 @@ export class ChaosConsumer {
   private readonly inbox: Inbox;
   private flapCounter = 0;
 
-  constructor(connectionString: string, secret: string, private readonly slowMs: number) {
+  constructor(
+    connectionString: string,
+    secret: string,
+    private readonly slowMs: number,
+  ) {
     this.pool = new pg.Pool({ connectionString, max: 20, application_name: 'chaos-consumer' });
     this.inbox = createInbox(this.pool, { secret, table: 'consumer_inbox' });
   }
@@ -32,7 +36,10 @@ export class ChaosConsumer {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => void this.answer(keyOfMessageId(String(request.headers['webhook-id'])), request.headers, Buffer.concat(chunks).toString('utf8'), response));
+      request.on(
+        'end',
+        () => void this.answer(keyOfMessageId(String(request.headers['webhook-id'])), request.headers, Buffer.concat(chunks).toString('utf8'), response),
+      );
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
@@ -75,7 +82,9 @@ export class ChaosConsumer {
 
   /** Effects per webhook id (more than one would be a duplicate effect). */
   async effects(): Promise<Map<string, number>> {
-    const { rows } = await this.pool.query<{ webhook_id: string; n: number }>('SELECT webhook_id, count(*)::int AS n FROM consumer_effects GROUP BY webhook_id');
+    const { rows } = await this.pool.query<{ webhook_id: string; n: number }>(
+      'SELECT webhook_id, count(*)::int AS n FROM consumer_effects GROUP BY webhook_id',
+    );
     // Keyed by idempotency key, as the writers record what they committed.
     return new Map(rows.map((row) => [keyOfMessageId(row.webhook_id), row.n]));
   }

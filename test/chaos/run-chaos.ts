@@ -141,7 +141,13 @@ export async function runChaos(database: TestDatabase, profile: ChaosProfile, op
     ['SIGKILL relay', async () => (await relay.kill(), await sleep(profile.pauseMs), relay.start())],
     ['SIGKILL worker', async () => (await worker.kill(), await sleep(profile.pauseMs), worker.start())],
     ['partition engine↔Temporal', async () => (await temporalLink.down(), await sleep(profile.pauseMs), void (await temporalLink.up()))],
-    ['PostgreSQL kills the engine connections', async () => void (await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'outbox-%' AND pid <> pg_backend_pid()`.execute(database.db))],
+    [
+      'PostgreSQL kills the engine connections',
+      async () =>
+        void (await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'outbox-%' AND pid <> pg_backend_pid()`.execute(
+          database.db,
+        )),
+    ],
     ['partition engine↔target', async () => (await targetLink.down(), await sleep(profile.pauseMs), void (await targetLink.up()))],
     [
       'flapping target (503, slow, reset)',
@@ -151,7 +157,10 @@ export async function runChaos(database: TestDatabase, profile: ChaosProfile, op
         consumer.flapping = false;
       },
     ],
-    ['SIGKILL Temporal server', async () => (process.kill(temporal.pid, 'SIGKILL'), await sleep(profile.pauseMs), (temporal = await startTemporal()), undefined)],
+    [
+      'SIGKILL Temporal server',
+      async () => (process.kill(temporal.pid, 'SIGKILL'), await sleep(profile.pauseMs), (temporal = await startTemporal()), undefined),
+    ],
     [
       'slow link engine↔Temporal (+300 ms)',
       async () => {
@@ -179,7 +188,12 @@ export async function runChaos(database: TestDatabase, profile: ChaosProfile, op
   let drainedAt: number | undefined;
   while (Date.now() < deadline) {
     const effects = await consumer.effects();
-    const delivered = await database.db.selectFrom('outbox.events').select(sql<number>`count(*)::int`.as('n')).where('tenant_id', '=', 'chaos').where('status', '=', 'delivered').executeTakeFirstOrThrow();
+    const delivered = await database.db
+      .selectFrom('outbox.events')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('tenant_id', '=', 'chaos')
+      .where('status', '=', 'delivered')
+      .executeTakeFirstOrThrow();
     if ([...committed].every((key) => effects.has(key)) && delivered.n === committed.size) {
       drainedAt = Date.now();
       break;
@@ -189,7 +203,12 @@ export async function runChaos(database: TestDatabase, profile: ChaosProfile, op
 
   const [effects, statuses] = await Promise.all([
     consumer.effects(),
-    database.db.selectFrom('outbox.events').select(['status', sql<number>`count(*)::int`.as('n')]).where('tenant_id', '=', 'chaos').groupBy('status').execute(),
+    database.db
+      .selectFrom('outbox.events')
+      .select(['status', sql<number>`count(*)::int`.as('n')])
+      .where('tenant_id', '=', 'chaos')
+      .groupBy('status')
+      .execute(),
   ]);
   await Promise.all([relay.stop(), worker.stop()]);
   await temporal.stop();

@@ -7,7 +7,10 @@ import addFormats from 'ajv-formats';
 import createClient from 'openapi-fetch';
 import type { paths } from '../generated/management-api.js';
 
-type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components?: unknown };
+type Document = {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  components?: unknown;
+};
 
 /** Compiles every documented answer's schema; `check` then validates one answer. */
 export function responseChecker(document: Document) {
@@ -23,7 +26,10 @@ export function responseChecker(document: Document) {
         const schema = content['application/json']?.schema ?? content['application/problem+json']?.schema;
         if (!schema) {
           // A documented answer without content (204): its body must be empty.
-          compiled.set(`${method.toUpperCase()} ${path} ${status}`, Object.assign((body: unknown) => body === undefined, { errors: null }) as unknown as ValidateFunction);
+          compiled.set(
+            `${method.toUpperCase()} ${path} ${status}`,
+            Object.assign((body: unknown) => body === undefined, { errors: null }) as unknown as ValidateFunction,
+          );
           continue;
         }
         const rewritten = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as object;
@@ -36,7 +42,10 @@ export function responseChecker(document: Document) {
     check(method: string, schemaPath: string, status: number, body: unknown): void {
       const validate = compiled.get(`${method} ${schemaPath} ${status}`);
       if (!validate) throw new Error(`${method} ${schemaPath} answered ${status}, which the document does not list for it`);
-      if (!validate(body)) throw new Error(`${method} ${schemaPath} ${status}: the body breaks its documented schema: ${ajv.errorsText(validate.errors)}; body: ${JSON.stringify(body).slice(0, 500)}`);
+      if (!validate(body))
+        throw new Error(
+          `${method} ${schemaPath} ${status}: the body breaks its documented schema: ${ajv.errorsText(validate.errors)}; body: ${JSON.stringify(body).slice(0, 500)}`,
+        );
     },
   };
 }

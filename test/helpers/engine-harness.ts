@@ -102,7 +102,15 @@ export function createTestRelay(
   database: TestDatabase,
   client: Client,
   taskQueue: string,
-  overrides: Partial<{ batchSize: number; concurrency: number; pollIntervalMs: number; deadLetterHoldMs: number; eagerStart: boolean; tenantWindow: { maxUnfinished: number; windowMs: number }; historyLimit: number }> = {},
+  overrides: Partial<{
+    batchSize: number;
+    concurrency: number;
+    pollIntervalMs: number;
+    deadLetterHoldMs: number;
+    eagerStart: boolean;
+    tenantWindow: { maxUnfinished: number; windowMs: number };
+    historyLimit: number;
+  }> = {},
 ): Relay {
   return new Relay({
     pool: database.pool,
@@ -157,7 +165,7 @@ export async function startTestEngine(
     relay,
     taskQueue,
     handle: (tenant, key) => temporal.client.workflow.getHandle(database.workflowId(tenant, key)),
-    result: async <T,>(tenant: string, key: string) => {
+    result: async <T>(tenant: string, key: string) => {
       const handle = temporal.client.workflow.getHandle(database.workflowId(tenant, key));
       await waitFor(() => handle.describe(), { what: `the relay to start workflow ${handle.workflowId}` });
       return (await handle.result()) as T;

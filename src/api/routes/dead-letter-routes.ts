@@ -39,7 +39,10 @@ const outcomeSchema = z
 const filterFields = {
   tenant: z.string().max(128).optional().describe("operators only; a tenant key's own tenant otherwise"),
   events: z.string().max(200).optional().describe('event type pattern, e.g. order.*'),
-  ids: z.array(z.string().regex(/^\d{1,19}$/, { error: 'must be a dead-letter id' })).max(1_000).optional(),
+  ids: z
+    .array(z.string().regex(/^\d{1,19}$/, { error: 'must be a dead-letter id' }))
+    .max(1_000)
+    .optional(),
   dryRun: z.boolean().optional().describe('count what would be affected; change nothing'),
 };
 const idParams = z.object({ id: z.string().regex(/^\d{1,19}$/, { error: 'must be a dead-letter id' }) }).strict();
@@ -59,65 +62,132 @@ export function deadLetterRoutes(deps: { db: Kysely<Database>; temporal: Client 
       const principal = principalOf(request);
       if (principal.scope === 'operator') return filter;
       if (filter.tenant !== undefined && filter.tenant !== principal.tenant) {
-        throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out.`, [{ field: 'tenant', message: 'is another tenant' }]);
+        throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out.`, [
+          { field: 'tenant', message: 'is another tenant' },
+        ]);
       }
       return { ...filter, tenant: principal.tenant };
     };
-    const act = async (request: FastifyRequest, filter: DeadLetterFilter, action: { action: 'retry' } | { action: 'discard'; reason: string }, dryRun: boolean) => {
+    const act = async (
+      request: FastifyRequest,
+      filter: DeadLetterFilter,
+      action: { action: 'retry' } | { action: 'discard'; reason: string },
+      dryRun: boolean,
+    ) => {
       const found = await inScope(deps.db, principalOf(request), (trx) => listOpenDeadLetters(trx, scopedFilter(request, filter)));
       if (dryRun || found.length === 0) return { matched: found.length, signalled: 0, failed: [], dryRun };
       if (!deps.temporal) throw new HttpProblem(503, 'Temporal unavailable', 'This engine has no Temporal connection for signals; retry shortly.');
       const outcome = await signalDeadLetters(deps.temporal, found, action);
-      return { matched: found.length, signalled: outcome.signalled.length, failed: outcome.failed.map((failure) => ({ deadLetterId: failure.deadLetter.id, error: failure.error })), dryRun };
+      return {
+        matched: found.length,
+        signalled: outcome.signalled.length,
+        failed: outcome.failed.map((failure) => ({ deadLetterId: failure.deadLetter.id, error: failure.error })),
+        dryRun,
+      };
     };
 
-    api.get('/v1/dead-letters', {
-      schema: { tags, summary: 'List open dead letters, oldest first', querystring: pageQuerySchema.extend({ tenant: filterFields.tenant, events: filterFields.events }), response: { 200: z.object({ items: z.array(deadLetterSchema), nextCursor: z.string().nullable() }), ...problemResponses } },
-    }, async (request) => {
-      const { cursor, limit, ...filter } = request.query;
-      const afterId = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && afterId === undefined) throw badCursor();
-      const rows = await inScope(deps.db, principalOf(request), (trx) => listOpenDeadLetters(trx, { ...scopedFilter(request, filter), ...(afterId && { afterId }), limit: limit + 1 }));
-      const items = rows.slice(0, limit);
-      return { items: items.map(show), nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.id) : null };
-    });
-
-    api.get('/v1/dead-letters/:id', {
-      schema: { tags, summary: 'An open dead letter', params: idParams, response: { 200: deadLetterSchema, ...problemResponses } },
-    }, async (request) => {
-      const [found] = await inScope(deps.db, principalOf(request), (trx) => listOpenDeadLetters(trx, { ids: [request.params.id] }));
-      if (!found) throw new HttpProblem(404, 'Dead letter not found', `No open dead letter ${request.params.id} that this key may see; list them with GET /v1/dead-letters.`);
-      return show(found);
-    });
-
-    api.post('/v1/dead-letters/retry', {
-      schema: { tags, summary: 'Retry the open dead letters a filter finds (or count them: dryRun)', body: z.object(filterFields).strict(), response: { 200: outcomeSchema, ...problemResponses } },
-    }, async (request) => {
-      const { dryRun, ...filter } = request.body;
-      return act(request, filter, { action: 'retry' }, dryRun === true);
-    });
-
-    api.post('/v1/dead-letters/discard', {
-      schema: { tags, summary: 'Discard the open dead letters a filter finds (or count them: dryRun)', body: z.object({ ...filterFields, reason: z.string().min(1).max(500) }).strict(), response: { 200: outcomeSchema, ...problemResponses } },
-    }, async (request) => {
-      const { dryRun, reason, ...filter } = request.body;
-      return act(request, filter, { action: 'discard', reason }, dryRun === true);
-    });
-
-    for (const action of ['retry', 'discard'] as const) {
-      api.post(`/v1/dead-letters/:id/${action}`, {
+    api.get(
+      '/v1/dead-letters',
+      {
         schema: {
           tags,
-          summary: action === 'retry' ? 'Retry one dead letter' : 'Discard one dead letter',
-          params: idParams,
-          body: z.object({ reason: z.string().min(1).max(500).optional() }).strict().nullish(),
+          summary: 'List open dead letters, oldest first',
+          querystring: pageQuerySchema.extend({ tenant: filterFields.tenant, events: filterFields.events }),
+          response: { 200: z.object({ items: z.array(deadLetterSchema), nextCursor: z.string().nullable() }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const { cursor, limit, ...filter } = request.query;
+        const afterId = cursor === undefined ? undefined : decodeCursor(cursor);
+        if (cursor !== undefined && afterId === undefined) throw badCursor();
+        const rows = await inScope(deps.db, principalOf(request), (trx) =>
+          listOpenDeadLetters(trx, { ...scopedFilter(request, filter), ...(afterId && { afterId }), limit: limit + 1 }),
+        );
+        const items = rows.slice(0, limit);
+        return { items: items.map(show), nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.id) : null };
+      },
+    );
+
+    api.get(
+      '/v1/dead-letters/:id',
+      {
+        schema: { tags, summary: 'An open dead letter', params: idParams, response: { 200: deadLetterSchema, ...problemResponses } },
+      },
+      async (request) => {
+        const [found] = await inScope(deps.db, principalOf(request), (trx) => listOpenDeadLetters(trx, { ids: [request.params.id] }));
+        if (!found)
+          throw new HttpProblem(
+            404,
+            'Dead letter not found',
+            `No open dead letter ${request.params.id} that this key may see; list them with GET /v1/dead-letters.`,
+          );
+        return show(found);
+      },
+    );
+
+    api.post(
+      '/v1/dead-letters/retry',
+      {
+        schema: {
+          tags,
+          summary: 'Retry the open dead letters a filter finds (or count them: dryRun)',
+          body: z.object(filterFields).strict(),
           response: { 200: outcomeSchema, ...problemResponses },
         },
-      }, async (request) => {
-        const outcome = await act(request, { ids: [request.params.id] }, action === 'retry' ? { action } : { action, reason: request.body?.reason ?? 'discarded through the API' }, false);
-        if (outcome.matched === 0) throw new HttpProblem(404, 'Dead letter not found', `No open dead letter ${request.params.id} that this key may see; list them with GET /v1/dead-letters.`);
-        return outcome;
-      });
+      },
+      async (request) => {
+        const { dryRun, ...filter } = request.body;
+        return act(request, filter, { action: 'retry' }, dryRun === true);
+      },
+    );
+
+    api.post(
+      '/v1/dead-letters/discard',
+      {
+        schema: {
+          tags,
+          summary: 'Discard the open dead letters a filter finds (or count them: dryRun)',
+          body: z.object({ ...filterFields, reason: z.string().min(1).max(500) }).strict(),
+          response: { 200: outcomeSchema, ...problemResponses },
+        },
+      },
+      async (request) => {
+        const { dryRun, reason, ...filter } = request.body;
+        return act(request, filter, { action: 'discard', reason }, dryRun === true);
+      },
+    );
+
+    for (const action of ['retry', 'discard'] as const) {
+      api.post(
+        `/v1/dead-letters/:id/${action}`,
+        {
+          schema: {
+            tags,
+            summary: action === 'retry' ? 'Retry one dead letter' : 'Discard one dead letter',
+            params: idParams,
+            body: z
+              .object({ reason: z.string().min(1).max(500).optional() })
+              .strict()
+              .nullish(),
+            response: { 200: outcomeSchema, ...problemResponses },
+          },
+        },
+        async (request) => {
+          const outcome = await act(
+            request,
+            { ids: [request.params.id] },
+            action === 'retry' ? { action } : { action, reason: request.body?.reason ?? 'discarded through the API' },
+            false,
+          );
+          if (outcome.matched === 0)
+            throw new HttpProblem(
+              404,
+              'Dead letter not found',
+              `No open dead letter ${request.params.id} that this key may see; list them with GET /v1/dead-letters.`,
+            );
+          return outcome;
+        },
+      );
     }
   };
 }

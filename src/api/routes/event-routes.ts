@@ -78,7 +78,10 @@ const eventQuerySchema = pageQuerySchema.extend({
 });
 
 const deliveryQuerySchema = pageQuerySchema.extend({
-  eventId: z.string().regex(/^\d{1,19}$/, { error: 'must be an event id' }).optional(),
+  eventId: z
+    .string()
+    .regex(/^\d{1,19}$/, { error: 'must be an event id' })
+    .optional(),
   subscription: z.string().max(128).optional().describe('id or name'),
   statusCode: z.coerce.number().int().min(100).max(599).optional(),
   outcome: z.enum(['delivered', 'retryable_failure', 'permanent_failure']).optional(),
@@ -87,8 +90,15 @@ const deliveryQuerySchema = pageQuerySchema.extend({
 });
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
-const showSummary = <T extends { createdAt: Date; finishedAt: Date | null }>(event: T) => ({ ...event, createdAt: event.createdAt.toISOString(), finishedAt: iso(event.finishedAt) });
-const page = <T extends { id: string }>(rows: T[], limit: number) => ({ items: rows.slice(0, limit), nextCursor: rows.length > limit ? encodeCursor(rows[limit - 1]!.id) : null });
+const showSummary = <T extends { createdAt: Date; finishedAt: Date | null }>(event: T) => ({
+  ...event,
+  createdAt: event.createdAt.toISOString(),
+  finishedAt: iso(event.finishedAt),
+});
+const page = <T extends { id: string }>(rows: T[], limit: number) => ({
+  items: rows.slice(0, limit),
+  nextCursor: rows.length > limit ? encodeCursor(rows[limit - 1]!.id) : null,
+});
 
 /**
  * `/v1/events` (search, newest first), `/v1/events/{id}` (payload, routes, workflow id) and
@@ -98,44 +108,87 @@ export function eventRoutes(deps: { db: Kysely<Database> }) {
   return (app: FastifyInstance): void => {
     const api = app.withTypeProvider<ZodTypeProvider>();
 
-    api.get('/v1/events', {
-      schema: { tags: ['events'], summary: 'Search events', querystring: eventQuerySchema, response: { 200: z.object({ items: z.array(eventSummarySchema), nextCursor: z.string().nullable() }), ...problemResponses } },
-    }, async (request) => {
-      const { cursor, limit, since, until, ...filter } = request.query;
-      const beforeId = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && beforeId === undefined) throw badCursor();
-      const principal = principalOf(request);
-      if (principal.scope === 'tenant' && filter.tenant !== undefined && filter.tenant !== principal.tenant) {
-        throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out.`, [{ field: 'querystring.tenant', message: 'is another tenant' }]);
-      }
-      const rows = await inScope(deps.db, principal, (trx) =>
-        searchEvents(trx, { ...filter, ...(since && { since: new Date(since) }), ...(until && { until: new Date(until) }), ...(beforeId && { beforeId }), limit: limit + 1 }),
-      );
-      const result = page(rows, limit);
-      return { ...result, items: result.items.map(showSummary) };
-    });
+    api.get(
+      '/v1/events',
+      {
+        schema: {
+          tags: ['events'],
+          summary: 'Search events',
+          querystring: eventQuerySchema,
+          response: { 200: z.object({ items: z.array(eventSummarySchema), nextCursor: z.string().nullable() }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const { cursor, limit, since, until, ...filter } = request.query;
+        const beforeId = cursor === undefined ? undefined : decodeCursor(cursor);
+        if (cursor !== undefined && beforeId === undefined) throw badCursor();
+        const principal = principalOf(request);
+        if (principal.scope === 'tenant' && filter.tenant !== undefined && filter.tenant !== principal.tenant) {
+          throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out.`, [
+            { field: 'querystring.tenant', message: 'is another tenant' },
+          ]);
+        }
+        const rows = await inScope(deps.db, principal, (trx) =>
+          searchEvents(trx, {
+            ...filter,
+            ...(since && { since: new Date(since) }),
+            ...(until && { until: new Date(until) }),
+            ...(beforeId && { beforeId }),
+            limit: limit + 1,
+          }),
+        );
+        const result = page(rows, limit);
+        return { ...result, items: result.items.map(showSummary) };
+      },
+    );
 
-    api.get('/v1/events/:id', {
-      schema: { tags: ['events'], summary: 'An event: payload, each route and its last attempt, workflow id', params: z.object({ id: z.string().regex(/^\d{1,19}$/, { error: 'must be an event id' }) }).strict(), response: { 200: eventDetailSchema, ...problemResponses } },
-    }, async (request) => {
-      const event = await inScope(deps.db, principalOf(request), (trx) => readEvent(trx, request.params.id));
-      if (!event) throw new HttpProblem(404, 'Event not found', `No event ${request.params.id} that this key may see; search with GET /v1/events.`);
-      return { ...showSummary(event), routes: event.routes.map((route) => ({ ...route, lastAttemptAt: route.lastAttemptAt.toISOString() })) };
-    });
+    api.get(
+      '/v1/events/:id',
+      {
+        schema: {
+          tags: ['events'],
+          summary: 'An event: payload, each route and its last attempt, workflow id',
+          params: z.object({ id: z.string().regex(/^\d{1,19}$/, { error: 'must be an event id' }) }).strict(),
+          response: { 200: eventDetailSchema, ...problemResponses },
+        },
+      },
+      async (request) => {
+        const event = await inScope(deps.db, principalOf(request), (trx) => readEvent(trx, request.params.id));
+        if (!event) throw new HttpProblem(404, 'Event not found', `No event ${request.params.id} that this key may see; search with GET /v1/events.`);
+        return { ...showSummary(event), routes: event.routes.map((route) => ({ ...route, lastAttemptAt: route.lastAttemptAt.toISOString() })) };
+      },
+    );
 
-    api.get('/v1/deliveries', {
-      schema: { tags: ['events'], summary: 'Search the attempt log', querystring: deliveryQuerySchema, response: { 200: z.object({ items: z.array(attemptSchema), nextCursor: z.string().nullable() }), ...problemResponses } },
-    }, async (request) => {
-      const { cursor, limit, since, until, subscription, ...filter } = request.query;
-      const beforeId = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && beforeId === undefined) throw badCursor();
-      const rows = await inScope(deps.db, principalOf(request), async (trx) => {
-        const subscriptionId = subscription === undefined ? undefined : (await getSubscription(trx, subscription))?.id;
-        if (subscription !== undefined && subscriptionId === undefined) throw new HttpProblem(404, 'Subscription not found', `No subscription "${subscription}" that this key may see.`);
-        return searchDeliveries(trx, { ...filter, ...(subscriptionId && { subscriptionId }), ...(since && { since: new Date(since) }), ...(until && { until: new Date(until) }), ...(beforeId && { beforeId }), limit: limit + 1 });
-      });
-      const result = page(rows, limit);
-      return { ...result, items: result.items.map((row) => ({ ...row, attemptedAt: row.attemptedAt.toISOString() })) };
-    });
+    api.get(
+      '/v1/deliveries',
+      {
+        schema: {
+          tags: ['events'],
+          summary: 'Search the attempt log',
+          querystring: deliveryQuerySchema,
+          response: { 200: z.object({ items: z.array(attemptSchema), nextCursor: z.string().nullable() }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const { cursor, limit, since, until, subscription, ...filter } = request.query;
+        const beforeId = cursor === undefined ? undefined : decodeCursor(cursor);
+        if (cursor !== undefined && beforeId === undefined) throw badCursor();
+        const rows = await inScope(deps.db, principalOf(request), async (trx) => {
+          const subscriptionId = subscription === undefined ? undefined : (await getSubscription(trx, subscription))?.id;
+          if (subscription !== undefined && subscriptionId === undefined)
+            throw new HttpProblem(404, 'Subscription not found', `No subscription "${subscription}" that this key may see.`);
+          return searchDeliveries(trx, {
+            ...filter,
+            ...(subscriptionId && { subscriptionId }),
+            ...(since && { since: new Date(since) }),
+            ...(until && { until: new Date(until) }),
+            ...(beforeId && { beforeId }),
+            limit: limit + 1,
+          });
+        });
+        const result = page(rows, limit);
+        return { ...result, items: result.items.map((row) => ({ ...row, attemptedAt: row.attemptedAt.toISOString() })) };
+      },
+    );
   };
 }

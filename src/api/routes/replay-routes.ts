@@ -20,46 +20,81 @@ const time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, e.
  * `POST /v1/replay`: deliver matching events again, by signal-with-start on their own workflow
  * ids (as `outbox replay`), or with `dryRun` count them. A tenant key replays its own tenant.
  */
-export function replayRoutes(deps: { db: Kysely<Database>; temporal: Client | undefined; replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number } | undefined }) {
+export function replayRoutes(deps: {
+  db: Kysely<Database>;
+  temporal: Client | undefined;
+  replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number } | undefined;
+}) {
   return (app: FastifyInstance): void => {
-    app.withTypeProvider<ZodTypeProvider>().post('/v1/replay', {
-      schema: {
-        tags: ['events'],
-        summary: 'Replay events by filter (or count them: dryRun)',
-        body: z
-          .object({
-            tenant: z.string().max(128).optional().describe("operators: required; a tenant key's own tenant otherwise"),
-            events: z.string().max(200).describe('event type pattern, e.g. order.*'),
-            since: time,
-            until: time.optional().describe('default: now'),
-            correlationId: z.string().max(200).optional(),
-            subscriptions: z.array(z.string().max(128)).max(100).optional().describe('only these subscriptions (names); every routed one otherwise'),
-            dryRun: z.boolean().optional(),
-          })
-          .strict(),
-        response: {
-          200: z.object({ matched: z.number().int(), replayed: z.number().int(), failed: z.array(z.object({ eventId: z.string(), error: z.string() })), dryRun: z.boolean() }).meta({ id: 'ReplayOutcome' }),
-          ...problemResponses,
+    app.withTypeProvider<ZodTypeProvider>().post(
+      '/v1/replay',
+      {
+        schema: {
+          tags: ['events'],
+          summary: 'Replay events by filter (or count them: dryRun)',
+          body: z
+            .object({
+              tenant: z.string().max(128).optional().describe("operators: required; a tenant key's own tenant otherwise"),
+              events: z.string().max(200).describe('event type pattern, e.g. order.*'),
+              since: time,
+              until: time.optional().describe('default: now'),
+              correlationId: z.string().max(200).optional(),
+              subscriptions: z.array(z.string().max(128)).max(100).optional().describe('only these subscriptions (names); every routed one otherwise'),
+              dryRun: z.boolean().optional(),
+            })
+            .strict(),
+          response: {
+            200: z
+              .object({
+                matched: z.number().int(),
+                replayed: z.number().int(),
+                failed: z.array(z.object({ eventId: z.string(), error: z.string() })),
+                dryRun: z.boolean(),
+              })
+              .meta({ id: 'ReplayOutcome' }),
+            ...problemResponses,
+          },
         },
       },
-    }, async (request) => {
-      const principal = principalOf(request);
-      const body = request.body;
-      const tenant = principal.scope === 'tenant' ? principal.tenant : body.tenant;
-      if (principal.scope === 'tenant' && body.tenant !== undefined && body.tenant !== principal.tenant) {
-        throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out.`, [{ field: 'body.tenant', message: 'is another tenant' }]);
-      }
-      if (tenant === undefined) throw new HttpProblem(400, 'Invalid request', 'tenant: an operator names the tenant whose events to replay.', [{ field: 'body.tenant', message: 'is required for operator keys' }]);
-      const found = await inScope(deps.db, principal, (trx) =>
-        findReplayEvents(trx, { tenant, events: body.events, since: new Date(body.since), until: body.until ? new Date(body.until) : new Date(), ...(body.correlationId && { correlationId: body.correlationId }) }),
-      );
-      if (found.length > MAX_REPLAY_EVENTS) {
-        throw new HttpProblem(422, 'Too many events', `The filter matches ${found.length} events; one request replays at most ${MAX_REPLAY_EVENTS}. Narrow since/until or the pattern and send several.`);
-      }
-      if (body.dryRun === true || found.length === 0) return { matched: found.length, replayed: 0, failed: [], dryRun: body.dryRun === true };
-      if (!deps.temporal || !deps.replay) throw new HttpProblem(503, 'Temporal unavailable', 'This engine cannot start workflows now; retry shortly.');
-      const outcome = await replayEvents(deps.temporal, found, { ...deps.replay, ...(body.subscriptions && { subscriptions: body.subscriptions }) });
-      return { matched: found.length, replayed: outcome.replayed, failed: outcome.failed.map((failure) => ({ eventId: failure.event.id, error: failure.error })), dryRun: false };
-    });
+      async (request) => {
+        const principal = principalOf(request);
+        const body = request.body;
+        const tenant = principal.scope === 'tenant' ? principal.tenant : body.tenant;
+        if (principal.scope === 'tenant' && body.tenant !== undefined && body.tenant !== principal.tenant) {
+          throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out.`, [
+            { field: 'body.tenant', message: 'is another tenant' },
+          ]);
+        }
+        if (tenant === undefined)
+          throw new HttpProblem(400, 'Invalid request', 'tenant: an operator names the tenant whose events to replay.', [
+            { field: 'body.tenant', message: 'is required for operator keys' },
+          ]);
+        const found = await inScope(deps.db, principal, (trx) =>
+          findReplayEvents(trx, {
+            tenant,
+            events: body.events,
+            since: new Date(body.since),
+            until: body.until ? new Date(body.until) : new Date(),
+            ...(body.correlationId && { correlationId: body.correlationId }),
+          }),
+        );
+        if (found.length > MAX_REPLAY_EVENTS) {
+          throw new HttpProblem(
+            422,
+            'Too many events',
+            `The filter matches ${found.length} events; one request replays at most ${MAX_REPLAY_EVENTS}. Narrow since/until or the pattern and send several.`,
+          );
+        }
+        if (body.dryRun === true || found.length === 0) return { matched: found.length, replayed: 0, failed: [], dryRun: body.dryRun === true };
+        if (!deps.temporal || !deps.replay) throw new HttpProblem(503, 'Temporal unavailable', 'This engine cannot start workflows now; retry shortly.');
+        const outcome = await replayEvents(deps.temporal, found, { ...deps.replay, ...(body.subscriptions && { subscriptions: body.subscriptions }) });
+        return {
+          matched: found.length,
+          replayed: outcome.replayed,
+          failed: outcome.failed.map((failure) => ({ eventId: failure.event.id, error: failure.error })),
+          dryRun: false,
+        };
+      },
+    );
   };
 }

@@ -45,20 +45,29 @@ const newSubscriptionBody = z
     name: z.string().max(128).optional().describe('unique; generated when left out'),
     tenant: z.string().max(128).optional().describe("a tenant key's own tenant when left out; operators: '*' (default) or any tenant"),
     events: z.string().max(200).describe('glob over event types, e.g. order.*'),
-    target: z.object({ kind: z.string(), config: z.record(z.string(), z.unknown()) }).strict().describe('e.g. {"kind": "webhook", "config": {"url": "https://…"}}'),
+    target: z
+      .object({ kind: z.string(), config: z.record(z.string(), z.unknown()) })
+      .strict()
+      .describe('e.g. {"kind": "webhook", "config": {"url": "https://…"}}'),
     retryPolicy: z.record(z.string(), z.unknown()).optional(),
     flowControl: z.record(z.string(), z.unknown()).optional(),
     ordered: z.boolean().optional(),
     enabled: z.boolean().optional(),
-    filter: z.record(z.string(), z.unknown()).optional().describe('deliver only matching events, e.g. {"data.total": {"$gte": 100}, "data.country": {"$in": ["DE", "FR"]}}'),
+    filter: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('deliver only matching events, e.g. {"data.total": {"$gte": 100}, "data.country": {"$in": ["DE", "FR"]}}'),
   })
   .strict()
   .meta({ id: 'NewSubscription' });
 
-const auditEntrySchema = z.object({ id: z.string(), action: z.enum(['created', 'updated', 'deleted']), changed: z.array(z.string()), actor: z.string(), at: z.string() }).meta({ id: 'AuditEntry' });
+const auditEntrySchema = z
+  .object({ id: z.string(), action: z.enum(['created', 'updated', 'deleted']), changed: z.array(z.string()), actor: z.string(), at: z.string() })
+  .meta({ id: 'AuditEntry' });
 
 const show = (summary: SubscriptionSummary) => ({ ...summary, retryPolicy: { ...summary.retryPolicy }, createdAt: summary.createdAt.toISOString() });
-const notFound = (id: string) => new HttpProblem(404, 'Subscription not found', `No subscription "${id.slice(0, 128)}" that this key may see; list them with GET /v1/subscriptions.`);
+const notFound = (id: string) =>
+  new HttpProblem(404, 'Subscription not found', `No subscription "${id.slice(0, 128)}" that this key may see; list them with GET /v1/subscriptions.`);
 
 /**
  * `/v1/subscriptions`: list (paged), create (Idempotency-Key), read, delete, enable, disable,
@@ -71,33 +80,54 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
     const api = app.withTypeProvider<ZodTypeProvider>();
     const tags = ['subscriptions'];
 
-    api.get('/v1/subscriptions', {
-      schema: { tags, summary: 'List subscriptions', querystring: pageQuerySchema, response: { 200: z.object({ items: z.array(subscriptionSchema), nextCursor: z.string().nullable() }), ...problemResponses } },
-    }, async (request) => {
-      const afterId = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor);
-      if (request.query.cursor !== undefined && afterId === undefined) throw badCursor();
-      const rows = await inScope(deps.db, principalOf(request), (trx) => listSubscriptions(trx, { ...(afterId && { afterId }), limit: request.query.limit + 1 }));
-      const items = rows.slice(0, request.query.limit);
-      return { items: items.map(show), nextCursor: rows.length > items.length ? encodeCursor(items.at(-1)!.id) : null };
-    });
-
-    api.post('/v1/subscriptions', {
-      schema: {
-        tags,
-        summary: 'Create a subscription',
-        description: 'A webhook sent without `secret` gets a generated signing secret, returned in `secret` in this answer only.',
-        body: newSubscriptionBody,
-        response: { 201: subscriptionSchema.extend({ secret: z.string().optional().describe('the generated signing secret, shown once') }).meta({ id: 'CreatedSubscription' }), ...problemResponses },
+    api.get(
+      '/v1/subscriptions',
+      {
+        schema: {
+          tags,
+          summary: 'List subscriptions',
+          querystring: pageQuerySchema,
+          response: { 200: z.object({ items: z.array(subscriptionSchema), nextCursor: z.string().nullable() }), ...problemResponses },
+        },
       },
-    }, async (request, reply) => {
-      const principal = principalOf(request);
-      const body = request.body;
-      const tenant = principal.scope === 'tenant' ? (body.tenant ?? principal.tenant) : (body.tenant ?? '*');
-      if (principal.scope === 'tenant' && tenant !== principal.tenant) {
-        throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out or send "${principal.tenant}".`, [{ field: 'body.tenant', message: 'is another tenant' }]);
-      }
-      reply.code(201);
-      return inScope(deps.db, principal, async (trx) => {
+      async (request) => {
+        const afterId = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor);
+        if (request.query.cursor !== undefined && afterId === undefined) throw badCursor();
+        const rows = await inScope(deps.db, principalOf(request), (trx) =>
+          listSubscriptions(trx, { ...(afterId && { afterId }), limit: request.query.limit + 1 }),
+        );
+        const items = rows.slice(0, request.query.limit);
+        return { items: items.map(show), nextCursor: rows.length > items.length ? encodeCursor(items.at(-1)!.id) : null };
+      },
+    );
+
+    api.post(
+      '/v1/subscriptions',
+      {
+        schema: {
+          tags,
+          summary: 'Create a subscription',
+          description: 'A webhook sent without `secret` gets a generated signing secret, returned in `secret` in this answer only.',
+          body: newSubscriptionBody,
+          response: {
+            201: subscriptionSchema
+              .extend({ secret: z.string().optional().describe('the generated signing secret, shown once') })
+              .meta({ id: 'CreatedSubscription' }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const body = request.body;
+        const tenant = principal.scope === 'tenant' ? (body.tenant ?? principal.tenant) : (body.tenant ?? '*');
+        if (principal.scope === 'tenant' && tenant !== principal.tenant) {
+          throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out or send "${principal.tenant}".`, [
+            { field: 'body.tenant', message: 'is another tenant' },
+          ]);
+        }
+        reply.code(201);
+        return inScope(deps.db, principal, async (trx) => {
           if (principal.scope === 'tenant') await refuseOperatorOnly(trx, body.target.config);
           // As the CLI does: a webhook without a secret gets one, shown in this answer only.
           const secret = body.target.kind === 'webhook' && body.target.config.secret === undefined ? generateWebhookSecret() : undefined;
@@ -108,105 +138,175 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
           } catch (error) {
             if (!(error instanceof InvalidSubscriptionError)) throw error;
             const conflict = error.issues.length === 0 && /already exists/.test(error.message);
-            throw new HttpProblem(conflict ? 409 : 400, conflict ? 'Name taken' : 'Invalid subscription', error.message, error.issues.map((issue) => ({ field: `body.${issue.field}`, message: issue.message })));
+            throw new HttpProblem(
+              conflict ? 409 : 400,
+              conflict ? 'Name taken' : 'Invalid subscription',
+              error.message,
+              error.issues.map((issue) => ({ field: `body.${issue.field}`, message: issue.message })),
+            );
           }
-      });
-    });
-
-    api.get('/v1/subscriptions/:id', {
-      schema: { tags, summary: 'Read a subscription', params: idParamsSchema, response: { 200: subscriptionSchema, ...problemResponses } },
-    }, async (request) => {
-      const found = await inScope(deps.db, principalOf(request), (trx) => getSubscription(trx, request.params.id));
-      if (!found) throw notFound(request.params.id);
-      return show(found);
-    });
-
-    api.patch('/v1/subscriptions/:id', {
-      schema: {
-        tags,
-        summary: 'Change some settings of a subscription (only those sent)',
-        description: 'A new `target` replaces the old one whole, its secret included. `filter: null` removes the filter.',
-        params: idParamsSchema,
-        body: newSubscriptionBody.pick({ events: true, target: true, retryPolicy: true, flowControl: true, ordered: true }).partial().extend({ filter: z.record(z.string(), z.unknown()).nullable().optional() }).strict(),
-        response: { 200: subscriptionSchema, ...problemResponses },
+        });
       },
-    }, async (request) => {
-      const principal = principalOf(request);
-      const updated = await inScope(deps.db, principal, async (trx) => {
-        if (principal.scope === 'tenant' && request.body.target) await refuseOperatorOnly(trx, request.body.target.config);
-        try {
-          return await updateSubscription(trx, request.params.id, request.body as SubscriptionChanges, deps.urlCheck);
-        } catch (error) {
-          if (!(error instanceof InvalidSubscriptionError)) throw error;
-          throw new HttpProblem(400, 'Invalid changes', error.message, error.issues.map((issue) => ({ field: `body.${issue.field}`, message: issue.message })));
-        }
-      });
-      if (!updated) throw notFound(request.params.id);
-      return show(updated);
-    });
+    );
 
-    api.delete('/v1/subscriptions/:id', {
-      schema: { tags, summary: 'Delete a subscription', params: idParamsSchema, response: { 200: subscriptionSchema, ...problemResponses } },
-    }, async (request) => {
-      const removed = await inScope(deps.db, principalOf(request), (trx) => removeSubscription(trx, request.params.id));
-      if (!removed) throw notFound(request.params.id);
-      return show(removed);
-    });
+    api.get(
+      '/v1/subscriptions/:id',
+      {
+        schema: { tags, summary: 'Read a subscription', params: idParamsSchema, response: { 200: subscriptionSchema, ...problemResponses } },
+      },
+      async (request) => {
+        const found = await inScope(deps.db, principalOf(request), (trx) => getSubscription(trx, request.params.id));
+        if (!found) throw notFound(request.params.id);
+        return show(found);
+      },
+    );
 
-    for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
-      api.post(`/v1/subscriptions/:id/${action}`, {
+    api.patch(
+      '/v1/subscriptions/:id',
+      {
         schema: {
           tags,
-          summary: enabled ? 'Enable a subscription' : 'Disable a subscription (new events skip it; routed ones are dead-lettered)',
+          summary: 'Change some settings of a subscription (only those sent)',
+          description: 'A new `target` replaces the old one whole, its secret included. `filter: null` removes the filter.',
           params: idParamsSchema,
-          body: z.object({ reason: z.string().max(500).optional() }).strict().nullish(),
+          body: newSubscriptionBody
+            .pick({ events: true, target: true, retryPolicy: true, flowControl: true, ordered: true })
+            .partial()
+            .extend({ filter: z.record(z.string(), z.unknown()).nullable().optional() })
+            .strict(),
           response: { 200: subscriptionSchema, ...problemResponses },
         },
-      }, async (request) => {
-        const changed = await inScope(deps.db, principalOf(request), (trx) => setSubscriptionEnabled(trx, request.params.id, enabled, request.body?.reason));
-        if (!changed) throw notFound(request.params.id);
-        return show(changed);
-      });
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const updated = await inScope(deps.db, principal, async (trx) => {
+          if (principal.scope === 'tenant' && request.body.target) await refuseOperatorOnly(trx, request.body.target.config);
+          try {
+            return await updateSubscription(trx, request.params.id, request.body as SubscriptionChanges, deps.urlCheck);
+          } catch (error) {
+            if (!(error instanceof InvalidSubscriptionError)) throw error;
+            throw new HttpProblem(
+              400,
+              'Invalid changes',
+              error.message,
+              error.issues.map((issue) => ({ field: `body.${issue.field}`, message: issue.message })),
+            );
+          }
+        });
+        if (!updated) throw notFound(request.params.id);
+        return show(updated);
+      },
+    );
+
+    api.delete(
+      '/v1/subscriptions/:id',
+      {
+        schema: { tags, summary: 'Delete a subscription', params: idParamsSchema, response: { 200: subscriptionSchema, ...problemResponses } },
+      },
+      async (request) => {
+        const removed = await inScope(deps.db, principalOf(request), (trx) => removeSubscription(trx, request.params.id));
+        if (!removed) throw notFound(request.params.id);
+        return show(removed);
+      },
+    );
+
+    for (const [action, enabled] of [
+      ['enable', true],
+      ['disable', false],
+    ] as const) {
+      api.post(
+        `/v1/subscriptions/:id/${action}`,
+        {
+          schema: {
+            tags,
+            summary: enabled ? 'Enable a subscription' : 'Disable a subscription (new events skip it; routed ones are dead-lettered)',
+            params: idParamsSchema,
+            body: z
+              .object({ reason: z.string().max(500).optional() })
+              .strict()
+              .nullish(),
+            response: { 200: subscriptionSchema, ...problemResponses },
+          },
+        },
+        async (request) => {
+          const changed = await inScope(deps.db, principalOf(request), (trx) => setSubscriptionEnabled(trx, request.params.id, enabled, request.body?.reason));
+          if (!changed) throw notFound(request.params.id);
+          return show(changed);
+        },
+      );
     }
 
-    api.post('/v1/subscriptions/:id/rotate-secret', {
-      schema: {
-        tags,
-        summary: "Give a webhook a new signing secret; the old one keeps signing until the grace ends",
-        params: idParamsSchema,
-        body: z.object({ graceSeconds: z.number().int().min(0).max(30 * 24 * 3600).optional().describe('default 86400 (24 h); 0 stops the old secret at once') }).strict().nullish(),
-        response: { 200: z.object({ id: z.string(), name: z.string(), secret: z.string().describe('shown once'), previousSecretsUntil: z.string().nullable() }).meta({ id: 'RotatedSecret' }), ...problemResponses },
+    api.post(
+      '/v1/subscriptions/:id/rotate-secret',
+      {
+        schema: {
+          tags,
+          summary: 'Give a webhook a new signing secret; the old one keeps signing until the grace ends',
+          params: idParamsSchema,
+          body: z
+            .object({
+              graceSeconds: z
+                .number()
+                .int()
+                .min(0)
+                .max(30 * 24 * 3600)
+                .optional()
+                .describe('default 86400 (24 h); 0 stops the old secret at once'),
+            })
+            .strict()
+            .nullish(),
+          response: {
+            200: z
+              .object({ id: z.string(), name: z.string(), secret: z.string().describe('shown once'), previousSecretsUntil: z.string().nullable() })
+              .meta({ id: 'RotatedSecret' }),
+            ...problemResponses,
+          },
+        },
       },
-    }, async (request) => {
-      const graceMs = (request.body?.graceSeconds ?? 24 * 3600) * 1000;
-      const rotated = await inScope(deps.db, principalOf(request), async (trx) => {
-        if (!(await getSubscription(trx, request.params.id))) throw notFound(request.params.id);
-        try {
-          return await rotateWebhookSecret(trx, request.params.id, { graceMs });
-        } catch (error) {
-          if (error instanceof SecretRotationError) throw new HttpProblem(error.reason === 'not-found' ? 404 : 409, 'Cannot rotate', error.message);
-          throw error;
-        }
-      });
-      return { id: rotated.id, name: rotated.name, secret: rotated.secret, previousSecretsUntil: rotated.previousUntil?.toISOString() ?? null };
-    });
+      async (request) => {
+        const graceMs = (request.body?.graceSeconds ?? 24 * 3600) * 1000;
+        const rotated = await inScope(deps.db, principalOf(request), async (trx) => {
+          if (!(await getSubscription(trx, request.params.id))) throw notFound(request.params.id);
+          try {
+            return await rotateWebhookSecret(trx, request.params.id, { graceMs });
+          } catch (error) {
+            if (error instanceof SecretRotationError) throw new HttpProblem(error.reason === 'not-found' ? 404 : 409, 'Cannot rotate', error.message);
+            throw error;
+          }
+        });
+        return { id: rotated.id, name: rotated.name, secret: rotated.secret, previousSecretsUntil: rotated.previousUntil?.toISOString() ?? null };
+      },
+    );
 
-    api.get('/v1/subscriptions/:id/audit', {
-      schema: { tags, summary: "A subscription's changes: who, what, when", params: idParamsSchema, querystring: pageQuerySchema, response: { 200: z.object({ items: z.array(auditEntrySchema), nextCursor: z.string().nullable() }), ...problemResponses } },
-    }, async (request) => {
-      const afterId = request.query.cursor === undefined ? '0' : decodeCursor(request.query.cursor);
-      if (afterId === undefined) throw badCursor();
-      const rows = await inScope(deps.db, principalOf(request), async (trx) => {
-        const found = await getSubscription(trx, request.params.id);
-        if (!found) throw notFound(request.params.id);
-        const { rows: entries } = await sql<{ id: string; action: 'created' | 'updated' | 'deleted'; changed: string[]; actor: string; at: Date }>`
+    api.get(
+      '/v1/subscriptions/:id/audit',
+      {
+        schema: {
+          tags,
+          summary: "A subscription's changes: who, what, when",
+          params: idParamsSchema,
+          querystring: pageQuerySchema,
+          response: { 200: z.object({ items: z.array(auditEntrySchema), nextCursor: z.string().nullable() }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const afterId = request.query.cursor === undefined ? '0' : decodeCursor(request.query.cursor);
+        if (afterId === undefined) throw badCursor();
+        const rows = await inScope(deps.db, principalOf(request), async (trx) => {
+          const found = await getSubscription(trx, request.params.id);
+          if (!found) throw notFound(request.params.id);
+          const { rows: entries } = await sql<{ id: string; action: 'created' | 'updated' | 'deleted'; changed: string[]; actor: string; at: Date }>`
           SELECT id::text, action, changed, actor, at FROM outbox.subscription_audit
            WHERE subscription_id = ${found.id} AND id > ${afterId}::bigint ORDER BY id LIMIT ${request.query.limit + 1}`.execute(trx);
-        return entries;
-      });
-      const items = rows.slice(0, request.query.limit);
-      return { items: items.map((row) => ({ ...row, at: row.at.toISOString() })), nextCursor: rows.length > items.length ? encodeCursor(items.at(-1)!.id) : null };
-    });
+          return entries;
+        });
+        const items = rows.slice(0, request.query.limit);
+        return {
+          items: items.map((row) => ({ ...row, at: row.at.toISOString() })),
+          nextCursor: rows.length > items.length ? encodeCursor(items.at(-1)!.id) : null,
+        };
+      },
+    );
   };
 }
 
@@ -215,6 +315,11 @@ async function refuseOperatorOnly(db: Kysely<Database>, config: Record<string, u
   const { rows } = await sql<{ found: string[] }>`SELECT outbox.operator_only_settings(${JSON.stringify(config)}::jsonb) AS found`.execute(db);
   const found = rows[0]?.found ?? [];
   if (found.length > 0) {
-    throw new HttpProblem(403, 'Operator-only settings', `${found.join(' and ')}: only an operator key may set these; leave them out.`, found.map((name) => ({ field: `body.target.config.${name === 'env: references' ? '*' : name}`, message: 'is operator-only' })));
+    throw new HttpProblem(
+      403,
+      'Operator-only settings',
+      `${found.join(' and ')}: only an operator key may set these; leave them out.`,
+      found.map((name) => ({ field: `body.target.config.${name === 'env: references' ? '*' : name}`, message: 'is operator-only' })),
+    );
   }
 }

@@ -16,7 +16,15 @@ export const TEST_SEND_WAIT_MS = 20_000;
 /** The event type of test sends (in the engine's own namespace: its failures emit no operational events). */
 export const TEST_EVENT_TYPE = 'outbox.test';
 
-const attemptSchema = z.object({ id: z.string(), attempt: z.number().int(), outcome: z.string(), statusCode: z.number().int().nullable(), durationMs: z.number(), error: z.string().nullable(), attemptedAt: z.string() });
+const attemptSchema = z.object({
+  id: z.string(),
+  attempt: z.number().int(),
+  outcome: z.string(),
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number(),
+  error: z.string().nullable(),
+  attemptedAt: z.string(),
+});
 
 /**
  * `POST /v1/subscriptions/{id}/test`: enqueues a sample `outbox.test` event addressed to this
@@ -25,41 +33,63 @@ const attemptSchema = z.object({ id: z.string(), attempt: z.number().int(), outc
  */
 export function testSendRoutes(deps: { db: Kysely<Database> }) {
   return (app: FastifyInstance): void => {
-    app.withTypeProvider<ZodTypeProvider>().post('/v1/subscriptions/:id/test', {
-      schema: {
-        tags: ['subscriptions'],
-        summary: 'Send a sample event to this subscription and answer with the attempt',
-        params: idParamsSchema,
-        body: z
-          .object({
-            tenant: z.string().max(128).optional().describe("needed for a subscription of every tenant ('*'): whose test event it is"),
-            payload: z.record(z.string(), z.unknown()).optional().describe('default {"test": true}'),
-          })
-          .strict()
-          .nullish(),
-        response: {
-          200: z.object({ eventId: z.string(), attempt: attemptSchema }).meta({ id: 'TestSend' }),
-          202: z.object({ eventId: z.string(), detail: z.string() }).meta({ id: 'TestSendUnderWay' }),
-          ...problemResponses,
+    app.withTypeProvider<ZodTypeProvider>().post(
+      '/v1/subscriptions/:id/test',
+      {
+        schema: {
+          tags: ['subscriptions'],
+          summary: 'Send a sample event to this subscription and answer with the attempt',
+          params: idParamsSchema,
+          body: z
+            .object({
+              tenant: z.string().max(128).optional().describe("needed for a subscription of every tenant ('*'): whose test event it is"),
+              payload: z.record(z.string(), z.unknown()).optional().describe('default {"test": true}'),
+            })
+            .strict()
+            .nullish(),
+          response: {
+            200: z.object({ eventId: z.string(), attempt: attemptSchema }).meta({ id: 'TestSend' }),
+            202: z.object({ eventId: z.string(), detail: z.string() }).meta({ id: 'TestSendUnderWay' }),
+            ...problemResponses,
+          },
         },
       },
-    }, async (request, reply) => {
-      const principal = principalOf(request);
-      const subscription = await inScope(deps.db, principal, (trx) => getSubscription(trx, request.params.id));
-      if (!subscription) throw new HttpProblem(404, 'Subscription not found', `No subscription "${request.params.id.slice(0, 128)}" that this key may see; list them with GET /v1/subscriptions.`);
-      const tenant = subscription.tenant !== '*' ? subscription.tenant : request.body?.tenant;
-      if (tenant === undefined) throw new HttpProblem(400, 'Invalid request', `tenant: subscription ${subscription.name} serves every tenant; name the tenant whose test event to send.`, [{ field: 'body.tenant', message: 'is required for a subscription of every tenant' }]);
-      const payload = request.body?.payload ?? { test: true };
-      const { rows } = await sql<{ id: string }>`
-        SELECT outbox.enqueue(${tenant}, ${TEST_EVENT_TYPE}, ${JSON.stringify(payload)}::jsonb, ${`test:${randomUUID()}`}, jsonb_build_object('targets', ARRAY[${subscription.name}]::text[]))::text AS id`.execute(deps.db);
-      const eventId = rows[0]!.id;
-      const attempt = await firstAttempt(deps.db, eventId, Date.now() + TEST_SEND_WAIT_MS);
-      if (!attempt) {
-        return reply.code(202).send({ eventId, detail: `Not attempted within ${TEST_SEND_WAIT_MS / 1000} s (is the engine's relay running?); follow it with GET /v1/deliveries?eventId=${eventId}.` });
-      }
-      const { id, attempt: number, outcome, statusCode, durationMs, error, attemptedAt } = attempt;
-      return reply.code(200).send({ eventId, attempt: { id, attempt: number, outcome, statusCode, durationMs, error, attemptedAt: attemptedAt.toISOString() } });
-    });
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const subscription = await inScope(deps.db, principal, (trx) => getSubscription(trx, request.params.id));
+        if (!subscription)
+          throw new HttpProblem(
+            404,
+            'Subscription not found',
+            `No subscription "${request.params.id.slice(0, 128)}" that this key may see; list them with GET /v1/subscriptions.`,
+          );
+        const tenant = subscription.tenant !== '*' ? subscription.tenant : request.body?.tenant;
+        if (tenant === undefined)
+          throw new HttpProblem(
+            400,
+            'Invalid request',
+            `tenant: subscription ${subscription.name} serves every tenant; name the tenant whose test event to send.`,
+            [{ field: 'body.tenant', message: 'is required for a subscription of every tenant' }],
+          );
+        const payload = request.body?.payload ?? { test: true };
+        const { rows } = await sql<{ id: string }>`
+        SELECT outbox.enqueue(${tenant}, ${TEST_EVENT_TYPE}, ${JSON.stringify(payload)}::jsonb, ${`test:${randomUUID()}`}, jsonb_build_object('targets', ARRAY[${subscription.name}]::text[]))::text AS id`.execute(
+          deps.db,
+        );
+        const eventId = rows[0]!.id;
+        const attempt = await firstAttempt(deps.db, eventId, Date.now() + TEST_SEND_WAIT_MS);
+        if (!attempt) {
+          return reply.code(202).send({
+            eventId,
+            detail: `Not attempted within ${TEST_SEND_WAIT_MS / 1000} s (is the engine's relay running?); follow it with GET /v1/deliveries?eventId=${eventId}.`,
+          });
+        }
+        const { id, attempt: number, outcome, statusCode, durationMs, error, attemptedAt } = attempt;
+        return reply
+          .code(200)
+          .send({ eventId, attempt: { id, attempt: number, outcome, statusCode, durationMs, error, attemptedAt: attemptedAt.toISOString() } });
+      },
+    );
   };
 }
 

@@ -9,7 +9,10 @@ export async function cleanupCommand(flags: { olderThan: number; batchSize: numb
     if (flags.dryRun) {
       const counts = await countCleanable(db, flags.olderThan);
       if (flags.json) console.log(JSON.stringify({ dryRun: true, ...counts }));
-      else console.log(`would delete ${counts.events} finished event(s) and ${counts.deliveries} delivery log row(s) older than ${age} (dry run: nothing deleted)`);
+      else
+        console.log(
+          `would delete ${counts.events} finished event(s) and ${counts.deliveries} delivery log row(s) older than ${age} (dry run: nothing deleted)`,
+        );
       return;
     }
     let lastReport = 0;
@@ -24,6 +27,7 @@ export async function cleanupCommand(flags: { olderThan: number; batchSize: numb
       },
     });
     if (flags.json) console.log(JSON.stringify(result));
-    else console.log(`deleted ${result.events} finished event(s) and ${result.deliveries} delivery log row(s) older than ${age} in ${result.batches} batch(es)`);
+    else
+      console.log(`deleted ${result.events} finished event(s) and ${result.deliveries} delivery log row(s) older than ${age} in ${result.batches} batch(es)`);
   });
 }

@@ -59,7 +59,9 @@ export async function dlqActionCommand(
 ): Promise<boolean> {
   if (ids.length > 0 && flags.all) throw new DeadLetterSelectionError('Give dead-letter ids or --all, not both.');
   if (ids.length === 0 && !flags.all) {
-    throw new DeadLetterSelectionError(`Name the dead letters to ${action} (ids from \`outbox dlq list\`), or pass --all (with --tenant/--events to narrow it).`);
+    throw new DeadLetterSelectionError(
+      `Name the dead letters to ${action} (ids from \`outbox dlq list\`), or pass --all (with --tenant/--events to narrow it).`,
+    );
   }
   const bad = ids.filter((id) => !/^\d+$/.test(id));
   if (bad.length) throw new DeadLetterSelectionError(`Not a dead-letter id: ${bad.join(', ')} (ids are numbers; see \`outbox dlq list\`).`);

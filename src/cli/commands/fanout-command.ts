@@ -12,7 +12,9 @@ const MEANING: Record<FanoutStrategy, string> = {
 /** `outbox fanout set` */
 export async function fanoutSetCommand(flags: { tenant: string; events: string; strategy: FanoutStrategy; primary?: string }): Promise<void> {
   const rule = await withDatabase((db) => setFanoutRule(db, flags));
-  console.log(`fan-out for ${rule.events} of tenant ${rule.tenant}: ${rule.strategy}${rule.primary ? ` (primary ${rule.primary})` : ''}: ${MEANING[rule.strategy]}`);
+  console.log(
+    `fan-out for ${rule.events} of tenant ${rule.tenant}: ${rule.strategy}${rule.primary ? ` (primary ${rule.primary})` : ''}: ${MEANING[rule.strategy]}`,
+  );
 }
 
 /** `outbox fanout list` */
@@ -26,7 +28,10 @@ export async function fanoutListCommand(flags: { json?: boolean }): Promise<void
     console.log('no fan-out rules: every event needs all its subscriptions (strategy all)');
     return;
   }
-  printTable(['ID', 'TENANT', 'EVENTS', 'STRATEGY', 'PRIMARY'], rules.map((rule) => [rule.id, rule.tenant, rule.events, rule.strategy, rule.primary ?? '-']));
+  printTable(
+    ['ID', 'TENANT', 'EVENTS', 'STRATEGY', 'PRIMARY'],
+    rules.map((rule) => [rule.id, rule.tenant, rule.events, rule.strategy, rule.primary ?? '-']),
+  );
 }
 
 /** `outbox fanout remove <id>` */

@@ -7,7 +7,7 @@ import { signStreamToken } from '../../realtime/stream-token.js';
 export function realtimeTokenCommand(flags: { tenant: string; ttl: number }): void {
   const config = loadConfig();
   if (!config.realtime.secret) {
-    throw new Error('OUTBOX_REALTIME_SECRET is not set: set it to the engine\'s value (at least 32 characters) to sign stream tokens.');
+    throw new Error("OUTBOX_REALTIME_SECRET is not set: set it to the engine's value (at least 32 characters) to sign stream tokens.");
   }
   if (!tenantIdSchema.safeParse(flags.tenant).success) throw new Error(`--tenant ${JSON.stringify(flags.tenant)} is not a valid tenant id.`);
   const token = signStreamToken(config.realtime.secret, flags.tenant, flags.ttl);

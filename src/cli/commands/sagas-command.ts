@@ -23,7 +23,8 @@ export function parseStepFlag(value: string, index: number): SagaStep {
   return { name: match[1], target: match[2], ...(match[3] && { compensation: match[3] }) };
 }
 
-const describeSteps = (steps: SagaStep[]) => steps.map((step) => `${step.name}→${step.target}${step.compensation ? ` (undo: ${step.compensation})` : ''}`).join(', ');
+const describeSteps = (steps: SagaStep[]) =>
+  steps.map((step) => `${step.name}→${step.target}${step.compensation ? ` (undo: ${step.compensation})` : ''}`).join(', ');
 
 /** `outbox sagas add`: validates the steps (their subscriptions must exist) and stores the saga. */
 export async function addSagaCommand(flags: AddSagaFlags): Promise<void> {
@@ -47,7 +48,10 @@ export async function listSagasCommand(flags: { json?: boolean }): Promise<void>
     console.log('no sagas: add one with `outbox sagas add --name payment --events payment.requested --step reserve=psp-reserve/psp-release …`');
     return;
   }
-  printTable(['NAME', 'TENANT', 'EVENTS', 'STEPS (in order; undo in reverse)'], sagas.map((saga) => [saga.name, saga.tenant, saga.events, describeSteps(saga.steps)]));
+  printTable(
+    ['NAME', 'TENANT', 'EVENTS', 'STEPS (in order; undo in reverse)'],
+    sagas.map((saga) => [saga.name, saga.tenant, saga.events, describeSteps(saga.steps)]),
+  );
 }
 
 /** `outbox sagas remove <name>` */

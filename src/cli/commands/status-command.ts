@@ -22,7 +22,10 @@ function renderLive(figures: LiveFigures, intervalMs: number): string {
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const time = new Date(figures.at).toISOString().replace('T', ' ').slice(0, 19);
-  return [`outbox status, ${time} UTC (every ${formatDuration(intervalMs)}; Ctrl-C to stop)`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n');
+  return [
+    `outbox status, ${time} UTC (every ${formatDuration(intervalMs)}; Ctrl-C to stop)`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+  ].join('\n');
 }
 
 /** `outbox status --watch`: refreshes cheap figures until interrupted (or `count` refreshes). */
@@ -79,7 +82,8 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
       const now = Date.now();
       for (const breaker of status.breakers) {
         const since = breaker.failingSince ? `, failing for ${formatDuration(now - breaker.failingSince.getTime())}` : '';
-        const probe = breaker.state === 'open' && breaker.nextProbeAt ? `, next probe in ${formatDuration(Math.max(0, breaker.nextProbeAt.getTime() - now))}` : '';
+        const probe =
+          breaker.state === 'open' && breaker.nextProbeAt ? `, next probe in ${formatDuration(Math.max(0, breaker.nextProbeAt.getTime() - now))}` : '';
         console.log(`  ${breaker.state.padEnd(9)} ${breaker.endpoint}: ${breaker.consecutiveFailures} consecutive failure(s)${since}${probe}`);
       }
     }
@@ -89,26 +93,34 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
     }
     if (status.heldTenants.length > 0) {
       const { maxUnfinished, windowMs } = config.relay.tenantWindow;
-      console.log(`\ntenants held back: ${maxUnfinished} events started in the last ${formatDuration(windowMs)} still unfinished (OUTBOX_TENANT_MAX_UNFINISHED); the rest wait`);
+      console.log(
+        `\ntenants held back: ${maxUnfinished} events started in the last ${formatDuration(windowMs)} still unfinished (OUTBOX_TENANT_MAX_UNFINISHED); the rest wait`,
+      );
       for (const held of status.heldTenants) console.log(`  ${held.tenant}: ${held.pending} pending`);
     }
     if (status.endpoints.length > 0) {
       console.log('\nendpoints in flight (as the running workers last reported; held back = first attempts go as regular activities, see README Flow control)');
       for (const line of status.endpoints) {
         const held = line.heldBack ? `, held back from the first pass: ${line.heldBack} (${HELD_BACK_WHY[line.heldBack]})` : '';
-        console.log(`  ${line.subscription} (tenant ${line.tenant}): ${line.inFlight} in flight (${line.firstPass} in the first pass)${held}, answers in ~${line.averageMs} ms, ${line.workers} worker(s)`);
+        console.log(
+          `  ${line.subscription} (tenant ${line.tenant}): ${line.inFlight} in flight (${line.firstPass} in the first pass)${held}, answers in ~${line.averageMs} ms, ${line.workers} worker(s)`,
+        );
       }
     }
     if (status.blockedLanes.length > 0) {
       console.log('\nordered deliveries held by a dead letter (retry or discard it to release the rest)');
       for (const lane of status.blockedLanes) {
-        console.log(`  ${lane.subscription} ${lane.tenant}/${lane.orderingKey}: event ${lane.blockedByEventId} dead-lettered (dead letter ${lane.deadLetterId}), ${lane.waiting} later event(s) waiting`);
+        console.log(
+          `  ${lane.subscription} ${lane.tenant}/${lane.orderingKey}: event ${lane.blockedByEventId} dead-lettered (dead letter ${lane.deadLetterId}), ${lane.waiting} later event(s) waiting`,
+        );
       }
     }
     if (status.orphanedLanes.length > 0) {
       console.log('\nordered lanes held by a finished event (a running relay releases them within 30 s; none running? start one)');
       for (const lane of status.orphanedLanes) {
-        console.log(`  ${lane.subscription} ${lane.tenant}/${lane.orderingKey}: event ${lane.eventId} is ${lane.eventStatus} but still holds its lane place, ${lane.waiting} later event(s) waiting`);
+        console.log(
+          `  ${lane.subscription} ${lane.tenant}/${lane.orderingKey}: event ${lane.eventId} is ${lane.eventStatus} but still holds its lane place, ${lane.waiting} later event(s) waiting`,
+        );
       }
     }
   } finally {

@@ -79,7 +79,8 @@ export async function addSubscriptionCommand(flags: AddSubscriptionFlags): Promi
   console.log(`retry policy: ${describePolicy(summary)}`);
   if (Object.keys(summary.flowControl).length > 0) console.log(`flow control: ${describeLimits(summary)}`);
   if (summary.filter) console.log(`filter: only events matching ${JSON.stringify(summary.filter)} are delivered; the others are logged as skipped`);
-  if (summary.ordered) console.log('ordered: events of one tenant + aggregate are delivered one at a time, in commit order (events without aggregate_id are not ordered)');
+  if (summary.ordered)
+    console.log('ordered: events of one tenant + aggregate are delivered one at a time, in commit order (events without aggregate_id are not ordered)');
   if (target.generatedSecret) {
     // Printed once, here only: it is not shown by `list` and never logged.
     console.log(`signing secret (generated; give it to the receiver to verify webhook-signature): ${target.generatedSecret}`);
@@ -127,7 +128,17 @@ export async function listSubscriptionsCommand(flags: { json?: boolean }): Promi
   }
   printTable(
     ['ID', 'NAME', 'TENANT', 'EVENTS', 'TARGET', 'RETRY', 'LIMITS', 'ORDERED', 'ENABLED'],
-    subscriptions.map((s) => [s.id, s.name, s.tenant, s.events, `${s.targetKind} ${s.target}`, describePolicy(s), describeLimits(s), s.ordered ? 'per aggregate' : 'no', s.enabled ? 'yes' : 'no']),
+    subscriptions.map((s) => [
+      s.id,
+      s.name,
+      s.tenant,
+      s.events,
+      `${s.targetKind} ${s.target}`,
+      describePolicy(s),
+      describeLimits(s),
+      s.ordered ? 'per aggregate' : 'no',
+      s.enabled ? 'yes' : 'no',
+    ]),
   );
   for (const disabled of subscriptions.filter((s) => !s.enabled && s.disabledReason)) {
     console.log(`\n${disabled.name} is disabled: ${disabled.disabledReason}\n  re-enable: outbox subscriptions enable ${disabled.name}`);
@@ -169,7 +180,11 @@ export async function rotateSecretCommand(idOrName: string, flags: { grace: numb
       return true;
     }
     console.log(`new signing secret for ${rotated.name} (shown only now; give it to the receiver): ${rotated.secret}`);
-    console.log(rotated.previousUntil ? `deliveries are signed with the old secret too until ${rotated.previousUntil.toISOString()}` : 'the old secret no longer signs deliveries');
+    console.log(
+      rotated.previousUntil
+        ? `deliveries are signed with the old secret too until ${rotated.previousUntil.toISOString()}`
+        : 'the old secret no longer signs deliveries',
+    );
     return true;
   } catch (error) {
     if (!(error instanceof SecretRotationError)) throw error;
@@ -186,7 +201,8 @@ export async function tenantLimitsCommand(flags: { tenant?: string; rate?: numbe
     ...(flags.maxInFlight !== undefined && { maxInFlight: flags.maxInFlight }),
   };
   if (flags.tenant === undefined) {
-    if (Object.keys(limits).length > 0 || flags.clear) throw new InvalidSubscriptionError('--tenant is required to set or clear a default; without it the defaults are listed');
+    if (Object.keys(limits).length > 0 || flags.clear)
+      throw new InvalidSubscriptionError('--tenant is required to set or clear a default; without it the defaults are listed');
     const defaults = await withDatabase((db) => listTenantFlowControl(db));
     if (defaults.length === 0) console.log('no tenant defaults: only subscriptions with their own --rate / --max-in-flight are limited');
     for (const entry of defaults) console.log(`${entry.tenant}: ${describeFlowControl(entry.limits)}`);
