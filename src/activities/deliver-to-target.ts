@@ -1,29 +1,25 @@
 import { trace } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { formatDuration } from '../config/duration.js';
 import type { Database, EventRow, SubscriptionRow } from '../db/database.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import { resolveSecret } from '../subscriptions/secret-reference.js';
-import { flowControlSchema } from '../subscriptions/subscription-schema.js';
 import type { Admission, CircuitBreakers } from './circuit-breaker.js';
-import { classifyTransportError, countsAgainstEndpoint, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
+import { classifyTransportError, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
 import type { TargetConnections } from './target-connections.js';
 import type { EndpointPace } from './endpoint-pace.js';
 import { contentVerdict, recordSkipped } from './content-checks.js';
 import type { EventTypeCatalog } from '../catalog/event-type-catalog.js';
-import type { TargetKind } from './target-kind.js';
-import { targetKindNamed } from './target-kinds.js';
-import { admitToEndpoint, type FlowControl } from './flow-control.js';
+import { deliverableTarget } from './deliverable-target.js';
+import { admitToEndpoint, storedFlowControl, type FlowControl } from './flow-control.js';
+import { circuitOpenFailure, recordEndpointHealth } from './endpoint-health.js';
 import { retryDelayMs, type RetryTiming } from './retry-delay.js';
 import { buildSagaMessage, recordStepResult, sagaStepLabel, type SagaStepRef } from './saga-message.js';
 import { buildTargetMessage } from './target-message.js';
 import { loadEventForDelivery } from './load-event.js';
 import { loadSubscriptionForDelivery } from './load-subscription.js';
-import { disableSubscription } from './disable-subscription.js';
 import { recordAttempt } from './record-attempt.js';
 
 /** Input of the `deliver` activity: ids only; the activity reads the event and target itself. */
@@ -70,17 +66,6 @@ export interface DeliveryDependencies {
   env: NodeJS.ProcessEnv;
 }
 
-/** Parses stored target settings; a bad row fails for good, naming fields but never values. */
-function parseConfig(kind: TargetKind, name: string, stored: unknown): unknown {
-  const parsed = kind.configSchema.safeParse(stored);
-  if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-  throw ApplicationFailure.nonRetryable(
-    `subscription ${name} has invalid target settings (${fields}); fix them, then retry`,
-    DeliveryFailureType.misconfigured,
-  );
-}
-
 /**
  * One delivery attempt of one event to one subscription's target: reads both rows, sends
  * through the subscription's target kind, records the attempt in outbox.deliveries, and throws
@@ -116,14 +101,7 @@ export async function attemptDelivery(
 ): Promise<DeliverResult & { eventFinished?: boolean }> {
   const context = Context.current();
   const attempt = options.attempt ?? context.info.attempt + (input.attemptOffset ?? 0);
-  const kind = targetKindNamed(subscription.target_kind);
-  if (!kind) {
-    throw ApplicationFailure.nonRetryable(
-      `subscription ${subscription.name} has target kind "${subscription.target_kind}", which this engine version cannot deliver to; upgrade the workers`,
-      DeliveryFailureType.misconfigured,
-    );
-  }
-  const config = parseConfig(kind, subscription.name, subscription.target_config);
+  const { kind, config } = deliverableTarget(subscription);
   const endpoint = kind.endpoint(config);
   // The catalog's schema and the subscription's content filter decide before anything is sent.
   if ((await contentVerdict(deps, event, subscription)) === 'skip') {
@@ -156,14 +134,7 @@ export async function attemptDelivery(
   let failure: DeliveryError | undefined;
   let endSend: (() => void) | undefined;
   if (admission.verdict === 'fail-fast') {
-    failure = new DeliveryError(
-      `circuit open for ${endpoint}: ${admission.failures} consecutive failures (last: ${admission.lastError ?? 'unknown'}); not attempted, next probe in ${Math.ceil(admission.retryInMs / 1000)}s`,
-      true,
-      undefined,
-      // Never sooner than the policy's own backoff: an open breaker must not use up attempts faster.
-      Math.max(admission.retryInMs, input.backoff ? retryDelayMs(input.backoff, attempt) : 0),
-      DeliveryFailureType.circuitOpen,
-    );
+    failure = circuitOpenFailure(admission, endpoint, input.backoff ? retryDelayMs(input.backoff, attempt) : 0);
   } else {
     const limits = input.flowControl ?? storedFlowControl(subscription.flow_control);
     const gate = limits
@@ -202,20 +173,7 @@ export async function attemptDelivery(
         endSend?.();
         await gate?.release?.();
       }
-    if (failure?.statusCode === 410) {
-      // Gone: the endpoint says it will never take deliveries again; stop sending at once.
-      failure = await disableSubscription(deps.db, subscription, `endpoint ${endpoint} answered 410 Gone`, failure, about);
-    } else if (failure && countsAgainstEndpoint(failure)) {
-      const streak = await deps.breakers.recordFailure(breakerKey, failure.message, admission.probe);
-      const limit = deps.breakers.settings.disableAfterMs;
-      if (limit > 0 && streak.failingForMs >= limit) {
-        const reason = `endpoint ${endpoint} failing for ${formatDuration(streak.failingForMs)} (${streak.failures} consecutive failures; last: ${failure.message})`;
-        failure = await disableSubscription(deps.db, subscription, reason, failure, about);
-      }
-    } else if (!failure || (failure.statusCode !== undefined && failure.statusCode !== 429)) {
-      // It answered (2xx, or a refusal): the endpoint is reachable.
-      await deps.breakers.recordSuccess(breakerKey, admission, { ...about, subscription: subscription.name, endpoint });
-    }
+    failure = await recordEndpointHealth(deps, { subscription, endpoint, breakerKey, about }, admission, failure);
   }
   // Every retry waits by the pass's schedule with jitter, unless the target said when (Retry-After).
   if (failure?.retryable && failure.retryAfterMs === undefined && input.backoff) {
@@ -274,10 +232,4 @@ export async function attemptDelivery(
     deps.logger.info({ eventId: event.id, workflowId: input.workflowId, status: 'delivered' }, 'event status changed');
   }
   return { statusCode, attempt, ...(eventFinished && { eventFinished }) };
-}
-
-/** A subscription's stored limits, or undefined when it has none (or they are unreadable). */
-function storedFlowControl(stored: unknown): FlowControl | undefined {
-  const parsed = flowControlSchema.safeParse(stored ?? {});
-  return parsed.success && Object.keys(parsed.data).length > 0 ? parsed.data : undefined;
 }

@@ -1,3 +1,4 @@
+import { flowControlSchema } from '../subscriptions/subscription-schema.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 
@@ -173,4 +174,10 @@ export async function admitToEndpoint(
     if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
   }
   return { release };
+}
+
+/** A subscription's stored limits, or undefined when it has none (or they are unreadable). */
+export function storedFlowControl(stored: unknown): FlowControl | undefined {
+  const parsed = flowControlSchema.safeParse(stored ?? {});
+  return parsed.success && Object.keys(parsed.data).length > 0 ? parsed.data : undefined;
 }

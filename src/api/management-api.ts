@@ -26,6 +26,7 @@ import { eventTypeRoutes } from './routes/event-type-routes.js';
 import { replayRoutes } from './routes/replay-routes.js';
 import { routingRoutes } from './routes/routing-routes.js';
 import { statusRoutes } from './routes/status-routes.js';
+import { subscriptionActionRoutes } from './routes/subscription-action-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tenantLimitRoutes } from './routes/tenant-limit-routes.js';
 import { testSendRoutes } from './routes/test-send-routes.js';
@@ -93,6 +94,7 @@ export function managementApi(options: ManagementApiOptions) {
       api.addHook('onRequest', authenticateRequest(options.db));
       honourIdempotencyKeys(api, options.db);
       subscriptionRoutes(options)(api);
+      subscriptionActionRoutes(options)(api);
       testSendRoutes(options)(api);
       eventRoutes(options)(api);
       deadLetterRoutes(options)(api);

@@ -29,7 +29,7 @@ export async function serveEngineHttp(parts: {
   worker: Worker | undefined;
   metrics: EngineMetrics;
   dataConverter: DataConverter | undefined;
-  installationId: string;
+  installation: { id: string };
   taskQueue: string;
   logger: Logger;
 }): Promise<{ server: EngineHttpServer; cleanups: (() => Promise<void>)[] }> {
@@ -60,7 +60,7 @@ export async function serveEngineHttp(parts: {
           db: parts.db,
           tenantWindow: config.relay.tenantWindow,
           urlCheck: { addressPolicy: config.targets.addressPolicy },
-          replay: { installationId: parts.installationId, taskQueue: parts.taskQueue, deadLetterHoldMs: config.deadLetterHoldMs },
+          replay: { installationId: parts.installation.id, taskQueue: parts.taskQueue, deadLetterHoldMs: config.deadLetterHoldMs },
           temporal: new Client({
             connection: parts.connection,
             namespace: config.temporalNamespace,

@@ -201,18 +201,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
 
     let httpServer: EngineHttpServer | undefined;
     if (roles.http) {
-      const served = await serveEngineHttp({
-        config,
-        db: database.db,
-        connection,
-        relay,
-        worker,
-        metrics,
-        dataConverter,
-        installationId: installation.id,
-        taskQueue,
-        logger,
-      });
+      const served = await serveEngineHttp({ config, db: database.db, connection, relay, worker, metrics, dataConverter, installation, taskQueue, logger });
       httpServer = served.server;
       cleanups.push(...served.cleanups);
     }

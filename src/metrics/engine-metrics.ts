@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import { readLiveFigures, type LiveFigures } from '../outbox/read-live-figures.js';
+import { registerEndpointPaceGauges, type PaceLine } from './endpoint-pace-gauges.js';
 
 // Labels are event types, target kinds, subscription names and outcomes. Event types come from
 // applications, so they are bounded here: the first `maxEventTypes` seen keep their name, later
@@ -37,7 +38,7 @@ export const DEFAULT_MAX_EVENT_TYPE_LABELS = 100;
 export class EngineMetrics {
   readonly registry = new Registry();
   private readonly eventTypes = new Set<string>();
-  private readonly paceSources: (() => { subscriptionId: string; inFlight: number; sending: number; deferred?: string }[])[] = [];
+  private readonly paceSources: (() => PaceLine[])[] = [];
 
   readonly eventsDispatched = new Counter({
     name: 'outbox_events_dispatched_total',
@@ -108,58 +109,12 @@ export class EngineMetrics {
   });
 
   /** This worker's endpoint pace per subscription id: sends in flight (first-pass, all), held back (slow or busy). */
-  watchEndpointPace(snapshot: () => { subscriptionId: string; inFlight: number; sending: number; deferred?: string }[]): void {
+  watchEndpointPace(snapshot: () => PaceLine[]): void {
     // Several workers in one process (the legacy queue's too) add to the same two gauges.
     this.paceSources.push(snapshot);
     if (this.paceSources.length > 1) return;
     const sources = this.paceSources;
-    const paces = () => sources.flatMap((source) => source());
-    new Gauge({
-      name: 'outbox_first_pass_in_flight',
-      help: 'First-pass sends in flight in this worker, per subscription id.',
-      labelNames: ['subscription_id'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const pace of paces()) if (pace.inFlight > 0) this.set({ subscription_id: pace.subscriptionId }, pace.inFlight);
-      },
-    });
-    new Gauge({
-      name: 'outbox_endpoint_sends_in_flight',
-      help: 'Sends under way in this worker per subscription id, first-pass and regular activities alike.',
-      labelNames: ['subscription_id'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const pace of paces()) if (pace.sending > 0) this.set({ subscription_id: pace.subscriptionId }, pace.sending);
-      },
-    });
-    new Gauge({
-      name: 'outbox_endpoints_held_back',
-      help: 'Subscriptions whose first attempts this worker sends as regular activities now (slow or busy endpoints), in all.',
-      registers: [this.registry],
-      collect() {
-        this.set(paces().filter((pace) => pace.deferred).length);
-      },
-    });
-    new Gauge({
-      name: 'outbox_first_pass_sends_in_flight',
-      help: 'First-pass sends in flight in this worker, in all (per subscription: outbox_first_pass_in_flight).',
-      registers: [this.registry],
-      collect() {
-        this.set(paces().reduce((sum, pace) => sum + pace.inFlight, 0));
-      },
-    });
-    new Gauge({
-      name: 'outbox_endpoint_held_back',
-      help: 'Subscriptions whose first attempts this worker sends as regular activities now (1), by reason: slow (recent answers took 500 ms or more) or busy (8 first-pass sends in flight, 32 for an endpoint answering within 100 ms).',
-      labelNames: ['subscription_id', 'reason'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const pace of paces()) if (pace.deferred) this.set({ subscription_id: pace.subscriptionId, reason: pace.deferred }, 1);
-      },
-    });
+    registerEndpointPaceGauges(this.registry, () => sources.flatMap((source) => source()));
   }
 
   /**

@@ -4,8 +4,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { buildTargetMessage } from '../activities/target-message.js';
 import type { Database, EventRow } from '../db/database.js';
-import { tenantIdSchema } from '../outbox/event-formats.js';
-import { checkStreamToken } from './stream-token.js';
+import { MAX_BIGINT, readStreamRequest } from './stream-request.js';
 
 const HEARTBEAT_MS = 15_000;
 const POLL_MS = 5_000;
@@ -14,7 +13,6 @@ const DEFAULT_MAX_CLIENTS = 500;
 const DEFAULT_STALLED_CLIENT_TIMEOUT_MS = 30_000;
 
 /** Largest delivery log id (PostgreSQL bigint); a Last-Event-ID above it cannot be ours. */
-const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 interface StreamClient {
   lastId: bigint;
@@ -105,28 +103,17 @@ export class RealtimeStream {
       response.writeHead(status, { 'content-type': 'application/json', ...this.corsHeaders(request) });
       response.end(JSON.stringify({ error }));
     };
-    if (!this.options.secret) return fail(503, 'realtime streaming is off: set OUTBOX_REALTIME_SECRET on the engine');
-    const tenant = url.searchParams.get('tenant') ?? '';
-    if (!tenantIdSchema.safeParse(tenant).success) return fail(400, 'pass ?tenant=<tenant id>');
-    const channel = url.searchParams.get('channel') ?? 'default';
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(channel)) return fail(400, 'channel must be 1 to 64 letters, digits, "_", "." or "-"');
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const token = url.searchParams.get('token') ?? bearer ?? '';
-    const refused = checkStreamToken(this.options.secret, token, tenant);
-    if (refused) return fail(401, `${refused}: get a token for this tenant (outbox realtime token --tenant ${tenant})`);
-
-    const resumeFrom = request.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? undefined;
+    const asked = readStreamRequest(request, url, this.options.secret);
+    if ('status' in asked) return fail(asked.status, asked.error);
+    const { tenant, channel, resumeFrom } = asked;
     const target = `realtime ${channel}`;
-    if (resumeFrom !== undefined && (!/^\d{1,19}$/.test(String(resumeFrom)) || BigInt(String(resumeFrom)) > MAX_BIGINT)) {
-      return fail(400, 'Last-Event-ID (or ?lastEventId=) must be the id of an event this stream sent; leave it out to start from now');
-    }
     if (this.clientCount() >= (this.options.maxClients ?? DEFAULT_MAX_CLIENTS)) {
       response.setHeader('retry-after', '5');
       return fail(503, 'too many realtime streams are open on this engine; retry shortly');
     }
     let lastId: bigint;
     if (resumeFrom !== undefined) {
-      lastId = BigInt(String(resumeFrom));
+      lastId = resumeFrom;
     } else {
       // A fresh connection starts at "now": history is for reconnects, not new browsers.
       const row = await sql<{ max: string | null }>`SELECT max(id)::text AS max FROM outbox.deliveries

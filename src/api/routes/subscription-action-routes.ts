@@ -1,0 +1,121 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/database.js';
+import { HttpProblem } from '../../engine/http-errors.js';
+import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';
+import { getSubscription, setSubscriptionEnabled } from '../../subscriptions/subscription-store.js';
+import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses } from '../api-schemas.js';
+import { principalOf } from '../authenticate-request.js';
+import { inScope } from '../scoped-transaction.js';
+import { auditEntrySchema, notFound, show, subscriptionSchema } from './subscription-resource.js';
+
+/**
+ * Actions on one subscription: enable, disable, rotate its signing secret, and read its audit.
+ * In the key's scope, as every /v1 query (see inScope).
+ */
+export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
+  return (app: FastifyInstance): void => {
+    const api = app.withTypeProvider<ZodTypeProvider>();
+    const tags = ['subscriptions'];
+
+    for (const [action, enabled] of [
+      ['enable', true],
+      ['disable', false],
+    ] as const) {
+      api.post(
+        `/v1/subscriptions/:id/${action}`,
+        {
+          schema: {
+            tags,
+            summary: enabled ? 'Enable a subscription' : 'Disable a subscription (new events skip it; routed ones are dead-lettered)',
+            params: idParamsSchema,
+            body: z
+              .object({ reason: z.string().max(500).optional() })
+              .strict()
+              .nullish(),
+            response: { 200: subscriptionSchema, ...problemResponses },
+          },
+        },
+        async (request) => {
+          const changed = await inScope(deps.db, principalOf(request), (trx) => setSubscriptionEnabled(trx, request.params.id, enabled, request.body?.reason));
+          if (!changed) throw notFound(request.params.id);
+          return show(changed);
+        },
+      );
+    }
+
+    api.post(
+      '/v1/subscriptions/:id/rotate-secret',
+      {
+        schema: {
+          tags,
+          summary: 'Give a webhook a new signing secret; the old one keeps signing until the grace ends',
+          params: idParamsSchema,
+          body: z
+            .object({
+              graceSeconds: z
+                .number()
+                .int()
+                .min(0)
+                .max(30 * 24 * 3600)
+                .optional()
+                .describe('default 86400 (24 h); 0 stops the old secret at once'),
+            })
+            .strict()
+            .nullish(),
+          response: {
+            200: z
+              .object({ id: z.string(), name: z.string(), secret: z.string().describe('shown once'), previousSecretsUntil: z.string().nullable() })
+              .meta({ id: 'RotatedSecret' }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const graceMs = (request.body?.graceSeconds ?? 24 * 3600) * 1000;
+        const rotated = await inScope(deps.db, principalOf(request), async (trx) => {
+          if (!(await getSubscription(trx, request.params.id))) throw notFound(request.params.id);
+          try {
+            return await rotateWebhookSecret(trx, request.params.id, { graceMs });
+          } catch (error) {
+            if (error instanceof SecretRotationError) throw new HttpProblem(error.reason === 'not-found' ? 404 : 409, 'Cannot rotate', error.message);
+            throw error;
+          }
+        });
+        return { id: rotated.id, name: rotated.name, secret: rotated.secret, previousSecretsUntil: rotated.previousUntil?.toISOString() ?? null };
+      },
+    );
+
+    api.get(
+      '/v1/subscriptions/:id/audit',
+      {
+        schema: {
+          tags,
+          summary: "A subscription's changes: who, what, when",
+          params: idParamsSchema,
+          querystring: pageQuerySchema,
+          response: { 200: z.object({ items: z.array(auditEntrySchema), nextCursor: z.string().nullable() }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const afterId = request.query.cursor === undefined ? '0' : decodeCursor(request.query.cursor);
+        if (afterId === undefined) throw badCursor();
+        const rows = await inScope(deps.db, principalOf(request), async (trx) => {
+          const found = await getSubscription(trx, request.params.id);
+          if (!found) throw notFound(request.params.id);
+          const { rows: entries } = await sql<{ id: string; action: 'created' | 'updated' | 'deleted'; changed: string[]; actor: string; at: Date }>`
+          SELECT id::text, action, changed, actor, at FROM outbox.subscription_audit
+           WHERE subscription_id = ${found.id} AND id > ${afterId}::bigint ORDER BY id LIMIT ${request.query.limit + 1}`.execute(trx);
+          return entries;
+        });
+        const items = rows.slice(0, request.query.limit);
+        return {
+          items: items.map((row) => ({ ...row, at: row.at.toISOString() })),
+          nextCursor: rows.length > items.length ? encodeCursor(items.at(-1)!.id) : null,
+        };
+      },
+    );
+  };
+}
