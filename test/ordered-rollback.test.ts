@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { enqueue } from '../src/outbox/enqueue.js';
+import { resolveRoutes } from '../src/activities/resolve-routes.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { connectTemporal, createTestRelay, startTestWorker, uniqueTaskQueue, type RunningWorker, type TemporalHandles } from './helpers/engine-harness.js';
 import { operatorEnv } from './helpers/operator-env.js';
@@ -68,9 +69,13 @@ describe('ordered lanes after a relay batch that never commits', () => {
       const waitingOnLocks = async () =>
         (await sql<{ query: string }>`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(database.db))
           .rows;
-      // The relay's mark waits on the table, and the started workflow's routing waits on the row.
-      await waitFor(async () => (await waitingOnLocks()).length >= 2, {
-        what: 'the relay to block before its COMMIT and the workflow to wait for it',
+      // The relay has started the workflow and its dispatch mark waits on the table: it is between
+      // its starts and its COMMIT. (The workflow may already wait on the row, or read it once the
+      // relay is gone: either way it finds the row pending, which is the case under test. Waiting
+      // for the workflow's wait too made this test depend on the worker's timing: two CI runs
+      // in five timed out with the relay blocked and the workflow not yet at its read.)
+      await waitFor(async () => (await waitingOnLocks()).some((waiter) => waiter.query.includes('mark_dispatched')), {
+        what: 'the relay to block before its COMMIT',
         describe: async () => `waiting on locks: ${JSON.stringify(await waitingOnLocks())}; relay output: ${output.slice(-1_500)}`,
       });
       doomed.kill('SIGKILL');
@@ -104,6 +109,20 @@ describe('ordered lanes after a relay batch that never commits', () => {
     });
     expect((await laneStates()).map((row) => row.key)).toEqual(['first', 'second']);
   }, 90_000);
+
+  it("resolveRoutes, finding the row still pending after the relay's lock is gone, dispatches it and takes the lane place itself", async () => {
+    // The state a rolled-back relay batch leaves, made directly (no timing involved): the row is
+    // pending again while its workflow runs and routes it.
+    const id = await enqueue(database.pool, { ...order('rolled-back'), aggregateId: 'o-3' });
+    const workflowId = database.workflowId('shop', 'rolled-back');
+    const resolved = await resolveRoutes(database.db, id, workflowId);
+    const [subscription] = (await sql<{ id: string }>`SELECT id::text FROM outbox.subscriptions WHERE name = 'ordered-sink'`.execute(database.db)).rows;
+    expect(resolved.orderedLanes).toEqual([subscription!.id]);
+    const { rows } = await sql<{ status: string; workflow_id: string; lane: string | null }>`
+      SELECT e.status, e.workflow_id, o.state AS lane FROM outbox.events e
+        LEFT JOIN outbox.ordered_deliveries o ON o.event_id = e.id WHERE e.id = ${id}`.execute(database.db);
+    expect(rows).toEqual([{ status: 'dispatched', workflow_id: workflowId, lane: expect.any(String) as unknown }]);
+  });
 
   it('outbox status shows a lane place whose holder is closed, and the relay releases it so the events behind it go', async () => {
     // The state the defect left behind: a finished event still holding a `waiting` lane place.
