@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { resolveRoutes } from '../src/activities/resolve-routes.js';
+import { releaseOrphanedLanes } from '../src/outbox/orphaned-lanes.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { connectTemporal, createTestRelay, startTestWorker, uniqueTaskQueue, type RunningWorker, type TemporalHandles } from './helpers/engine-harness.js';
 import { operatorEnv } from './helpers/operator-env.js';
@@ -154,4 +155,19 @@ describe('ordered lanes after a relay batch that never commits', () => {
     const after = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { orphanedLanes: unknown[] };
     expect(after.orphanedLanes).toEqual([]);
   }, 60_000);
+
+  it('the lane sweep gives up at once when the lane table is locked, so it never holds up the relay loop', async () => {
+    // The sweep runs in the relay's loop: waiting on a lock up to the statement timeout (60 s)
+    // would stop every dispatch meanwhile (it did: a CI run's relay claimed nothing for 60 s).
+    const blocker = await database.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE outbox.ordered_deliveries IN EXCLUSIVE MODE');
+      await expect(releaseOrphanedLanes(database.pool, temporal.client)).rejects.toMatchObject({ code: '55P03' });
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
+    }
+    await expect(releaseOrphanedLanes(database.pool, temporal.client)).resolves.toBeGreaterThanOrEqual(0);
+  }, 20_000);
 });

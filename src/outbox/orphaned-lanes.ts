@@ -62,9 +62,16 @@ export async function readOrphanedLanes(db: Kysely<Database>): Promise<OrphanedL
  * const released = await releaseOrphanedLanes(pool, client);
  */
 export async function releaseOrphanedLanes(pool: pg.Pool, client: Client): Promise<number> {
-  // One statement: close the places, then (from the snapshot before the close, hence the
-  // NOT EXISTS) the first waiting event of each lane that is not itself one of the closed.
-  const { rows } = await pool.query<{ closed: string; subscription_id: string | null; workflow_id: string | null }>(`
+  // The sweep runs in the relay's loop: a lock held on the lane table (a migration, an operator's
+  // session) must cost it a second, not the statement timeout during which nothing is dispatched.
+  const connection = await pool.connect();
+  let rows: { closed: string; subscription_id: string | null; workflow_id: string | null }[];
+  try {
+    await connection.query('BEGIN');
+    await connection.query(`SET LOCAL lock_timeout = '${SWEEP_LOCK_TIMEOUT_MS}ms'`);
+    // One statement: close the places, then (from the snapshot before the close, hence the
+    // NOT EXISTS) the first waiting event of each lane that is not itself one of the closed.
+    ({ rows } = await connection.query<{ closed: string; subscription_id: string | null; workflow_id: string | null }>(`
     WITH closed AS (
       UPDATE outbox.ordered_deliveries o SET state = 'done', updated_at = now()
         FROM outbox.events e
@@ -80,7 +87,14 @@ export async function releaseOrphanedLanes(pool: pg.Pool, client: Client): Promi
        ORDER BY w.subscription_id, w.tenant_id, w.ordering_key, w.event_id
     )
     SELECT (SELECT count(*) FROM closed)::text AS closed, s.subscription_id, s.workflow_id
-      FROM (SELECT 1) one LEFT JOIN successors s ON true`);
+      FROM (SELECT 1) one LEFT JOIN successors s ON true`));
+    await connection.query('COMMIT');
+  } catch (error) {
+    await connection.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    connection.release();
+  }
   for (const row of rows) {
     if (!row.workflow_id || !row.subscription_id) continue;
     // Not running (not started yet, or gone): it finds the lane open when it asks.
@@ -91,6 +105,9 @@ export async function releaseOrphanedLanes(pool: pg.Pool, client: Client): Promi
   }
   return Number(rows[0]?.closed ?? 0);
 }
+
+/** How long the sweep waits for a lock before it gives up until the next sweep. */
+const SWEEP_LOCK_TIMEOUT_MS = 1_000;
 
 /** How often the relay looks for orphaned lane places: one indexed statement per sweep. */
 export const LANE_SWEEP_INTERVAL_MS = 30_000;
