@@ -1,6 +1,9 @@
-// Which answers are retried: the single decision table in src/activities/delivery-failure.ts.
+// Which answers are retried: the classifier (src/failures/classify-failure.ts) and the one table of
+// retried failure types (src/failures/failure-types.ts) that workflow and activities share.
 import { describe, expect, it } from 'vitest';
-import { classifyHttpStatus, classifyTransportError, MAX_RETRY_AFTER_MS, parseRetryAfter, toApplicationFailure } from '../src/activities/delivery-failure.js';
+import { classifyHttpStatus, classifyTransportError, toApplicationFailure } from '../src/failures/classify-failure.js';
+import { DeliveryError, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../src/failures/delivery-error.js';
+import { DeliveryFailureType, isRetriedByPolicy, isRetriedFailureType } from '../src/failures/failure-types.js';
 
 describe('delivery failure classification', () => {
   it.each([
@@ -42,5 +45,24 @@ describe('delivery failure classification', () => {
     const failure = toApplicationFailure(classifyHttpStatus(429, '3', 'slow down')!, 2);
     expect(failure).toMatchObject({ type: 'DeliveryFailed', nonRetryable: false, nextRetryDelay: 3000, details: [{ attempt: 2, statusCode: 429 }] });
     expect(toApplicationFailure(classifyHttpStatus(400, undefined, '')!, 1)).toMatchObject({ type: 'DeliveryRejected', nonRetryable: true });
+  });
+
+  it('retries exactly the failure types a later attempt may cure', () => {
+    const retried = Object.values(DeliveryFailureType).filter(isRetriedFailureType);
+    expect(retried.sort()).toEqual(['CircuitOpen', 'DeliveryFailed', 'Throttled']);
+    // A DeliveryError's retryability follows from its type alone.
+    expect(new DeliveryError('x', { type: DeliveryFailureType.circuitOpen }).retryable).toBe(true);
+    expect(new DeliveryError('x', { type: DeliveryFailureType.misconfigured }).retryable).toBe(false);
+    expect(new DeliveryError('x').retryable).toBe(true);
+    expect(toApplicationFailure(new DeliveryError('x', { type: DeliveryFailureType.subscriptionDisabled }), 1).nonRetryable).toBe(true);
+  });
+
+  it("decides a local first attempt's retry as the route's Temporal retry policy would", () => {
+    const policy = { maximumAttempts: 5, nonRetryableErrorTypes: ['DeliveryRejected'] };
+    expect(isRetriedByPolicy({ nonRetryable: false, type: 'DeliveryFailed' }, policy)).toBe(true);
+    expect(isRetriedByPolicy({ nonRetryable: true, type: 'DeliveryFailed' }, policy)).toBe(false);
+    expect(isRetriedByPolicy({ nonRetryable: false, type: 'DeliveryRejected' }, policy)).toBe(false);
+    expect(isRetriedByPolicy({ nonRetryable: false, type: 'DeliveryFailed' }, { ...policy, maximumAttempts: 1 })).toBe(false);
+    expect(isRetriedByPolicy({ nonRetryable: null, type: undefined }, policy)).toBe(true);
   });
 });

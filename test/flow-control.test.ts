@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retryDelayMs, scheduledDelayMs } from '../src/activities/retry-delay.js';
+import { retryDelayMs, scheduledDelayMs } from '../src/failures/retry-delay.js';
 import { enqueue, enqueueMany } from '../src/outbox/enqueue.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { retryPolicySchema, STANDARD_WEBHOOKS_RETRY_DELAYS_MS } from '../src/subscriptions/subscription-schema.js';

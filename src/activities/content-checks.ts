@@ -1,13 +1,13 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import type { EventTypeCatalog } from '../catalog/event-type-catalog.js';
 import type { Database, EventRow } from '../db/database.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import { filterEnvelope, matchesContentFilter, type ContentFilter } from '../subscriptions/content-filter.js';
-import { DeliveryFailureType } from './delivery-failure.js';
+import { deliveryFailure } from '../failures/classify-failure.js';
+import { DeliveryFailureType } from '../failures/failure-types.js';
 import { recordAttempt } from './record-attempt.js';
-import type { TargetKind } from './target-kind.js';
+import type { TargetKind } from '../targets/target-kind.js';
 
 /**
  * Before an attempt, what the event's content decides: a payload that breaks its type's schema
@@ -24,9 +24,9 @@ export async function contentVerdict(
 ): Promise<'send' | 'skip'> {
   const violation = await deps.catalog?.violation(event.event_type, event.event_version, event.payload);
   if (violation) {
-    throw ApplicationFailure.nonRetryable(
-      `payload of ${event.event_type} v${event.event_version} violates its schema ${violation}; fix the producer, then replay the event`,
+    throw deliveryFailure(
       DeliveryFailureType.schemaViolation,
+      `payload of ${event.event_type} v${event.event_version} violates its schema ${violation}; fix the producer, then replay the event`,
     );
   }
   if (subscription.filter != null && !matchesContentFilter(subscription.filter as ContentFilter, filterEnvelope(event))) return 'skip';

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { TargetConnections } from './target-connections.js';
+import type { TargetConnections } from '../targets/target-connections.js';
 import type { Database, EventStatus } from '../db/database.js';
 import { CircuitBreakers, DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from './circuit-breaker.js';
 import { deliverToTarget, type DeliverInput } from './deliver-to-target.js';

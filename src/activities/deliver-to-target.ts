@@ -5,19 +5,21 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Database, EventRow, SubscriptionRow } from '../db/database.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
-import { resolveSecret } from '../subscriptions/secret-reference.js';
+import { resolveSecret } from '../targets/secret-reference.js';
 import type { Admission, CircuitBreakers } from './circuit-breaker.js';
-import { classifyTransportError, DeliveryError, DeliveryFailureType, toApplicationFailure } from './delivery-failure.js';
-import type { TargetConnections } from './target-connections.js';
+import { classifyTransportError, toApplicationFailure } from '../failures/classify-failure.js';
+import { DeliveryError } from '../failures/delivery-error.js';
+import { DeliveryFailureType } from '../failures/failure-types.js';
+import type { TargetConnections } from '../targets/target-connections.js';
 import type { EndpointPace } from './endpoint-pace.js';
 import { contentVerdict, recordSkipped } from './content-checks.js';
 import type { EventTypeCatalog } from '../catalog/event-type-catalog.js';
 import { deliverableTarget } from './deliverable-target.js';
 import { admitToEndpoint, storedFlowControl, type FlowControl } from './flow-control.js';
 import { circuitOpenFailure, recordEndpointHealth } from './endpoint-health.js';
-import { retryDelayMs, type RetryTiming } from './retry-delay.js';
+import { retryDelayMs, type RetryTiming } from '../failures/retry-delay.js';
 import { buildSagaMessage, recordStepResult, sagaStepLabel, type SagaStepRef } from './saga-message.js';
-import { buildTargetMessage } from './target-message.js';
+import { buildTargetMessage } from '../targets/target-message.js';
 import { loadEventForDelivery } from './load-event.js';
 import { loadSubscriptionForDelivery } from './load-subscription.js';
 import { recordAttempt } from './record-attempt.js';
@@ -147,7 +149,7 @@ export async function attemptDelivery(
         })
       : undefined;
     if (gate?.throttledMs !== undefined) {
-      failure = new DeliveryError(`throttled, not attempted: ${gate.reason}`, true, undefined, gate.throttledMs, DeliveryFailureType.throttled);
+      failure = new DeliveryError(`throttled, not attempted: ${gate.reason}`, { type: DeliveryFailureType.throttled, retryAfterMs: gate.throttledMs });
     } else
       try {
         endSend = deps.pace?.beginSend(subscription.id);
@@ -177,7 +179,7 @@ export async function attemptDelivery(
   }
   // Every retry waits by the pass's schedule with jitter, unless the target said when (Retry-After).
   if (failure?.retryable && failure.retryAfterMs === undefined && input.backoff) {
-    failure = new DeliveryError(failure.message, true, failure.statusCode, retryDelayMs(input.backoff, attempt), failure.failureType);
+    failure = failure.withRetryAfter(retryDelayMs(input.backoff, attempt));
   }
   const durationMs = performance.now() - started;
   // Only attempts that reached the endpoint tell how fast it answers.

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, SubscriptionRow } from '../db/database.js';
-import { DeliveryError, DeliveryFailureType } from './delivery-failure.js';
+import { DeliveryError } from '../failures/delivery-error.js';
+import { DeliveryFailureType } from '../failures/failure-types.js';
 import { emitOperationalEvent, OPERATIONAL_EVENT } from './operational-events.js';
 
 /**
@@ -39,9 +40,6 @@ export async function disableSubscription(
   });
   return new DeliveryError(
     `subscription ${subscription.name} was disabled: ${reason}. Fix the endpoint, then: outbox subscriptions enable ${subscription.name} && outbox dlq retry --all`,
-    false,
-    failure.statusCode,
-    undefined,
-    DeliveryFailureType.subscriptionDisabled,
+    { type: DeliveryFailureType.subscriptionDisabled, statusCode: failure.statusCode },
   );
 }

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import { formatDuration } from '../config/duration.js';
 import type { Database } from '../db/database.js';
 import type { Admission, CircuitBreakers } from './circuit-breaker.js';
-import { countsAgainstEndpoint, DeliveryError, DeliveryFailureType } from './delivery-failure.js';
+import { countsAgainstEndpoint } from '../failures/classify-failure.js';
+import { DeliveryError } from '../failures/delivery-error.js';
+import { DeliveryFailureType } from '../failures/failure-types.js';
 import { disableSubscription } from './disable-subscription.js';
 
 /** Who an attempt was for, and where it went: what its endpoint's health is recorded against. */
@@ -21,10 +23,7 @@ export interface AttemptTarget {
 export function circuitOpenFailure(admission: Extract<Admission, { verdict: 'fail-fast' }>, endpoint: string, backoffMs: number): DeliveryError {
   return new DeliveryError(
     `circuit open for ${endpoint}: ${admission.failures} consecutive failures (last: ${admission.lastError ?? 'unknown'}); not attempted, next probe in ${Math.ceil(admission.retryInMs / 1000)}s`,
-    true,
-    undefined,
-    Math.max(admission.retryInMs, backoffMs),
-    DeliveryFailureType.circuitOpen,
+    { type: DeliveryFailureType.circuitOpen, retryAfterMs: Math.max(admission.retryInMs, backoffMs) },
   );
 }
 

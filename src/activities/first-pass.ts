@@ -3,11 +3,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DeliveryRoute } from '../workflows/definitions.js';
 import { tenantLimitsOf } from '../subscriptions/tenant-flow-control.js';
 import { attemptDelivery, type DeliverResult, type DeliveryDependencies } from './deliver-to-target.js';
-import { DeliveryFailureType, type DeliveryFailureDetails } from './delivery-failure.js';
+import { DeliveryFailureType, type DeliveryFailureDetails } from '../failures/failure-types.js';
 import { loadRouting, type EventRouting } from './load-routing.js';
 import { refuseUndeliverable } from './load-subscription.js';
 import { resolveRoutes, rolesUnder, toRoute, withTenantLimits, type ResolvedRoutes } from './resolve-routes.js';
-import { retryTimingOf } from './retry-delay.js';
+import { retryTimingOf } from '../failures/retry-delay.js';
 
 /**
  * Longest target timeout the first pass sends with: a slower target's first attempt goes

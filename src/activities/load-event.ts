@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database, EventRow } from '../db/database.js';
-import { DeliveryFailureType } from './delivery-failure.js';
+import { deliveryFailure } from '../failures/classify-failure.js';
+import { DeliveryFailureType } from '../failures/failure-types.js';
 
 /** Every column of outbox.events but the payload, which is read only when it is within the limit. */
 const COLUMNS = [
@@ -43,13 +43,13 @@ export async function loadEventForDelivery(db: Kysely<Database>, eventId: string
      CROSS JOIN (SELECT coalesce((SELECT value::integer FROM outbox.settings WHERE name = 'max_payload_bytes'), 1048576) AS max) settings
      WHERE e.id = ${eventId}`.execute(db);
   const row = rows[0];
-  if (!row) throw ApplicationFailure.nonRetryable(`event ${eventId} no longer exists in outbox.events`, DeliveryFailureType.eventGone);
+  if (!row) throw deliveryFailure(DeliveryFailureType.eventGone, `event ${eventId} no longer exists in outbox.events`);
   const { payload_bytes: bytes, payload_limit: limit, ...event } = row;
   if (bytes > limit) {
-    throw ApplicationFailure.nonRetryable(
+    throw deliveryFailure(
+      DeliveryFailureType.payloadTooLarge,
       `event ${eventId}'s payload is ${bytes} bytes, above the limit of ${limit} bytes (outbox.settings max_payload_bytes); ` +
         'it was not loaded or sent. Send a reference instead, or raise the limit and retry',
-      DeliveryFailureType.payloadTooLarge,
     );
   }
   return event;

@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database, SubscriptionRow } from '../db/database.js';
-import { DeliveryFailureType } from './delivery-failure.js';
+import { deliveryFailure } from '../failures/classify-failure.js';
+import { DeliveryFailureType } from '../failures/failure-types.js';
 import { describeStoredPolicyProblem } from './resolve-routes.js';
 
 /**
@@ -15,10 +15,7 @@ import { describeStoredPolicyProblem } from './resolve-routes.js';
 export async function loadSubscriptionForDelivery(db: Kysely<Database>, subscriptionId: string): Promise<SubscriptionRow> {
   const subscription = await db.selectFrom('outbox.subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
   if (!subscription) {
-    throw ApplicationFailure.nonRetryable(
-      `subscription ${subscriptionId} was removed after the event was routed; re-add it, then retry`,
-      DeliveryFailureType.subscriptionGone,
-    );
+    throw deliveryFailure(DeliveryFailureType.subscriptionGone, `subscription ${subscriptionId} was removed after the event was routed; re-add it, then retry`);
   }
   refuseUndeliverable(subscription);
   return subscription;
@@ -34,16 +31,16 @@ export async function loadSubscriptionForDelivery(db: Kysely<Database>, subscrip
 export function refuseUndeliverable(subscription: Pick<SubscriptionRow, 'name' | 'enabled' | 'disabled_reason' | 'retry_policy'>): void {
   if (!subscription.enabled) {
     const why = subscription.disabled_reason ? ` (${subscription.disabled_reason})` : '';
-    throw ApplicationFailure.nonRetryable(
-      `subscription ${subscription.name} is disabled${why}; re-enable it (outbox subscriptions enable ${subscription.name}), then retry`,
+    throw deliveryFailure(
       DeliveryFailureType.subscriptionGone,
+      `subscription ${subscription.name} is disabled${why}; re-enable it (outbox subscriptions enable ${subscription.name}), then retry`,
     );
   }
   const policyProblem = describeStoredPolicyProblem(subscription.retry_policy);
   if (policyProblem) {
-    throw ApplicationFailure.nonRetryable(
-      `subscription ${subscription.name} has an invalid stored retry policy (${policyProblem}); correct retry_policy in outbox.subscriptions (or remove and re-add the subscription), then retry`,
+    throw deliveryFailure(
       DeliveryFailureType.misconfigured,
+      `subscription ${subscription.name} has an invalid stored retry policy (${policyProblem}); correct retry_policy in outbox.subscriptions (or remove and re-add the subscription), then retry`,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, EventRow, NewDeliveryRow } from '../db/database.js';
-import type { TargetKind } from './target-kind.js';
+import type { TargetKind } from '../targets/target-kind.js';
 
 /**
  * Writes the attempt to the delivery log. With `finishEvent` (a delivered attempt of the event's

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, EventRow } from '../db/database.js';
-import { buildTargetMessage, type TargetMessage } from './target-message.js';
+import { buildTargetMessage, type TargetMessage } from '../targets/target-message.js';
 
 /** Which saga step a `deliver` activity runs, and whether it is the step or its compensation. */
 export interface SagaStepRef {

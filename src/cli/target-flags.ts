@@ -1,4 +1,4 @@
-import type { TargetKindName } from '../activities/target-kinds.js';
+import type { TargetKindName } from '../targets/target-registry.js';
 import { generateWebhookSecret } from '../subscriptions/subscription-store.js';
 
 /** The target flags of `outbox subscriptions add` (exactly one target flag is given). */

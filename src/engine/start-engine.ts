@@ -7,7 +7,7 @@ import type { EngineConfig } from '../config/load-config.js';
 import { createDatabase } from '../db/create-database.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { LEGACY_TASK_QUEUE, readInstallation, taskQueueOf } from '../outbox/installation.js';
-import { TargetConnections } from '../activities/target-connections.js';
+import { TargetConnections } from '../targets/target-connections.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { Relay } from '../outbox/relay.js';
 import { RetentionSchedule } from '../retention/retention-schedule.js';

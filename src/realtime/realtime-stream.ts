@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { buildTargetMessage } from '../activities/target-message.js';
+import { buildTargetMessage } from '../targets/target-message.js';
 import type { Database, EventRow } from '../db/database.js';
 import { MAX_BIGINT, readStreamRequest } from './stream-request.js';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { isEnvReference } from './secret-reference.js';
+import { isEnvReference } from '../targets/secret-reference.js';
 import { generateWebhookSecret } from './subscription-store.js';
 
 /** Most previous secrets a webhook keeps signing with (each until its grace ends). */

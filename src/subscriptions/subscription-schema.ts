@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from '../config/duration.js';
-import { TARGET_KIND_NAMES, TARGET_KINDS, type TargetKindName } from '../activities/target-kinds.js';
+import { TARGET_KIND_NAMES, TARGET_KINDS, type TargetKindName } from '../targets/target-registry.js';
 import { eventPatternSchema, tenantIdSchema } from '../outbox/event-formats.js';
 import { contentFilterSchema } from './content-filter.js';
 

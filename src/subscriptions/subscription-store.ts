@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { type z } from 'zod';
 import type { Database, SubscriptionRow } from '../db/database.js';
-import { targetKindNamed } from '../activities/target-kinds.js';
+import { targetKindNamed } from '../targets/target-registry.js';
 import { checkTargetUrl, type TargetUrlCheck } from '../egress/check-target-url.js';
-import { isEnvReference } from './secret-reference.js';
+import { isEnvReference } from '../targets/secret-reference.js';
 import {
   flowControlSchema,
   newSubscriptionSchema,

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { checkTargetUrl } from '../egress/check-target-url.js';
-import { targetKindNamed } from '../activities/target-kinds.js';
+import { targetKindNamed } from '../targets/target-registry.js';
 import { eventPatternSchema } from '../outbox/event-formats.js';
 import { contentFilterSchema } from './content-filter.js';
-import { isEnvReference } from './secret-reference.js';
+import { isEnvReference } from '../targets/secret-reference.js';
 import { flowControlSchema, retryPolicySchema, targetSchema } from './subscription-schema.js';
 import { getSubscription, InvalidSubscriptionError, type SubscriptionSummary } from './subscription-store.js';
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure, condition, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EventStatus } from '../db/database.js';
+import { DeliveryFailureType } from '../failures/failure-types.js';
 import {
   DEFAULT_DEAD_LETTER_HOLD_MS,
   discardSignal,
@@ -148,7 +149,7 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     const first = input.firstPass === true ? await runFirstPass({ eventId: input.eventId, workflowId }) : undefined;
     const resolved = first?.resolved ?? (await bookkeeping.resolveRoutes({ eventId: input.eventId }));
     if (!resolved.eventExists) {
-      throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, 'EventGone');
+      throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, DeliveryFailureType.eventGone);
     }
     for (const lane of resolved.orderedLanes ?? []) turns.open.add(lane);
     // A saga route replaces the plain fan-out (its handlers replace the ones above); it is not

@@ -1,9 +1,9 @@
 // One delivery pass of one route: the fast first attempt (or the first pass's answer for it),
 // then the regular deliver activity under the route's retry policy. Workflow code.
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
-import type { DeliveryFailureDetails } from '../activities/delivery-failure.js';
+import { isRetriedByPolicy, type DeliveryFailureDetails } from '../failures/failure-types.js';
 import type { FirstAttempt } from '../activities/first-pass.js';
-import { retryTimingOf } from '../activities/retry-delay.js';
+import { retryTimingOf } from '../failures/retry-delay.js';
 import { bookkeeping, type Activities } from './bookkeeping.js';
 import type { DeliverEventInput, DeliveryRoute } from './definitions.js';
 import { firstAttemptFailure } from './first-pass-step.js';
@@ -69,7 +69,7 @@ export async function deliverOnce(
       // A local activity's failure can arrive unwrapped (the ApplicationFailure itself).
       const failure =
         error instanceof ApplicationFailure ? error : error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
-      if (!failure || failure.nonRetryable || policy.maximumAttempts <= 1 || policy.nonRetryableErrorTypes.includes(failure.type ?? '')) throw error;
+      if (!failure || !isRetriedByPolicy(failure, policy)) throw error;
       // Wait as the policy says before attempt 2 (the activity computed it, with jitter or Retry-After).
       const details = failure.details?.[0] as DeliveryFailureDetails | undefined;
       await sleep(details?.retryDelayMs ?? policy.initialIntervalMs);

@@ -1,6 +1,6 @@
 // Reads what a failed delivery pass left behind; workflow code, so no Node built-ins.
 import { type ActivityFailure, ApplicationFailure, TimeoutFailure, type TemporalFailure } from '@temporalio/workflow';
-import type { DeliveryFailureDetails } from '../activities/delivery-failure.js';
+import type { DeliveryFailureDetails } from '../failures/failure-types.js';
 
 export interface FailureSummary {
   message: string;

@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import { inject } from 'vitest';
 import type { BreakerSettings } from '../../src/activities/circuit-breaker.js';
-import { TargetConnections } from '../../src/activities/target-connections.js';
+import { TargetConnections } from '../../src/targets/target-connections.js';
 import { Relay } from '../../src/outbox/relay.js';
 import type { Tracing } from '../../src/tracing/set-up-tracing.js';
 import { createDeliveryWorker } from '../../src/worker/create-delivery-worker.js';

@@ -1,4 +1,4 @@
-import type { TargetKindName } from '../../activities/target-kinds.js';
+import type { TargetKindName } from '../../targets/target-registry.js';
 import { printTable } from '../print-table.js';
 import { withDatabase } from '../with-database.js';
 import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';

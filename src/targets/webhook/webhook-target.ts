@@ -1,10 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { headerValueSchema } from '../subscriptions/header-value.js';
-import { displayUrl } from '../subscriptions/display-url.js';
-import { secretOr } from '../subscriptions/secret-reference.js';
-import { isHttpUrl, dispatcherFor, postForDelivery } from './http-post.js';
-import { defineTargetKind } from './target-kind.js';
+import { allowPrivateAddressesSchema, extraHeadersSchema, httpUrlSchema, timeoutSchema } from '../target-options.js';
+import { displayUrl } from '../display-url.js';
+import { secretOr } from '../secret-reference.js';
+import { dispatcherFor, postForDelivery } from '../http/post-for-delivery.js';
+import { defineTargetKind } from '../target-kind.js';
 
 /** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes. */
 export const webhookSecretSchema = z.string().refine(
@@ -18,21 +18,6 @@ export const webhookSecretSchema = z.string().refine(
   // The value itself is never echoed: it is a secret.
   { error: 'must be whsec_ followed by base64 of 24 to 64 bytes, or env:NAME (omit it to have one generated)' },
 );
-
-export const httpUrlSchema = z.string().refine(isHttpUrl, { error: 'must be an http:// or https:// URL' });
-export const timeoutSchema = z
-  .number()
-  .int()
-  .min(1)
-  .max(10 * 60_000)
-  .default(10_000);
-/** Lets one subscription reach loopback/private/link-local addresses (an internal endpoint). */
-export const allowPrivateAddressesSchema = z.boolean({ error: 'must be true or false' }).optional();
-
-/** Extra static request headers; values may be `env:NAME`. */
-export const extraHeadersSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' }), headerValueSchema)
-  .optional();
 
 export const webhookConfigSchema = z
   .object({

@@ -1,12 +1,13 @@
 import { headers as natsHeaders, StringCodec } from 'nats';
 import { z } from 'zod';
-import { secretOr } from '../subscriptions/secret-reference.js';
-import { untilAborted } from './abortable.js';
-import { classifyTransportError, DeliveryError } from './delivery-failure.js';
-import { destinationTemplate, displayServer } from './destination-template.js';
-import { defineTargetKind } from './target-kind.js';
-import { renderDestination } from './target-message.js';
-import { timeoutSchema } from './webhook.js';
+import { secretOr } from '../secret-reference.js';
+import { untilAborted } from '../until-aborted.js';
+import { classifyTransportError } from '../../failures/classify-failure.js';
+import { DeliveryError } from '../../failures/delivery-error.js';
+import { destinationTemplate, displayServer } from '../destination-template.js';
+import { defineTargetKind } from '../target-kind.js';
+import { renderDestination } from '../target-message.js';
+import { timeoutSchema } from '../target-options.js';
 
 const natsUrl = z.string().refine((value) => value.split(',').every((server) => URL.canParse(server) && /^(nats|tls|wss?):$/.test(new URL(server).protocol)), {
   error: 'must be a nats:// URL, or several separated by commas (or env:NAME)',
@@ -55,7 +56,6 @@ export const natsTarget = defineTargetKind<NatsConfig>({
       if (/no responders|503/i.test((error as Error).message)) {
         throw new DeliveryError(
           `no JetStream stream captures subject ${subject}; create one (e.g. nats stream add --subjects '${subject}'), the delivery will be retried`,
-          true,
         );
       }
       throw classifyTransportError(error);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTargetKind } from './target-kind.js';
+import { defineTargetKind } from '../target-kind.js';
 
 export const realtimeConfigSchema = z
   .object({

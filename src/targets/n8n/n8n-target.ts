@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { headerValueSchema } from '../subscriptions/header-value.js';
-import { displayUrl } from '../subscriptions/display-url.js';
-import { secretOr } from '../subscriptions/secret-reference.js';
-import { dispatcherFor, postForDelivery } from './http-post.js';
-import { defineTargetKind } from './target-kind.js';
-import { allowPrivateAddressesSchema, httpUrlSchema, timeoutSchema } from './webhook.js';
+import { displayUrl } from '../display-url.js';
+import { secretOr } from '../secret-reference.js';
+import { dispatcherFor, postForDelivery } from '../http/post-for-delivery.js';
+import { defineTargetKind } from '../target-kind.js';
+import { allowPrivateAddressesSchema, headerValueSchema, httpUrlSchema, timeoutSchema } from '../target-options.js';
 
 const authSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('basic'), username: z.string().min(1), password: secretOr(z.string().min(1)) }).strict(),

@@ -1,13 +1,13 @@
-import { kafkaTarget } from './kafka.js';
-import { mqttTarget } from './mqtt.js';
-import { n8nTarget } from './n8n.js';
-import { natsTarget } from './nats.js';
-import { rabbitmqTarget } from './rabbitmq.js';
-import { realtimeTarget } from './realtime.js';
-import { redisStreamTarget } from './redis-stream.js';
-import { slackTarget } from './slack.js';
+import { kafkaTarget } from './kafka/kafka-target.js';
+import { mqttTarget } from './mqtt/mqtt-target.js';
+import { n8nTarget } from './n8n/n8n-target.js';
+import { natsTarget } from './nats/nats-target.js';
+import { rabbitmqTarget } from './rabbitmq/rabbitmq-target.js';
+import { realtimeTarget } from './realtime/realtime-target.js';
+import { redisStreamTarget } from './redis-stream/redis-stream-target.js';
+import { slackTarget } from './slack/slack-target.js';
 import type { TargetKind } from './target-kind.js';
-import { webhookTarget } from './webhook.js';
+import { webhookTarget } from './webhook/webhook-target.js';
 
 /** Every target kind the engine delivers to, by the name stored in outbox.subscriptions. */
 export const TARGET_KINDS = {

@@ -1,12 +1,13 @@
 import type amqp from 'amqplib';
 import { z } from 'zod';
-import { secretOr } from '../subscriptions/secret-reference.js';
-import { untilAborted } from './abortable.js';
-import { classifyTransportError, DeliveryError } from './delivery-failure.js';
-import { destinationTemplate, displayServer } from './destination-template.js';
-import { defineTargetKind } from './target-kind.js';
-import { renderDestination } from './target-message.js';
-import { timeoutSchema } from './webhook.js';
+import { secretOr } from '../secret-reference.js';
+import { untilAborted } from '../until-aborted.js';
+import { classifyTransportError } from '../../failures/classify-failure.js';
+import { DeliveryError } from '../../failures/delivery-error.js';
+import { destinationTemplate, displayServer } from '../destination-template.js';
+import { defineTargetKind } from '../target-kind.js';
+import { renderDestination } from '../target-message.js';
+import { timeoutSchema } from '../target-options.js';
 
 const amqpUrl = z.string().refine((value) => URL.canParse(value) && /^amqps?:$/.test(new URL(value).protocol), {
   error: 'must be an amqp:// or amqps:// URL (or env:NAME)',
@@ -79,10 +80,7 @@ export const rabbitmqTarget = defineTargetKind<RabbitmqConfig>({
         context.signal,
       );
       if (unroutable.delete(message.id)) {
-        throw new DeliveryError(
-          `no queue is bound to exchange "${config.exchange}" for routing key ${routingKey}; bind one, the delivery will be retried`,
-          true,
-        );
+        throw new DeliveryError(`no queue is bound to exchange "${config.exchange}" for routing key ${routingKey}; bind one, the delivery will be retried`);
       }
       return {};
     } catch (error) {

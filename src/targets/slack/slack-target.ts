@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isEnvReference, secretOr } from '../subscriptions/secret-reference.js';
-import { dispatcherFor, postForDelivery } from './http-post.js';
-import { defineTargetKind } from './target-kind.js';
-import type { EventEnvelope } from './target-message.js';
-import { allowPrivateAddressesSchema, httpUrlSchema, timeoutSchema } from './webhook.js';
+import { isEnvReference, secretOr } from '../secret-reference.js';
+import { dispatcherFor, postForDelivery } from '../http/post-for-delivery.js';
+import { defineTargetKind } from '../target-kind.js';
+import type { EventEnvelope } from '../target-message.js';
+import { allowPrivateAddressesSchema, httpUrlSchema, timeoutSchema } from '../target-options.js';
 
 export const slackConfigSchema = z
   .object({

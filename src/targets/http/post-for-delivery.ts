@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
-import { displayUrl } from '../subscriptions/display-url.js';
-import { classifyHttpStatus, classifyTransportError } from './delivery-failure.js';
-import type { SendContext } from './target-kind.js';
+import { displayUrl } from '../display-url.js';
+import { classifyHttpStatus, classifyTransportError } from '../../failures/classify-failure.js';
+import type { SendContext } from '../target-kind.js';
 
 const USER_AGENT = 'outbox-temporal/0.1';
 const BODY_SNIPPET_BYTES = 300;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MissingSecretError } from '../failures/delivery-error.js';
 
 /** `env:NAME`: the value is read from the worker's environment at delivery time, never stored. */
 const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
@@ -15,11 +16,6 @@ export const SECRET_ALLOWLIST_VARIABLE = 'OUTBOX_SECRET_ENV_ALLOWLIST';
 function mayBeReferenced(name: string, env: NodeJS.ProcessEnv): boolean {
   if (name.startsWith(SECRET_PREFIX) && name !== SECRET_ALLOWLIST_VARIABLE) return true;
   return (env[SECRET_ALLOWLIST_VARIABLE] ?? '').split(',').some((allowed) => allowed.trim() === name);
-}
-
-/** A configured value that refers to an environment variable the worker must have. */
-export class MissingSecretError extends Error {
-  override readonly name = 'MissingSecretError';
 }
 
 /** True for `env:NAME`. */

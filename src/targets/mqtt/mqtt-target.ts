@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { secretOr } from '../subscriptions/secret-reference.js';
-import { untilAborted } from './abortable.js';
-import { classifyTransportError } from './delivery-failure.js';
-import { destinationTemplate, displayServer } from './destination-template.js';
-import { defineTargetKind } from './target-kind.js';
-import { renderDestination } from './target-message.js';
-import { timeoutSchema } from './webhook.js';
+import { secretOr } from '../secret-reference.js';
+import { untilAborted } from '../until-aborted.js';
+import { classifyTransportError } from '../../failures/classify-failure.js';
+import { destinationTemplate, displayServer } from '../destination-template.js';
+import { defineTargetKind } from '../target-kind.js';
+import { renderDestination } from '../target-message.js';
+import { timeoutSchema } from '../target-options.js';
 
 const mqttUrl = z.string().refine((value) => URL.canParse(value) && /^(mqtts?|wss?):$/.test(new URL(value).protocol), {
   error: 'must be an mqtt://, mqtts:// or ws(s):// URL (or env:NAME)',

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { isHttpUrl } from './http/post-for-delivery.js';
+
+// The option schemas several target kinds share: URLs, timeouts, the private-address opt-in and
+// header values. Each kind's own schema lives in its folder and is built from these.
+
+/** True when a value holds no control character (CR, LF, NUL, DEL, …). */
+export function hasNoControlCharacters(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return false;
+  }
+  return true;
+}
+
+/**
+ * An HTTP header value a subscription sets: no control characters, so it can never end the
+ * header and smuggle in another one (CRLF injection).
+ *
+ * @example
+ * headerValueSchema.parse('Bearer abc'); // ok; 'x\r\nX-Admin: 1' is refused
+ */
+export const headerValueSchema = z
+  .string()
+  .max(4000)
+  .refine(hasNoControlCharacters, { error: 'header values must not contain control characters (CR, LF, …)' });
+
+/** An http:// or https:// URL. */
+export const httpUrlSchema = z.string().refine(isHttpUrl, { error: 'must be an http:// or https:// URL' });
+
+/** A send's timeout in ms (1 ms to 10 min, default 10 s). */
+export const timeoutSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(10 * 60_000)
+  .default(10_000);
+
+/** Lets one subscription reach loopback/private/link-local addresses (an internal endpoint). */
+export const allowPrivateAddressesSchema = z.boolean({ error: 'must be true or false' }).optional();
+
+/** Extra static request headers; values may be `env:NAME`. */
+export const extraHeadersSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' }), headerValueSchema)
+  .optional();
