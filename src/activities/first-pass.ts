@@ -1,12 +1,14 @@
 import { trace } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DeliveryRoute } from '../workflows/definitions.js';
+import type { DeliveryRoute } from '../routing/delivery-route.js';
 import { tenantLimitsOf } from '../subscriptions/tenant-flow-control.js';
 import { attemptDelivery, type DeliverResult, type DeliveryDependencies } from './deliver-to-target.js';
 import { DeliveryFailureType, type DeliveryFailureDetails } from '../failures/failure-types.js';
 import { loadRouting, type EventRouting } from './load-routing.js';
 import { refuseUndeliverable } from './load-subscription.js';
-import { resolveRoutes, rolesUnder, toRoute, withTenantLimits, type ResolvedRoutes } from './resolve-routes.js';
+import { resolveRoutes, type ResolvedRoutes } from './resolve-routes.js';
+import { rolesUnder } from '../routing/fanout-roles.js';
+import { toRoute, withTenantLimits } from '../routing/route-row.js';
 import { retryTimingOf } from '../failures/retry-delay.js';
 
 /**

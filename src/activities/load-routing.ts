@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, EventRow, FanoutStrategy, SubscriptionRow } from '../db/database.js';
-import type { FanoutRule } from './resolve-routes.js';
+import type { FanoutRule } from '../routing/fanout-roles.js';
 
 /** A subscription as the first pass needs it: what delivering needs, and whether it is ordered. */
 export type RoutedSubscription = Pick<
@@ -41,8 +41,7 @@ interface RoutingRow extends Omit<EventRow, 'payload'> {
  * Reads an event and everything that decides where it goes, in one round trip: the row (its
  * payload only when within outbox.settings' limit), the subscriptions it routes to, the fan-out
  * rule, whether a saga or an ordered lane takes it, and the tenant's default limits. The routing
- * conditions are resolveRoutes' (tenant or `*`, pattern unless explicit targets name
- * subscriptions, most specific rule first); the first pass uses this read and falls back to
+ * conditions are the rule's SQL functions (migrations/0028_routing_rule.sql), as in resolveRoutes; the first pass uses this read and falls back to
  * resolveRoutes for sagas and ordered lanes. Undefined when the row is gone.
  *
  * @example
@@ -60,15 +59,14 @@ export async function loadRouting(db: Kysely<Database>, eventId: string): Promis
                               'disabled_reason', s.disabled_reason, 'ordered', s.ordered, 'filter', s.filter,
                               'timeout_ms', (s.target_config ->> 'timeoutMs')::integer) ORDER BY s.id)
                        FROM outbox.subscriptions s
-                      WHERE (s.tenant_id = '*' OR s.tenant_id = e.tenant_id)
-                        AND CASE WHEN e.targets IS NULL THEN e.event_type LIKE s.event_like ELSE s.name = ANY (e.targets) END), '[]') AS subscriptions,
+                      WHERE outbox.routes_to(s.tenant_id, s.name, s.event_like, e.tenant_id, e.event_type, e.targets)), '[]') AS subscriptions,
            (SELECT jsonb_build_object('strategy', r.strategy, 'primary', r.primary_subscription)
               FROM outbox.fanout_rules r
-             WHERE (r.tenant_id = '*' OR r.tenant_id = e.tenant_id) AND e.event_type LIKE r.event_like
+             WHERE outbox.applies_to(r.tenant_id, r.event_like, e.tenant_id, e.event_type)
              ORDER BY (r.tenant_id <> '*') DESC, length(replace(r.event_pattern, '*', '')) DESC, r.id
              LIMIT 1) AS fanout,
            (e.targets IS NULL AND EXISTS (SELECT 1 FROM outbox.sagas g
-                                           WHERE (g.tenant_id = '*' OR g.tenant_id = e.tenant_id) AND e.event_type LIKE g.event_like)) AS has_saga,
+                                           WHERE outbox.applies_to(g.tenant_id, g.event_like, e.tenant_id, e.event_type))) AS has_saga,
            EXISTS (SELECT 1 FROM outbox.ordered_deliveries o WHERE o.event_id = e.id AND o.state <> 'done') AS has_lanes,
            (SELECT t.flow_control FROM outbox.tenant_flow_control t WHERE t.tenant_id = e.tenant_id) AS tenant_limits
       FROM outbox.events e

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, SubscriptionRow } from '../db/database.js';
 import { deliveryFailure } from '../failures/classify-failure.js';
 import { DeliveryFailureType } from '../failures/failure-types.js';
-import { describeStoredPolicyProblem } from './resolve-routes.js';
+import { describeStoredPolicyProblem } from '../routing/route-row.js';
 
 /**
  * Reads the subscription a delivery goes to and refuses, for good, one that cannot be delivered

@@ -46,7 +46,6 @@ export async function emitOperationalEvent(
   await sql`
     SELECT outbox.enqueue(${about.tenant}, ${type}, ${JSON.stringify(data)}::jsonb, ${`${type}:${key}`}, jsonb_build_object('targets', t.names))
       FROM (SELECT array_agg(s.name ORDER BY s.id) AS names FROM outbox.subscriptions s
-             WHERE s.enabled AND (s.tenant_id = '*' OR s.tenant_id = ${about.tenant})
-               AND s.event_pattern LIKE 'outbox.%' AND ${type} LIKE s.event_like) t
+             WHERE s.enabled AND s.event_pattern LIKE 'outbox.%' AND outbox.applies_to(s.tenant_id, s.event_like, ${about.tenant}, ${type})) t
      WHERE t.names IS NOT NULL`.execute(db);
 }

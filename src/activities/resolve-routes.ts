@@ -1,12 +1,12 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database, FanoutStrategy, SubscriptionsTable } from '../db/database.js';
-import { flowControlSchema, storedRetryPolicySchema } from '../subscriptions/subscription-schema.js';
-import type { DeliveryRoute, RouteRole, SagaPlan } from '../workflows/definitions.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, FanoutStrategy } from '../db/database.js';
+import type { DeliveryRoute, RouteRole, SagaPlan } from '../routing/delivery-route.js';
+import { rolesUnder, type FanoutRule } from '../routing/fanout-roles.js';
+import { routeColumns, toRoute, withTenantLimits } from '../routing/route-row.js';
+import { appliesTo, routesTo } from '../routing/routing-rule.js';
 import { sagaPlanFor } from './resolve-saga.js';
 import { openLanesOf } from './ordered-lanes.js';
 import { tenantFlowControl } from '../subscriptions/tenant-flow-control.js';
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** The subscriptions an event goes to, and any explicit target that matched none. */
 export interface ResolvedRoutes {
@@ -28,57 +28,6 @@ export interface ResolvedRoutes {
    * lanes the event is not delivered to are closed at once. Absent when there are none.
    */
   orderedLanes?: string[];
-}
-
-export type RouteRow = Pick<Selectable<SubscriptionsTable>, 'id' | 'name' | 'target_kind' | 'retry_policy' | 'flow_control'> & { timeout_ms: number | null };
-
-/**
- * A stored policy that no longer parses (edited by hand) is a data error that no retry can fix:
- * the route gets one attempt, and the delivering activity refuses it for good, naming the field
- * (see describeStoredPolicyProblem), so the delivery is dead-lettered with the reason instead of
- * the routing step failing forever.
- */
-const ONE_ATTEMPT_POLICY = storedRetryPolicySchema.parse({ maximumAttempts: 1 });
-
-export function toRoute(row: RouteRow): DeliveryRoute {
-  const policy = storedRetryPolicySchema.safeParse(row.retry_policy);
-  return {
-    subscriptionId: row.id,
-    subscriptionName: row.name,
-    targetKind: row.target_kind,
-    timeoutMs: row.timeout_ms ?? DEFAULT_TIMEOUT_MS,
-    retryPolicy: policy.success ? policy.data : ONE_ATTEMPT_POLICY,
-    ...flowControlOf(row.flow_control),
-  };
-}
-
-/**
- * What is wrong with a subscription's stored retry policy, or undefined when it parses.
- *
- * @example
- * describeStoredPolicyProblem({ maximumAttempts: 'lots' }); // 'maximumAttempts: Invalid input: expected number, received string'
- */
-export function describeStoredPolicyProblem(stored: unknown): string | undefined {
-  const parsed = storedRetryPolicySchema.safeParse(stored);
-  return parsed.success ? undefined : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(the policy)'}: ${issue.message}`).join('; ');
-}
-
-/** A subscription without limits of its own takes the tenant's default, if there is one. */
-export function withTenantLimits(route: DeliveryRoute, tenantLimits: DeliveryRoute['flowControl']): DeliveryRoute {
-  return route.flowControl || !tenantLimits ? route : { ...route, flowControl: tenantLimits };
-}
-
-/** The route's limits, only when it has some (routes without limits look as they always did). */
-function flowControlOf(stored: unknown): Pick<DeliveryRoute, 'flowControl'> {
-  const parsed = flowControlSchema.safeParse(stored ?? {});
-  if (!parsed.success || Object.keys(parsed.data).length === 0) return {};
-  return { flowControl: parsed.data };
-}
-
-export function routeColumns(db: Kysely<Database>) {
-  return db
-    .selectFrom('outbox.subscriptions')
-    .select(['id', 'name', 'target_kind', 'retry_policy', 'flow_control', sql<number | null>`(target_config ->> 'timeoutMs')::integer`.as('timeout_ms')]);
 }
 
 /**
@@ -114,18 +63,7 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string, workf
   const saga = event.targets ? undefined : await sagaPlanFor(db, event);
   if (saga) return { routes: [], roles: {}, strategy: 'all', missingTargets: [], eventExists: true, saga, ...orderedLanes };
 
-  const rows = await routeColumns(db)
-    .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
-    .where((eb) =>
-      // An empty explicit list (only possible by hand: outbox.enqueue refuses it) names nobody.
-      event.targets
-        ? event.targets.length > 0
-          ? eb('name', 'in', event.targets)
-          : sql<boolean>`false`
-        : eb(sql.val(event.event_type), 'like', eb.ref('event_like')),
-    )
-    .orderBy('id')
-    .execute();
+  const rows = await routeColumns(db).where(routesTo(event)).orderBy('id').execute();
 
   const tenantLimits = await tenantFlowControl(db, event.tenant_id);
   const routes = rows.map((row) => withTenantLimits(toRoute(row), tenantLimits));
@@ -133,26 +71,6 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string, workf
   const missingTargets = (event.targets ?? []).filter((name) => !found.has(name));
   const rule = await fanoutRuleFor(db, event.tenant_id, event.event_type);
   return { routes, roles: rolesUnder(rule, routes, missingTargets), strategy: rule.strategy, missingTargets, eventExists: true, ...orderedLanes };
-}
-
-/** The fan-out rule that applies to an event ('all' when none matches). */
-export interface FanoutRule {
-  strategy: FanoutStrategy;
-  primary: string | null;
-}
-
-/** Each route's role under the event's fan-out rule; missing explicit targets are required. */
-export function rolesUnder(rule: FanoutRule, routes: DeliveryRoute[], missingTargets: string[]): Record<string, RouteRole> {
-  const names = routes.map((route) => route.subscriptionName);
-  const roles: Record<string, RouteRole> = {};
-  for (const name of names) {
-    if (rule.strategy === 'any') roles[name] = 'any_of';
-    else if (rule.strategy === 'primary' && rule.primary && names.includes(rule.primary)) roles[name] = name === rule.primary ? 'required' : 'best_effort';
-    // A primary rule whose primary is not among the routes protects nothing: all are required.
-    else roles[name] = 'required';
-  }
-  for (const name of missingTargets) roles[name] = 'required';
-  return roles;
 }
 
 /**
@@ -163,8 +81,7 @@ async function fanoutRuleFor(db: Kysely<Database>, tenant: string, eventType: st
   const rule = await db
     .selectFrom('outbox.fanout_rules')
     .select(['strategy', 'primary_subscription'])
-    .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', tenant)]))
-    .where((eb) => eb(sql.val(eventType), 'like', eb.ref('event_like')))
+    .where(appliesTo({ tenant_id: tenant, event_type: eventType }))
     .orderBy(sql`(tenant_id <> '*')`, 'desc')
     .orderBy(sql`length(replace(event_pattern, '*', ''))`, 'desc')
     .orderBy('id')

@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { sagaStepsSchema } from '../sagas/define-saga.js';
-import type { DeliveryRoute, SagaPlan } from '../workflows/definitions.js';
+import type { DeliveryRoute, SagaPlan } from '../routing/delivery-route.js';
 import { tenantFlowControl } from '../subscriptions/tenant-flow-control.js';
-import { routeColumns, toRoute, withTenantLimits } from './resolve-routes.js';
+import { routeColumns, toRoute, withTenantLimits } from '../routing/route-row.js';
+import { appliesTo } from '../routing/routing-rule.js';
 
 /**
  * The saga route an event goes through, if any: the tenant's own saga before one for every
@@ -17,8 +18,7 @@ export async function sagaPlanFor(db: Kysely<Database>, event: { tenant_id: stri
   const saga = await db
     .selectFrom('outbox.sagas')
     .select(['name', 'steps'])
-    .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
-    .where((eb) => eb(sql.val(event.event_type), 'like', eb.ref('event_like')))
+    .where(appliesTo(event))
     .orderBy(sql`(tenant_id <> '*')`, 'desc')
     .orderBy(sql`length(replace(event_pattern, '*', ''))`, 'desc')
     .orderBy('id')

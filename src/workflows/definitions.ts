@@ -2,7 +2,8 @@
 // Workflow code imports this file too, so it must stay free of Node built-ins.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { EventDeliveryStatus, RouteStatus } from './delivery-status.js';
+import type { EventDeliveryStatus, OutboxWorkflowStatus, RouteStatus } from './delivery-status.js';
+import type { DeliveryRoute } from '../routing/delivery-route.js';
 import type { EventStatus } from '../db/database.js';
 
 /** Workflow type name of the per-event delivery workflow. */
@@ -26,20 +27,6 @@ export const SEARCH_ATTRIBUTE_DECLARATIONS: Record<string, 'Keyword' | 'KeywordL
   OutboxStatus: 'Keyword',
   OutboxTargets: 'KeywordList',
 };
-
-/** Values of the OutboxStatus search attribute. */
-export type OutboxWorkflowStatus =
-  | 'Dispatched'
-  | 'Delivering'
-  | 'DeadLettered'
-  | 'Delivered'
-  | 'Discarded'
-  | 'Expired'
-  // Saga routes: a step failed for good and the completed steps are being undone, were undone,
-  // or a compensation is dead-lettered and waits for an operator.
-  | 'Compensating'
-  | 'Compensated'
-  | 'CompensationFailed';
 
 /** How long a dead-lettered delivery waits for an operator before it expires (default). */
 export const DEFAULT_DEAD_LETTER_HOLD_MS = 30 * 24 * 60 * 60_000;
@@ -104,54 +91,8 @@ export interface CarriedDelivery {
   runs: number;
 }
 
-/**
- * What a route's success means for the event (from its fan-out strategy): `required` must
- * succeed (failures are dead-lettered); `best_effort` may fail (logged, never dead-lettered);
- * `any_of`: one of the event's any_of routes must succeed.
- */
-export type RouteRole = 'required' | 'best_effort' | 'any_of';
-
-/** One subscription an event goes to, as the workflow sees it (no target settings, no secrets). */
-export interface DeliveryRoute {
-  subscriptionId: string;
-  subscriptionName: string;
-  targetKind: string;
-  timeoutMs: number;
-  retryPolicy: {
-    initialIntervalMs: number;
-    backoffCoefficient: number;
-    maximumIntervalMs: number;
-    maximumAttempts: number;
-    /** Overall time for all attempts of one pass; none when absent. */
-    deadlineMs?: number;
-    nonRetryableErrorTypes: string[];
-    /** How retries are spaced (absent in older histories: exponential without jitter). */
-    schedule?: 'exponential' | 'standard-webhooks' | 'custom';
-    /** Delays between attempts for the standard-webhooks and custom schedules. */
-    retryDelaysMs?: number[];
-    /** Spread of each retry delay, 0..1. */
-    jitter?: number;
-  };
-  /** Per-endpoint rate limit and in-flight cap, when the subscription has them. */
-  flowControl?: { ratePerSecond?: number; burst?: number; maxInFlight?: number };
-}
-
-/** One step of a saga route as resolved for an event: subscriptions by name, with their routes. */
-export interface SagaPlanStep {
-  name: string;
-  target: string;
-  /** Undefined when no subscription of that name exists for the tenant. */
-  route?: DeliveryRoute;
-  compensation?: { name: string; route?: DeliveryRoute };
-}
-
-/** A saga route for one event (no target settings, no secrets). */
-export interface SagaPlan {
-  name: string;
-  steps: SagaPlanStep[];
-}
-
-export type { RouteState, RouteStatus, SagaStepState, SagaStepStatus, SagaStatus, EventDeliveryStatus, DeliverEventResult } from './delivery-status.js';
+export type { DeliveryRoute, RouteRole, SagaPlan, SagaPlanStep } from '../routing/delivery-route.js';
+export type { OutboxWorkflowStatus, RouteState, RouteStatus, SagaStepState, SagaStepStatus, SagaStatus, EventDeliveryStatus, DeliverEventResult } from './delivery-status.js';
 
 /** `retry`: deliver dead-lettered routes again with a fresh policy (all, or the named subscriptions). */
 export interface RetrySignalArgs {

@@ -3,7 +3,21 @@
  * the whole event's status (the `status` query's answer and the workflow's result). Types only;
  * the signal and query definitions that carry them are in definitions.ts.
  */
-import type { OutboxWorkflowStatus, RouteRole } from './definitions.js';
+import type { RouteRole } from '../routing/delivery-route.js';
+
+/** Values of the OutboxStatus search attribute. */
+export type OutboxWorkflowStatus =
+  | 'Dispatched'
+  | 'Delivering'
+  | 'DeadLettered'
+  | 'Delivered'
+  | 'Discarded'
+  | 'Expired'
+  // Saga routes: a step failed for good and the completed steps are being undone, were undone,
+  // or a compensation is dead-lettered and waits for an operator.
+  | 'Compensating'
+  | 'Compensated'
+  | 'CompensationFailed';
 
 /**
  * Where one subscription's delivery of this event stands. `failed`: a delivery that was not
