@@ -92,7 +92,16 @@ export interface CarriedDelivery {
 }
 
 export type { DeliveryRoute, RouteRole, SagaPlan, SagaPlanStep } from '../routing/delivery-route.js';
-export type { OutboxWorkflowStatus, RouteState, RouteStatus, SagaStepState, SagaStepStatus, SagaStatus, EventDeliveryStatus, DeliverEventResult } from './delivery-status.js';
+export type {
+  OutboxWorkflowStatus,
+  RouteState,
+  RouteStatus,
+  SagaStepState,
+  SagaStepStatus,
+  SagaStatus,
+  EventDeliveryStatus,
+  DeliverEventResult,
+} from './delivery-status.js';
 
 /** `retry`: deliver dead-lettered routes again with a fresh policy (all, or the named subscriptions). */
 export interface RetrySignalArgs {
