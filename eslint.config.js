@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { importDirection } from './eslint/import-direction.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
@@ -19,6 +20,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { outbox: { rules: { 'import-direction': importDirection } } },
+    rules: { 'outbox/import-direction': 'error' },
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins (fs, crypto, timers…).

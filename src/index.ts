@@ -1,8 +1,8 @@
 // Public API for applications and workflow authors.
-export { defineEvent, type EventDefinition, type EventInput } from './outbox/define-event.js';
+export { defineEvent, type EventDefinition, type EventInput } from './events/define-event.js';
 export { enqueue, enqueueMany, type OutboxExecutor, type PgQueryable } from './outbox/enqueue.js';
-export type { OutboxEvent } from './outbox/event-formats.js';
-export { InvalidEventError } from './outbox/invalid-event-error.js';
+export type { OutboxEvent } from './events/event-formats.js';
+export { InvalidEventError } from './events/invalid-event-error.js';
 export { migrate, pendingMigrations, MigrationError, MIGRATIONS_DIR } from './db/migrate.js';
 export type { Database, EventRow, EventStatus, SubscriptionRow, DeliveryRow, DeadLetterRow } from './db/database.js';
 export { createDatabase, type OutboxDatabase } from './db/create-database.js';

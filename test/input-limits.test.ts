@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../src/outbox/enqueue.js';
-import { InvalidEventError } from '../src/outbox/invalid-event-error.js';
+import { InvalidEventError } from '../src/events/invalid-event-error.js';
 import { addSubscription, generateWebhookSecret, InvalidSubscriptionError } from '../src/subscriptions/subscription-store.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../durations/duration.js';
 import type { Database } from '../db/database.js';
 import type { Admission, CircuitBreakers } from './circuit-breaker.js';
 import { countsAgainstEndpoint } from '../failures/classify-failure.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProblem } from '../engine/http-errors.js';
+import { HttpProblem } from './http-errors.js';
 
 /** RFC 9457 problem document, as every 4xx and 5xx under /v1 answers. */
 export const problemSchema = z

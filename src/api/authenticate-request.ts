@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { HttpProblem } from '../engine/http-errors.js';
+import { HttpProblem } from './http-errors.js';
 import { authenticateApiKey, type ApiPrincipal } from './api-key-store.js';
 
 declare module 'fastify' {

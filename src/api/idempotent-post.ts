@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { HttpProblem } from '../engine/http-errors.js';
+import { HttpProblem } from './http-errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -17,7 +17,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { TargetUrlCheck } from '../egress/check-target-url.js';
-import { HttpProblem } from '../engine/http-errors.js';
+import { HttpProblem } from './http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { honourIdempotencyKeys } from './idempotent-post.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
-import { eventTypeSchema } from '../outbox/event-formats.js';
-import type { EventDefinition } from '../outbox/define-event.js';
+import { eventTypeSchema } from '../events/event-formats.js';
+import type { EventDefinition } from '../events/define-event.js';
 import { compilePayloadSchema } from './compile-schema.js';
 
 /** One version of an event type in the catalog. */

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../durations/duration.js';
 
 // Commander calls these with the raw flag value; an InvalidArgumentError becomes
 // "error: option '--max-attempts <n>' argument 'abc' is invalid. <message>".

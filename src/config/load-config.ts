@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_TENANT_WINDOW } from '../outbox/claim-pending-events.js';
 import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption-codec.js';
 import { AddressPolicy } from '../egress/address-policy.js';
-import { durationMs } from './duration.js';
+import { durationMs } from '../durations/duration.js';
 
 const integer = (min: number, max: number) =>
   z.coerce

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { patternToLike } from '../outbox/event-pattern.js';
+import { patternToLike } from '../events/event-pattern.js';
 
 /** An open dead letter with its event, as `outbox dlq list` shows it. */
 export interface OpenDeadLetter {

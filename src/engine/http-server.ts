@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { answerError, answerNotFound } from './http-errors.js';
+import { answerError, answerNotFound } from '../api/http-errors.js';
 
 /** One readiness check: a name and a probe that resolves (ready) or throws (not ready, with why). */
 export interface ReadinessCheck {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
-import { readLiveFigures, type LiveFigures } from '../outbox/read-live-figures.js';
+import { readLiveFigures, type LiveFigures } from './read-live-figures.js';
 import { registerEndpointPaceGauges, type PaceLine } from './endpoint-pace-gauges.js';
 
 // Labels are event types, target kinds, subscription names and outcomes. Event types come from

@@ -1,8 +1,8 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
-import { outboxEventSchema, type OutboxEvent } from './event-formats.js';
-import { InvalidEventError } from './invalid-event-error.js';
+import { outboxEventSchema, type OutboxEvent } from '../events/event-formats.js';
+import { InvalidEventError } from '../events/invalid-event-error.js';
 
 /** Something that can run a query: a pg `Pool`/`Client`/`PoolClient`. */
 export interface PgQueryable {

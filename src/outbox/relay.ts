@@ -5,7 +5,7 @@ import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { afterClaim, claimPendingEvents, DEFAULT_TENANT_WINDOW } from './claim-pending-events.js';
 import { markEventsDispatched } from './mark-events-dispatched.js';
 import { LANE_SWEEP_INTERVAL_MS, releaseOrphanedLanes } from './orphaned-lanes.js';
-import { inDispatchSpan } from '../tracing/dispatch-span.js';
+import { inDispatchSpan } from './dispatch-span.js';
 import { startDeliveryWorkflow } from './start-delivery-workflow.js';
 import type { RelayOptions, RelayStats } from './relay-options.js';
 

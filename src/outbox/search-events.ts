@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, EventStatus } from '../db/database.js';
-import { patternToLike } from './event-pattern.js';
+import { patternToLike } from '../events/event-pattern.js';
 
 /** Which events to find; every field narrows the search. */
 export interface EventSearch {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { tenantIdSchema } from '../outbox/event-formats.js';
+import { tenantIdSchema } from '../events/event-formats.js';
 import { checkStreamToken } from './stream-token.js';
 
 /** PostgreSQL's bigint: a Last-Event-ID above it is no id this stream sent. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, EventStatus } from '../db/database.js';
-import { patternToLike } from '../outbox/event-pattern.js';
+import { patternToLike } from '../events/event-pattern.js';
 import type { DeliverableEvent } from '../outbox/start-delivery-workflow.js';
 
 /** Which events `outbox replay` re-delivers. */

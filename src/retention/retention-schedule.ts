@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../durations/duration.js';
 import { cleanUp } from './clean-up.js';
 
 export interface RetentionScheduleOptions {

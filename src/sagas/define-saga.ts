@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventPatternSchema, tenantIdSchema } from '../outbox/event-formats.js';
+import { eventPatternSchema, tenantIdSchema } from '../events/event-formats.js';
 
 const nameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
   error: 'must be 1 to 128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, FanoutStrategy } from '../db/database.js';
-import { eventPatternSchema, tenantIdSchema } from '../outbox/event-formats.js';
+import { eventPatternSchema, tenantIdSchema } from '../events/event-formats.js';
 import { InvalidSubscriptionError } from './subscription-store.js';
 
 /** A fan-out rule as operators see it. */

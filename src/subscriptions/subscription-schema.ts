@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { durationMs } from '../config/duration.js';
+import { durationMs } from '../durations/duration.js';
 import { TARGET_KIND_NAMES, TARGET_KINDS, type TargetKindName } from '../targets/target-registry.js';
-import { eventPatternSchema, tenantIdSchema } from '../outbox/event-formats.js';
+import { eventPatternSchema, tenantIdSchema } from '../events/event-formats.js';
 import { contentFilterSchema } from './content-filter.js';
 
 /** Defaults for a subscription's Temporal retry policy (documented in the README). */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { tenantIdSchema } from '../outbox/event-formats.js';
+import { tenantIdSchema } from '../events/event-formats.js';
 import { flowControlSchema, type FlowControlSettings } from './subscription-schema.js';
 import { InvalidSubscriptionError } from './subscription-store.js';
 

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { checkTargetUrl } from '../egress/check-target-url.js';
 import { targetKindNamed } from '../targets/target-registry.js';
-import { eventPatternSchema } from '../outbox/event-formats.js';
+import { eventPatternSchema } from '../events/event-formats.js';
 import { contentFilterSchema } from './content-filter.js';
 import { isEnvReference } from '../targets/secret-reference.js';
 import { flowControlSchema, retryPolicySchema, targetSchema } from './subscription-schema.js';

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import type { EngineConfig } from '../config/load-config.js';
-import { EncryptionCodec } from './encryption-codec.js';
+import { EncryptionCodec, type EncryptionKeys } from './encryption-codec.js';
 
 /**
  * The module that encodes failure messages (see encoding-failure-converter.ts). The SDK loads it
@@ -22,7 +21,7 @@ function encodingFailureConverterPath(): string {
  * @example
  * const client = new Client({ connection, ...dataConverterFor(config) });
  */
-export function dataConverterFor(config: Pick<EngineConfig, 'payloadKeys'>): { dataConverter?: DataConverter } {
+export function dataConverterFor(config: { payloadKeys?: EncryptionKeys | undefined }): { dataConverter?: DataConverter } {
   if (!config.payloadKeys) return {};
   return { dataConverter: { payloadCodecs: [new EncryptionCodec(config.payloadKeys)], failureConverterPath: encodingFailureConverterPath() } };
 }

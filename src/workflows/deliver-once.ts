@@ -6,7 +6,6 @@ import type { FirstAttempt } from '../activities/first-pass.js';
 import { retryTimingOf } from '../failures/retry-delay.js';
 import { bookkeeping, type Activities } from './bookkeeping.js';
 import type { DeliverEventInput, DeliveryRoute } from './definitions.js';
-import { firstAttemptFailure } from './first-pass-step.js';
 
 /** Margin on top of the target's own timeout for the activity's database reads and writes. */
 const ACTIVITY_OVERHEAD_MS = 10_000;
@@ -88,4 +87,10 @@ export async function deliverOnce(
     },
   });
   return deliver({ ...common, ...(attemptOffset > 0 && { attemptOffset }) });
+}
+
+/** A failed first attempt, as the failure the local deliver activity would have thrown. */
+export function firstAttemptFailure(attempt: Extract<FirstAttempt, { failed: unknown }>): ApplicationFailure {
+  const { message, type, nonRetryable, details } = attempt.failed;
+  return ApplicationFailure.create({ message, type, nonRetryable, details: details ? [details] : [] });
 }

@@ -1,7 +1,7 @@
 // The workflow's side of the first pass (activities/first-pass.ts): the local activity that
 // routes an event and makes its plain routes' first attempts, and what its answer means for
 // the routes. Workflow code: no Node built-ins.
-import { ApplicationFailure, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities/create-activities.js';
 import type { FirstAttempt } from '../activities/first-pass.js';
 import { failTaskOnWrongInstallation } from './wrong-installation.js';
@@ -21,12 +21,6 @@ const { firstPass } = proxyLocalActivities<Activities>({
 /** The first pass, with the worker's installation check turned into a failed workflow task. */
 export function runFirstPass(input: { eventId: string; workflowId: string }): ReturnType<Activities['firstPass']> {
   return firstPass(input).catch(failTaskOnWrongInstallation);
-}
-
-/** A failed first attempt, as the failure the local deliver activity would have thrown. */
-export function firstAttemptFailure(attempt: Extract<FirstAttempt, { failed: unknown }>): ApplicationFailure {
-  const { message, type, nonRetryable, details } = attempt.failed;
-  return ApplicationFailure.create({ message, type, nonRetryable, details: details ? [details] : [] });
 }
 
 /** Applies the first pass's attempts to the routes: delivered ones are done, failed ones carry their failure. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { listOpenDeadLetters, type DeadLetterFilter, type OpenDeadLetter } from '../../dead-letters/list-dead-letters.js';
 import { signalDeadLetters } from '../../dead-letters/signal-dead-letters.js';
-import { HttpProblem } from '../../engine/http-errors.js';
+import { HttpProblem } from '../http-errors.js';
 import { badCursor, decodeCursor, encodeCursor, pageQuerySchema, problemResponses } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { inScope } from '../scoped-transaction.js';

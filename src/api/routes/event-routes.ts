@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
-import { HttpProblem } from '../../engine/http-errors.js';
+import { HttpProblem } from '../http-errors.js';
 import { searchDeliveries } from '../../outbox/search-deliveries.js';
 import { readEvent, searchEvents } from '../../outbox/search-events.js';
 import { getSubscription } from '../../subscriptions/subscription-store.js';

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { InvalidEventTypeError, listEventTypes, registerEventType, removeEventType, type EventType } from '../../catalog/event-type-store.js';
 import type { Database } from '../../db/database.js';
-import { HttpProblem } from '../../engine/http-errors.js';
+import { HttpProblem } from '../http-errors.js';
 import { problemResponses } from '../api-schemas.js';
 import { requireOperator } from '../authenticate-request.js';
 

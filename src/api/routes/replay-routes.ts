@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
-import { HttpProblem } from '../../engine/http-errors.js';
+import { HttpProblem } from '../http-errors.js';
 import { findReplayEvents } from '../../replay/find-replay-events.js';
 import { replayEvents } from '../../replay/replay-events.js';
 import { problemResponses } from '../api-schemas.js';

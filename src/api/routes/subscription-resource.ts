@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
-import { HttpProblem } from '../../engine/http-errors.js';
+import { HttpProblem } from '../http-errors.js';
 import type { SubscriptionSummary } from '../../subscriptions/subscription-store.js';
 
 // The subscription resource as the API shows and takes it, shared by subscription-routes.ts

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
-import { HttpProblem } from '../../engine/http-errors.js';
+import { HttpProblem } from '../http-errors.js';
 import { InvalidSubscriptionError } from '../../subscriptions/subscription-store.js';
 import { listTenantFlowControl, setTenantFlowControl } from '../../subscriptions/tenant-flow-control.js';
 import { problemResponses } from '../api-schemas.js';

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
-import { HttpProblem } from '../../engine/http-errors.js';
+import { HttpProblem } from '../http-errors.js';
 import { searchDeliveries, type DeliveryAttempt } from '../../outbox/search-deliveries.js';
 import { getSubscription } from '../../subscriptions/subscription-store.js';
 import { idParamsSchema, problemResponses } from '../api-schemas.js';

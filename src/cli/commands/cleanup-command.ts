@@ -1,4 +1,4 @@
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../durations/duration.js';
 import { cleanUp, countCleanable } from '../../retention/clean-up.js';
 import { withDatabase } from '../with-database.js';
 

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../durations/duration.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createDatabase } from '../../db/create-database.js';
 import { listOpenDeadLetters, type DeadLetterFilter, type OpenDeadLetter } from '../../dead-letters/list-dead-letters.js';

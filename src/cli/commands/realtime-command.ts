@@ -1,6 +1,6 @@
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../durations/duration.js';
 import { loadConfig } from '../../config/load-config.js';
-import { tenantIdSchema } from '../../outbox/event-formats.js';
+import { tenantIdSchema } from '../../events/event-formats.js';
 import { signStreamToken } from '../../realtime/stream-token.js';
 
 /** `outbox realtime token`: a stream token for one tenant, signed with OUTBOX_REALTIME_SECRET. */

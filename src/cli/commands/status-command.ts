@@ -1,7 +1,7 @@
 import { loadConfig } from '../../config/load-config.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../durations/duration.js';
 import { createDatabase } from '../../db/create-database.js';
-import { readLiveFigures, type LiveFigures } from '../../outbox/read-live-figures.js';
+import { readLiveFigures, type LiveFigures } from '../../metrics/read-live-figures.js';
 import { readOutboxStatus } from '../../outbox/read-status.js';
 
 const HELD_BACK_WHY = { slow: 'recent answers took 500 ms or more', busy: 'its first-pass sends are at their cap' } as const;

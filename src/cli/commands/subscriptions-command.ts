@@ -3,7 +3,7 @@ import { printTable } from '../print-table.js';
 import { withDatabase } from '../with-database.js';
 import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';
 import { flagForField, targetFromFlags, type TargetFlags } from '../target-flags.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../durations/duration.js';
 import {
   addSubscription,
   InvalidSubscriptionError,

@@ -1,6 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { DeliverableEvent } from '../outbox/start-delivery-workflow.js';
-import { workflowIdOfRow } from '../outbox/installation.js';
+import type { DeliverableEvent } from './start-delivery-workflow.js';
+import { workflowIdOfRow } from './installation.js';
 
 const tracer = trace.getTracer('outbox-temporal');
 
