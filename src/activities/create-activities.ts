@@ -1,3 +1,11 @@
+/**
+ * The activities room: the Temporal activities the delivery workflow calls, built by
+ * createActivities(deps) in this file, and their bookkeeping (routing reads, attempts, lanes,
+ * breakers, flow control, event outcomes). One attempt runs deliver-to-target.ts's pipeline:
+ * load, admit, send (through targets/), classify (failures/), record. May import routing/,
+ * subscriptions/, targets/, failures/, catalog/, metrics/, sagas/ and the rooms below them;
+ * workflows/ imports it as types only.
+ */
 import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';

@@ -4,7 +4,7 @@
  * declared with zod schemas (fastify-type-provider-zod), so validation, types and the
  * document come from one source. Every route but the documentation needs an API key
  * (authenticate-request.ts); its queries run in the key's scope (scoped-transaction.ts).
- * Errors are RFC 9457 problem documents (engine/http-errors.ts).
+ * Errors are RFC 9457 problem documents (api/http-errors.ts).
  *
  * This folder may import the stores (subscriptions/, outbox/, dead-letters/) and engine/'s
  * HTTP errors; nothing outside engine/ imports it.

@@ -1,7 +1,7 @@
 /**
  * The event-type catalog (outbox.event_types): registering types with their JSON Schema
  * (event-type-store.ts), and the workers' in-memory copy that checks payloads before delivery
- * (this file). May import db/ and outbox/ (event formats); activities/ and api/ import it.
+ * (this file). May import db/ and events/; activities/ and api/ import it.
  */
 import type { ValidateFunction } from 'ajv';
 import { sql, type Kysely } from 'kysely';

@@ -122,7 +122,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .description('remove a subscription by id or name')
     .argument('<id-or-name>')
     .action(async (idOrName: string) => {
-      if (!(await (await subscriptionCommands()).removeSubscriptionCommand(idOrName))) process.exitCode = 1;
+      exitWith(await (await subscriptionCommands()).removeSubscriptionCommand(idOrName));
     });
   subscriptions
     .command('rotate-secret')

@@ -1,3 +1,8 @@
+/**
+ * The config room: the engine's settings, read from the environment (and flags) and checked
+ * in one place, with the error naming the variable. May import outbox/ and temporal/ (for their
+ * defaults and key parsing), durations/ and egress/; engine/ and cli/ import it.
+ */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';

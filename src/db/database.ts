@@ -1,3 +1,7 @@
+/**
+ * The db room: the schema as Kysely sees it (checked against the migrated database by
+ * test/schema-types.test.ts), the pool and the migrator. The bottom room: it imports no other.
+ */
 import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from 'kysely';
 import type { ApiIdempotencyTable, ApiKeysTable, EventTypesTable, SettingsTable, SubscriptionAuditTable } from './management-tables.js';
 

@@ -1,3 +1,8 @@
+/**
+ * The dead-letters room: finding open dead letters (list-dead-letters.ts) and signalling their
+ * workflows to retry or discard (this file). May import workflows/ (signal definitions), events/
+ * and db/; cli/ and api/ import it.
+ */
 import type { Client } from '@temporalio/client';
 import { discardSignal, retrySignal } from '../workflows/definitions.js';
 import type { OpenDeadLetter } from './list-dead-letters.js';

@@ -1,3 +1,7 @@
+/**
+ * The durations room: durations written as `30s`, `5m`, `2h` or milliseconds, parsed and printed
+ * the same way everywhere. Imports no other room.
+ */
 import ms from 'ms';
 import { z } from 'zod';
 

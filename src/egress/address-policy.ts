@@ -1,3 +1,8 @@
+/**
+ * The egress room: which addresses a delivery may reach (this file), the HTTP agent that checks
+ * every resolved address before it connects, and the URL check made when a subscription is saved.
+ * Imports no other room; targets/, failures/ and subscriptions/ import it.
+ */
 import ipaddr from 'ipaddr.js';
 
 /** A target address was refused: loopback, private, link-local, unique-local, multicast, … */

@@ -1,3 +1,8 @@
+/**
+ * The engine room: one process running the relay, the worker and the HTTP server (health,
+ * metrics, the management API, realtime streams, the codec endpoint), started and stopped here.
+ * May import every room but cli/; cli/ imports it.
+ */
 import { Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';

@@ -1,3 +1,7 @@
+/**
+ * The inbox room: the receiving side, for consumers: verifying Standard Webhooks signatures
+ * and recording each message once. Imports no other room.
+ */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';

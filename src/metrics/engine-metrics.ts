@@ -1,3 +1,7 @@
+/**
+ * The metrics room: the Prometheus registry and every metric the engine exports, and the
+ * database figures its gauges read. May import db/ only.
+ */
 import { sql, type Kysely } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/database.js';

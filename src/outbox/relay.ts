@@ -1,3 +1,9 @@
+/**
+ * The outbox room: the data path's first half. enqueue.ts writes an event in the caller's
+ * transaction; the relay (this file) claims committed rows fairly across tenants and starts one
+ * workflow per event; status, search and verification reads live here too. May import
+ * workflows/ (the workflow's name and input), metrics/, events/ and db/.
+ */
 import { NativeConnection } from '@temporalio/worker';
 import pLimit from 'p-limit';
 import pg from 'pg';

@@ -1,3 +1,7 @@
+/**
+ * The realtime room: browser streams (server-sent events) fed by realtime subscriptions, with
+ * their tokens and request checks. May import targets/ (message shapes), events/ and db/.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';

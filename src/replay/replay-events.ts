@@ -1,3 +1,7 @@
+/**
+ * The replay room: finding events by filter and starting their workflows again (or
+ * signalling them). May import outbox/, workflows/, events/ and db/.
+ */
 import type { Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import pLimit from 'p-limit';

@@ -1,3 +1,7 @@
+/**
+ * The retention room: deleting finished events and delivery logs after their retention period,
+ * on a schedule. May import durations/ and db/.
+ */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 

@@ -1,3 +1,7 @@
+/**
+ * The sagas room: saga routes, their steps and compensations, validated (this file) and
+ * stored (saga-store.ts). May import events/ and db/; activities/ reads plans through it.
+ */
 import { z } from 'zod';
 import { eventPatternSchema, tenantIdSchema } from '../events/event-formats.js';
 

@@ -1,3 +1,8 @@
+/**
+ * The subscriptions room: who receives what. Adding, updating, rotating secrets, fan-out rules,
+ * tenant limits and content filters, each checked with the error naming the field. May import
+ * targets/ (each kind's settings schema), egress/, events/, durations/ and db/.
+ */
 import { randomBytes } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { type z } from 'zod';

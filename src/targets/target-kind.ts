@@ -1,3 +1,10 @@
+/**
+ * The targets room: where a delivery goes. This file is the contract every target kind
+ * implements; target-registry.ts lists the kinds, one folder per kind (webhook/, kafka/, …);
+ * http/ is the HTTP client with its egress guard; target-options.ts, target-connections.ts and
+ * target-message.ts are the shared option schemas, connection pools and message shapes. May
+ * import failures/ and db/ (types); subscriptions/, activities/ and realtime/ import it.
+ */
 import type { z } from 'zod';
 import type { Dispatcher } from 'undici';
 import type { TargetConnections } from './target-connections.js';
@@ -30,7 +37,7 @@ export interface SendResult {
 /**
  * The delivery contract every target kind implements (one file per kind). `send` resolves when
  * the medium has accepted the message (2xx, publish ack, broker confirm) and throws a
- * DeliveryError otherwise; whether that is retried is decided in delivery-failure.ts.
+ * DeliveryError otherwise; whether that is retried is decided in failures/classify-failure.ts.
  */
 export interface TargetKind<Config = unknown> {
   readonly kind: string;

@@ -1,3 +1,8 @@
+/**
+ * The temporal room: what the engine needs of Temporal besides the SDK: payload encryption
+ * and its codec endpoint, search attributes, and the dev server (found, built, started). May
+ * import workflows/ (search attribute declarations).
+ */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';

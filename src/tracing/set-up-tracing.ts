@@ -1,3 +1,6 @@
+/**
+ * The tracing room: OpenTelemetry set-up, off unless configured. Imports no other room.
+ */
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';

@@ -1,3 +1,8 @@
+/**
+ * The worker room: the Temporal worker that runs the delivery workflows and activities, its
+ * installation guard, endpoint reports and workflow bundle. May import workflows/, activities/,
+ * tracing/ and db/.
+ */
 import {
   makeWorkflowExporter,
   OpenTelemetryActivityInboundInterceptor,

@@ -1,14 +1,9 @@
-import { ApplicationFailure, condition, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EventStatus } from '../db/database.js';
 import { DeliveryFailureType } from '../failures/failure-types.js';
 import {
   DEFAULT_DEAD_LETTER_HOLD_MS,
-  discardSignal,
-  orderedTurnSignal,
-  replaySignal,
-  retrySignal,
   searchAttributeKeys,
-  statusQuery,
   type DeliverEventInput,
   type DeliverEventResult,
   type DeliveryRoute,
@@ -20,6 +15,7 @@ import { eventStatusFor, overallStatus } from './event-status.js';
 import { bookkeeping } from './bookkeeping.js';
 import { deliverRoute, type RouteRun } from './route-delivery.js';
 import { runSagaRoute } from './saga-route.js';
+import { DeliverySignals } from './delivery-signals.js';
 import { runFirstPass, takeFirstAttempts } from './first-pass-step.js';
 import { OrderedTurns } from './ordered-turns.js';
 import { canHandOver, carryOver, CONTINUE_AS_NEW_PATCH, continueDelivery, historyIsLong, restoreRuns } from './continue-as-new.js';
@@ -93,31 +89,34 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
       });
   };
 
-  setHandler(statusQuery, snapshot);
-  setHandler(orderedTurnSignal, ({ subscriptionId }) => turns.wakeUp(subscriptionId));
-  setHandler(retrySignal, (args) => {
-    for (const run of selected(args?.subscriptions)) if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
-  });
-  setHandler(discardSignal, (args) => {
-    const reason = args?.reason?.trim() || 'discarded by an operator (no reason given)';
-    for (const run of selected(args?.subscriptions)) if (run.status.state === 'dead_lettered') run.command = { kind: 'discard', reason };
-  });
-  setHandler(replaySignal, (args) => {
-    // Before routing, the first pass is still to come: it is the replay (signal-with-start).
-    if (!routed) return;
-    for (const run of selected(args?.subscriptions)) {
-      if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
-      else if (run.running) run.replayAfter = true;
-      else start(run);
-    }
-  });
+  const signals = new DeliverySignals(
+    {
+      status: snapshot,
+      retry: (names) => {
+        for (const run of selected(names)) if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
+      },
+      discard: (names, reason) => {
+        for (const run of selected(names)) if (run.status.state === 'dead_lettered') run.command = { kind: 'discard', reason };
+      },
+      replay: (names) => {
+        // Before routing, the first pass is still to come: it is the replay (signal-with-start).
+        if (!routed) return;
+        for (const run of selected(names)) {
+          if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
+          else if (run.running) run.replayAfter = true;
+          else start(run);
+        }
+      },
+    },
+    (subscriptionId) => turns.wakeUp(subscriptionId),
+  );
 
   if (restored) {
     // A continued run: the routes are known; parked ones go back to waiting where they were.
     for (const run of restored.waiting) start(run, { continued: true });
   } else {
     const saga = await route();
-    if (saga) return runSagaRoute(saga, { input, workflowId, holdMs });
+    if (saga) return runSagaRoute(saga, { input, workflowId, holdMs, signals });
   }
 
   // Done when no route is being worked on; a replay signal during the final write starts more.

@@ -12,18 +12,26 @@ const ACTIVITY_OVERHEAD_MS = 10_000;
 /** What a flow-controlled attempt may spend waiting inside the activity (lease, then send slot). */
 const FLOW_CONTROL_WAIT_MS = 2 * 30_000;
 
+/** How a pass is made, besides its route. */
+export interface PassOptions {
+  /** Asked for by an operator (retry, replay): through an open breaker once, regular activity only. */
+  operatorPass?: boolean;
+  /** A saga step or compensation. */
+  sagaStep?: { saga: string; step: string; compensation: boolean };
+  /** What the first pass did with attempt 1 when it did not deliver it (failed or deferred). */
+  firstAttempt?: Exclude<FirstAttempt, { delivered: unknown }> | undefined;
+}
+
 /**
  * One delivery pass: the deliver activity under the route's retry policy (for a saga step or
  * compensation when `sagaStep` is given).
+ *
+ * @example
+ * const result = await deliverOnce(input, route, workflowId, { operatorPass: status.passes > 1 });
  */
-export async function deliverOnce(
-  input: DeliverEventInput,
-  route: DeliveryRoute,
-  workflowId: string,
-  operatorPass: boolean,
-  sagaStep?: { saga: string; step: string; compensation: boolean },
-  firstAttempt?: Exclude<FirstAttempt, { delivered: unknown }>,
-) {
+export async function deliverOnce(input: DeliverEventInput, route: DeliveryRoute, workflowId: string, options: PassOptions = {}) {
+  const { sagaStep, firstAttempt } = options;
+  const operatorPass = options.operatorPass === true;
   const policy = route.retryPolicy;
   const limits = route.flowControl;
   if (limits?.ratePerSecond !== undefined) {

@@ -1,12 +1,12 @@
 // One route of a deliverEvent workflow: deliver, and on failure act by the route's role (dead
 // letter and wait for an operator, or give up quietly when the route was not needed).
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { DeliverEventInput, DeliveryRoute, RouteStatus } from './definitions.js';
-import { summariseFailure } from './failure-summary.js';
-import { failTaskOnWrongInstallation, isWrongInstallation } from './wrong-installation.js';
 import type { FirstAttempt } from '../activities/first-pass.js';
-import { bookkeeping } from './bookkeeping.js';
+import { deadLetter, missingSubscription, resolveDeadLetter, runPass, type Failure, type OperatorAnswer } from './dead-letter-protocol.js';
 import { deliverOnce } from './deliver-once.js';
+
+export type { Failure } from './dead-letter-protocol.js';
 
 /** A route and what the workflow is doing with it. */
 export interface RouteRun {
@@ -15,7 +15,7 @@ export interface RouteRun {
   route: DeliveryRoute | undefined;
   running: boolean;
   /** An operator's answer to a dead letter, set by a signal handler. */
-  command?: { kind: 'retry' } | { kind: 'discard'; reason: string };
+  command?: OperatorAnswer;
   /** A replay that arrived while this route was being delivered: deliver once more after. */
   replayAfter: boolean;
   /** An `any_of` route that failed and waits to see whether another one succeeds. */
@@ -39,13 +39,6 @@ export interface RouteContext {
   syncStatus: () => Promise<void>;
   /** The event's other `any_of` routes. */
   anyOfSiblings: () => RouteRun[];
-}
-
-export interface Failure {
-  message: string;
-  attempts: number;
-  statusCode: number | null;
-  fromLog?: boolean;
 }
 
 /** One route until it is delivered, failed, discarded or expired (and any replay asked meanwhile is done). */
@@ -80,29 +73,18 @@ export async function deliverRoute(run: RouteRun, context: RouteContext): Promis
 /** One delivery pass; resolves with the failure, or undefined when delivered. */
 async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | undefined> {
   const status = run.status;
-  if (!run.route) {
-    return { message: `no subscription named "${status.subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null };
-  }
+  const route = run.route;
+  if (!route) return missingSubscription(status.subscriptionName, context.input.tenant);
   void context.syncStatus();
-  try {
-    // Every pass after the first was asked for by an operator (retry, replay).
-    const firstAttempt = run.firstAttempt;
-    run.firstAttempt = undefined;
-    const result = await deliverOnce(context.input, run.route, context.workflowId, status.passes > 1, undefined, firstAttempt);
-    Object.assign(status, { state: 'delivered', attempts: result.attempt, lastStatusCode: result.statusCode, ...(result.skipped && { skipped: true }) });
-    delete status.lastError;
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof ActivityFailure) && !(error instanceof ApplicationFailure)) throw error;
-    if (isWrongInstallation(error)) failTaskOnWrongInstallation(error);
-    const summary = summariseFailure(error);
-    return {
-      message: summary.message,
-      attempts: summary.attempts ?? run.route.retryPolicy.maximumAttempts,
-      statusCode: summary.statusCode,
-      fromLog: summary.completeFromDeliveryLog,
-    };
-  }
+  // Every pass after the first was asked for by an operator (retry, replay).
+  const firstAttempt = run.firstAttempt;
+  run.firstAttempt = undefined;
+  const pass = await runPass(route, () => deliverOnce(context.input, route, context.workflowId, { operatorPass: status.passes > 1, firstAttempt }));
+  if ('failure' in pass) return pass.failure;
+  const { result } = pass;
+  Object.assign(status, { state: 'delivered', attempts: result.attempt, lastStatusCode: result.statusCode, ...(result.skipped && { skipped: true }) });
+  delete status.lastError;
+  return undefined;
 }
 
 /**
@@ -129,17 +111,7 @@ async function afterFailure(run: RouteRun, context: RouteContext, failure: Failu
     }
   }
 
-  const recorded = await bookkeeping.recordDeadLetter({
-    eventId: context.input.eventId,
-    subscriptionId: run.route?.subscriptionId ?? null,
-    subscriptionName: status.subscriptionName,
-    tenant: context.input.tenant,
-    attempts: failure.attempts,
-    lastError: failure.message,
-    lastStatusCode: failure.statusCode,
-    workflowId: context.workflowId,
-    completeFromDeliveryLog: failure.fromLog,
-  });
+  const recorded = await deadLetter(context, failure, { route: run.route, subscriptionName: status.subscriptionName });
   Object.assign(status, {
     state: 'dead_lettered',
     deadLetterId: recorded.id,
@@ -172,20 +144,14 @@ async function awaitOperator(run: RouteRun, context: RouteContext): Promise<'ret
   run.holdUntil = undefined;
   const command = run.command;
   run.command = undefined;
-  if (superseded() && !command) {
-    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'superseded', reason: 'another delivery of this event succeeded (fan-out any)' });
-    status.state = 'failed';
-  } else if (!answered || !command) {
-    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'expired', reason: 'no operator action within the dead-letter hold' });
-    status.state = 'expired';
-  } else if (command.kind === 'discard') {
-    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'discarded', reason: command.reason });
-    Object.assign(status, { state: 'discarded', discardReason: command.reason });
-  } else {
-    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'retried' });
+  const answer = superseded() && !command ? 'superseded' : !answered || !command ? undefined : command;
+  const resolved = await resolveDeadLetter(context, deadLetterId, status.subscriptionName, answer);
+  if (resolved.outcome === 'retried') {
     // A fresh pass under the subscription's policy as it is now.
-    run.route = await bookkeeping.routeFor({ eventId: context.input.eventId, subscriptionName: status.subscriptionName });
+    run.route = resolved.route;
     return 'retry';
   }
+  if (resolved.outcome === 'discarded') Object.assign(status, { state: 'discarded', discardReason: resolved.reason });
+  else status.state = resolved.outcome === 'superseded' ? 'failed' : 'expired';
   return 'done';
 }

@@ -1,15 +1,12 @@
 // A saga route inside deliverEvent: steps in order; when one fails for good, the completed ones
 // are undone in reverse through their compensation targets. A compensation that exhausts its
 // policy is dead-lettered and waits for an operator, like any delivery.
-import { ActivityFailure, ApplicationFailure, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import type { DeliverySignals } from './delivery-signals.js';
 import type { EventStatus } from '../db/database.js';
 import { Compensations } from './compensations.js';
 import {
-  discardSignal,
-  replaySignal,
-  retrySignal,
   searchAttributeKeys,
-  statusQuery,
   type DeliverEventInput,
   type DeliveryRoute,
   type EventDeliveryStatus,
@@ -19,18 +16,17 @@ import {
   type SagaStepStatus,
 } from './definitions.js';
 import { eventStatusFor } from './event-status.js';
-import { summariseFailure } from './failure-summary.js';
 import { bookkeeping } from './bookkeeping.js';
+import { deadLetter, missingSubscription, resolveDeadLetter, runPass, type Failure, type OperatorAnswer } from './dead-letter-protocol.js';
 import { deliverOnce } from './deliver-once.js';
-import type { Failure } from './route-delivery.js';
 
 export interface SagaContext {
   input: DeliverEventInput;
   workflowId: string;
   holdMs: number;
+  /** The event's signal handlers, handed over to the saga. */
+  signals: DeliverySignals;
 }
-
-type Command = { kind: 'retry' } | { kind: 'discard'; reason: string };
 
 /**
  * Runs the event's saga route to the end and returns its final status: `Delivered` (every step
@@ -46,7 +42,7 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
     state: 'pending',
     attempts: 0,
   }));
-  const commands = new Map<string, Command>();
+  const commands = new Map<string, OperatorAnswer>();
   let failedStep: string | undefined;
   let shown: OutboxWorkflowStatus = 'Dispatched';
   // The relay marked the row dispatched; a replay's new run must say so itself.
@@ -78,14 +74,14 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
         step.state === 'compensation_dead_lettered' &&
         (!names?.length || names.includes(step.name) || (step.compensation !== undefined && names.includes(step.compensation))),
     );
-  setHandler(statusQuery, snapshot);
-  setHandler(retrySignal, (args) => waiting(args?.subscriptions).forEach((step) => commands.set(step.name, { kind: 'retry' })));
-  setHandler(discardSignal, (args) => {
-    const reason = args?.reason?.trim() || 'discarded by an operator (no reason given)';
-    waiting(args?.subscriptions).forEach((step) => commands.set(step.name, { kind: 'discard', reason }));
+  // The event's signals act on the saga from now on (a saga runs once per workflow run;
+  // replaying a finished one starts a new run: outbox replay).
+  context.signals.handOver({
+    status: snapshot,
+    retry: (names) => waiting(names).forEach((step) => commands.set(step.name, { kind: 'retry' })),
+    discard: (names, reason) => waiting(names).forEach((step) => commands.set(step.name, { kind: 'discard', reason })),
+    replay: () => undefined,
   });
-  // A saga runs once per workflow run; replaying a finished one starts a new run (outbox replay).
-  setHandler(replaySignal, () => undefined);
 
   upsertSearchAttributes([
     {
@@ -99,7 +95,7 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
   for (const [index, step] of plan.steps.entries()) {
     const status = steps[index]!;
     status.state = 'running';
-    const { failure, attempts } = await runStep(context, plan.name, step.name, step.route, step.target, false, false);
+    const { failure, attempts } = await runStep(context, { saga: plan.name, step: step.name, route: step.route, subscriptionName: step.target });
     if (!failure) {
       status.state = 'completed';
       status.attempts = attempts;
@@ -132,25 +128,21 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
       status.compensationPasses += 1;
       status.attempts = 0;
       await show('Compensating');
-      const { failure, attempts } = await runStep(context, plan.name, step.name, route, compensation.name, true, status.compensationPasses > 1);
+      const { failure, attempts } = await runStep(context, {
+        saga: plan.name,
+        step: step.name,
+        route,
+        subscriptionName: compensation.name,
+        compensation: true,
+        operatorPass: status.compensationPasses > 1,
+      });
       if (!failure) {
         status.state = 'compensated';
         status.attempts = attempts;
         delete status.lastError;
         return;
       }
-      const recorded = await bookkeeping.recordDeadLetter({
-        eventId: input.eventId,
-        subscriptionId: route?.subscriptionId ?? null,
-        subscriptionName: compensation.name,
-        tenant: input.tenant,
-        attempts: failure.attempts,
-        lastError: failure.message,
-        lastStatusCode: failure.statusCode,
-        workflowId: context.workflowId,
-        completeFromDeliveryLog: failure.fromLog,
-        sagaStep: `${step.name}:compensate`,
-      });
+      const recorded = await deadLetter(context, failure, { route, subscriptionName: compensation.name, sagaStep: `${step.name}:compensate` });
       Object.assign(status, {
         state: 'compensation_dead_lettered',
         deadLetterId: recorded.id,
@@ -163,46 +155,36 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
       const answered = await condition(() => commands.has(step.name), context.holdMs);
       const command = commands.get(step.name);
       commands.delete(step.name);
-      if (!answered || !command) {
-        await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'expired', reason: 'no operator action within the dead-letter hold' });
-        status.state = 'compensation_expired';
-        return;
+      const resolved = await resolveDeadLetter(context, recorded.id, compensation.name, !answered || !command ? undefined : command);
+      if (resolved.outcome === 'retried') {
+        // A fresh pass under the compensation subscription's policy as it is now.
+        route = resolved.route;
+        continue;
       }
-      if (command.kind === 'discard') {
-        await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'discarded', reason: command.reason });
-        Object.assign(status, { state: 'compensation_discarded', discardReason: command.reason });
-        return;
-      }
-      await bookkeeping.resolveDeadLetter({ deadLetterId: recorded.id, resolution: 'retried' });
-      // A fresh pass under the compensation subscription's policy as it is now.
-      route = await bookkeeping.routeFor({ eventId: input.eventId, subscriptionName: compensation.name });
+      if (resolved.outcome === 'discarded') Object.assign(status, { state: 'compensation_discarded', discardReason: resolved.reason });
+      else status.state = 'compensation_expired';
+      return;
     }
   }
 }
 
+/** Which step or compensation a pass delivers, and how. */
+interface StepPass {
+  saga: string;
+  step: string;
+  /** Undefined when no subscription of that name exists for the tenant. */
+  route: DeliveryRoute | undefined;
+  subscriptionName: string;
+  compensation?: boolean;
+  /** A pass an operator asked for (a retried compensation). */
+  operatorPass?: boolean;
+}
+
 /** One pass of a step or compensation: its failure, or the attempts it took when the target accepted it. */
-async function runStep(
-  context: SagaContext,
-  saga: string,
-  step: string,
-  route: DeliveryRoute | undefined,
-  subscriptionName: string,
-  compensation: boolean,
-  operatorPass: boolean,
-): Promise<{ failure?: Failure; attempts: number }> {
-  if (!route) {
-    return {
-      failure: { message: `no subscription named "${subscriptionName}" for tenant ${context.input.tenant}`, attempts: 0, statusCode: null },
-      attempts: 0,
-    };
-  }
-  try {
-    const result = await deliverOnce(context.input, route, context.workflowId, operatorPass, { saga, step, compensation });
-    return { attempts: result.attempt };
-  } catch (error) {
-    if (!(error instanceof ActivityFailure) && !(error instanceof ApplicationFailure)) throw error;
-    const summary = summariseFailure(error);
-    const attempts = summary.attempts ?? route.retryPolicy.maximumAttempts;
-    return { failure: { message: summary.message, attempts, statusCode: summary.statusCode, fromLog: summary.completeFromDeliveryLog }, attempts };
-  }
+async function runStep(context: SagaContext, pass: StepPass): Promise<{ failure?: Failure; attempts: number }> {
+  const { route } = pass;
+  if (!route) return { failure: missingSubscription(pass.subscriptionName, context.input.tenant), attempts: 0 };
+  const sagaStep = { saga: pass.saga, step: pass.step, compensation: pass.compensation === true };
+  const ran = await runPass(route, () => deliverOnce(context.input, route, context.workflowId, { operatorPass: pass.operatorPass === true, sagaStep }));
+  return 'failure' in ran ? { failure: ran.failure, attempts: ran.failure.attempts } : { attempts: ran.result.attempt };
 }

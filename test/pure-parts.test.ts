@@ -1,0 +1,108 @@
+// Unit tests of the pure parts, no PostgreSQL or Temporal involved: how an event's status follows
+// from its routes, how a failed pass is summarised, fan-out roles, the CLI's option parsers and
+// its flags-to-target translation.
+import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure, TimeoutType } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { collect, duration, durationList, fraction, isoDate, pointInTime, positiveInteger } from '../src/cli/option-parsers.js';
+import { flagForField, TargetFlagError, targetFromFlags } from '../src/cli/target-flags.js';
+import { rolesUnder } from '../src/routing/fanout-roles.js';
+import type { DeliveryRoute } from '../src/routing/delivery-route.js';
+import { eventStatusFor, overallStatus } from '../src/workflows/event-status.js';
+import { summariseFailure } from '../src/workflows/failure-summary.js';
+
+describe("an event's status from its routes", () => {
+  it.each([
+    ['a dead letter wins over everything', [['dead_lettered', 'best_effort'], ['delivering', 'required']], 'DeadLettered'],
+    ['a required route in flight holds the event', [['delivered', 'required'], ['delivering', 'required']], 'Delivering'],
+    ['a best-effort route in flight does not', [['delivered', 'required'], ['delivering', 'best_effort']], 'Delivered'],
+    ['any_of: one delivered is enough', [['delivered', 'any_of'], ['delivering', 'any_of']], 'Delivered'],
+    ['any_of: none delivered yet holds it', [['delivering', 'any_of'], ['discarded', 'any_of']], 'Delivering'],
+    ['expired before discarded', [['discarded', 'required'], ['expired', 'required']], 'Expired'],
+    ['discarded', [['delivered', 'required'], ['discarded', 'required']], 'Discarded'],
+    ['no routes at all', [], 'Delivered'],
+  ] as const)('%s', (_name, routes, expected) => {
+    expect(overallStatus(routes.map(([state, role]) => ({ state, role })))).toBe(expected);
+  });
+
+  it('maps every workflow status to an events row status', () => {
+    expect(eventStatusFor('Compensating')).toBe('dispatched');
+    expect(eventStatusFor('CompensationFailed')).toBe('dead_lettered');
+    expect(eventStatusFor('Compensated')).toBe('compensated');
+    expect(eventStatusFor('DeadLettered')).toBe('dead_lettered');
+  });
+});
+
+describe('summarising a failed pass', () => {
+  const activityFailure = (cause: Error) => new ActivityFailure('activity failed', 'deliver', '1', RetryState.MAXIMUM_ATTEMPTS_REACHED, 'worker', cause);
+
+  it("takes the last attempt's error, attempt and status from the deliver activity's details", () => {
+    const cause = ApplicationFailure.create({ message: 'target answered HTTP 503', type: 'DeliveryFailed', details: [{ attempt: 4, statusCode: 503 }] });
+    expect(summariseFailure(activityFailure(cause))).toEqual({ message: 'target answered HTTP 503', attempts: 4, statusCode: 503, completeFromDeliveryLog: false });
+    // A local activity's failure arrives unwrapped.
+    expect(summariseFailure(cause).attempts).toBe(4);
+  });
+
+  it('says a deadline passed, and that the delivery log has the last attempt when no details came', () => {
+    const deadline = new TimeoutFailure('timed out', undefined, TimeoutType.SCHEDULE_TO_CLOSE);
+    expect(summariseFailure(activityFailure(deadline))).toEqual({ message: 'the delivery deadline passed', attempts: undefined, statusCode: null, completeFromDeliveryLog: true });
+    const stalled = new TimeoutFailure('timed out', undefined, TimeoutType.START_TO_CLOSE);
+    expect(summariseFailure(activityFailure(stalled)).message).toMatch(/timed out \(START_TO_CLOSE\); the worker may have been stopped/);
+  });
+});
+
+describe('fan-out roles', () => {
+  const route = (name: string) => ({ subscriptionName: name }) as DeliveryRoute;
+  const routes = [route('ledger'), route('crm')];
+  it('gives each route its role under the rule', () => {
+    expect(rolesUnder({ strategy: 'all', primary: null }, routes, [])).toEqual({ ledger: 'required', crm: 'required' });
+    expect(rolesUnder({ strategy: 'any', primary: null }, routes, [])).toEqual({ ledger: 'any_of', crm: 'any_of' });
+    expect(rolesUnder({ strategy: 'primary', primary: 'ledger' }, routes, ['gone'])).toEqual({ ledger: 'required', crm: 'best_effort', gone: 'required' });
+    // A primary that is not among the routes protects nothing: all are required.
+    expect(rolesUnder({ strategy: 'primary', primary: 'other' }, routes, [])).toEqual({ ledger: 'required', crm: 'required' });
+  });
+});
+
+describe("the CLI's option parsers", () => {
+  it('parse what they document and refuse the rest with a message saying what is expected', () => {
+    expect(positiveInteger('5')).toBe(5);
+    expect(() => positiveInteger('0')).toThrow(/whole number of 1 or more/);
+    expect(duration('500ms')).toBe(500);
+    expect(duration('2h')).toBe(7_200_000);
+    expect(() => duration('soon')).toThrow(/duration such as 500ms/);
+    expect(durationList('10s, 1m')).toEqual([10_000, 60_000]);
+    expect(() => durationList('10s,x')).toThrow(/separated by commas/);
+    expect(fraction('0.2')).toBe(0.2);
+    expect(() => fraction('1.5')).toThrow(/from 0 to 1/);
+    expect(isoDate('2026-11-22').toISOString()).toBe('2026-11-22T00:00:00.000Z');
+    expect(() => isoDate('yesterday')).toThrow(/ISO 8601/);
+    const before = Date.now();
+    expect(pointInTime('24h').getTime()).toBeLessThanOrEqual(before - 24 * 3_600_000 + 1_000);
+    expect(collect('B', ['A'])).toEqual(['A', 'B']);
+  });
+});
+
+describe("the CLI's flags to a target", () => {
+  it('builds each kind from its flags, generating a webhook secret only when none is given', () => {
+    const webhook = targetFromFlags({ webhook: 'https://example.com/hook', header: ['X-Team: core'], timeout: 5_000 });
+    expect(webhook).toMatchObject({ kind: 'webhook', config: { url: 'https://example.com/hook', headers: { 'X-Team': 'core' }, timeoutMs: 5_000 } });
+    expect(webhook.generatedSecret).toMatch(/^whsec_/);
+    expect(targetFromFlags({ webhook: 'https://example.com/hook', secret: 'env:OUTBOX_SECRET_HOOK' }).generatedSecret).toBeUndefined();
+    expect(targetFromFlags({ kafka: 'a:9092, b:9092', topic: 'orders' })).toEqual({ kind: 'kafka', config: { brokers: ['a:9092', 'b:9092'], topic: 'orders' } });
+    expect(targetFromFlags({ n8n: 'https://n8n.example.com/webhook/x', authBasic: 'bot:env:OUTBOX_SECRET_N8N' }).config).toMatchObject({
+      auth: { type: 'basic', username: 'bot', password: 'env:OUTBOX_SECRET_N8N' },
+    });
+  });
+
+  it('refuses no target, two targets, a private-address opt-in for a broker, and a malformed header, naming the flag', () => {
+    expect(() => targetFromFlags({})).toThrow(/Say where events go: one of --webhook/);
+    expect(() => targetFromFlags({ webhook: 'https://a', slack: 'https://b' })).toThrow(/not --webhook and --slack/);
+    expect(() => targetFromFlags({ nats: 'nats://127.0.0.1', subject: 's', allowPrivateAddress: true })).toThrow(TargetFlagError);
+    expect(() => targetFromFlags({ webhook: 'https://a', header: ['no colon'] })).toThrow(/--header takes "Name: value"/);
+    expect(() => targetFromFlags({ webhook: 'https://a', config: '{nope' })).toThrow(/--config must be a JSON object/);
+  });
+
+  it('names the flag an operator typed for a field', () => {
+    expect(flagForField('url', 'webhook')).toBe('--webhook');
+    expect(flagForField('retryPolicy.delays', undefined)).toBe('--retry-delays');
+  });
+});
