@@ -12,13 +12,62 @@ import { summariseFailure } from '../src/workflows/failure-summary.js';
 
 describe("an event's status from its routes", () => {
   it.each([
-    ['a dead letter wins over everything', [['dead_lettered', 'best_effort'], ['delivering', 'required']], 'DeadLettered'],
-    ['a required route in flight holds the event', [['delivered', 'required'], ['delivering', 'required']], 'Delivering'],
-    ['a best-effort route in flight does not', [['delivered', 'required'], ['delivering', 'best_effort']], 'Delivered'],
-    ['any_of: one delivered is enough', [['delivered', 'any_of'], ['delivering', 'any_of']], 'Delivered'],
-    ['any_of: none delivered yet holds it', [['delivering', 'any_of'], ['discarded', 'any_of']], 'Delivering'],
-    ['expired before discarded', [['discarded', 'required'], ['expired', 'required']], 'Expired'],
-    ['discarded', [['delivered', 'required'], ['discarded', 'required']], 'Discarded'],
+    [
+      'a dead letter wins over everything',
+      [
+        ['dead_lettered', 'best_effort'],
+        ['delivering', 'required'],
+      ],
+      'DeadLettered',
+    ],
+    [
+      'a required route in flight holds the event',
+      [
+        ['delivered', 'required'],
+        ['delivering', 'required'],
+      ],
+      'Delivering',
+    ],
+    [
+      'a best-effort route in flight does not',
+      [
+        ['delivered', 'required'],
+        ['delivering', 'best_effort'],
+      ],
+      'Delivered',
+    ],
+    [
+      'any_of: one delivered is enough',
+      [
+        ['delivered', 'any_of'],
+        ['delivering', 'any_of'],
+      ],
+      'Delivered',
+    ],
+    [
+      'any_of: none delivered yet holds it',
+      [
+        ['delivering', 'any_of'],
+        ['discarded', 'any_of'],
+      ],
+      'Delivering',
+    ],
+    [
+      'expired before discarded',
+      [
+        ['discarded', 'required'],
+        ['expired', 'required'],
+      ],
+      'Expired',
+    ],
+    [
+      'discarded',
+      [
+        ['delivered', 'required'],
+        ['discarded', 'required'],
+      ],
+      'Discarded',
+    ],
     ['no routes at all', [], 'Delivered'],
   ] as const)('%s', (_name, routes, expected) => {
     expect(overallStatus(routes.map(([state, role]) => ({ state, role })))).toBe(expected);
@@ -37,14 +86,24 @@ describe('summarising a failed pass', () => {
 
   it("takes the last attempt's error, attempt and status from the deliver activity's details", () => {
     const cause = ApplicationFailure.create({ message: 'target answered HTTP 503', type: 'DeliveryFailed', details: [{ attempt: 4, statusCode: 503 }] });
-    expect(summariseFailure(activityFailure(cause))).toEqual({ message: 'target answered HTTP 503', attempts: 4, statusCode: 503, completeFromDeliveryLog: false });
+    expect(summariseFailure(activityFailure(cause))).toEqual({
+      message: 'target answered HTTP 503',
+      attempts: 4,
+      statusCode: 503,
+      completeFromDeliveryLog: false,
+    });
     // A local activity's failure arrives unwrapped.
     expect(summariseFailure(cause).attempts).toBe(4);
   });
 
   it('says a deadline passed, and that the delivery log has the last attempt when no details came', () => {
     const deadline = new TimeoutFailure('timed out', undefined, TimeoutType.SCHEDULE_TO_CLOSE);
-    expect(summariseFailure(activityFailure(deadline))).toEqual({ message: 'the delivery deadline passed', attempts: undefined, statusCode: null, completeFromDeliveryLog: true });
+    expect(summariseFailure(activityFailure(deadline))).toEqual({
+      message: 'the delivery deadline passed',
+      attempts: undefined,
+      statusCode: null,
+      completeFromDeliveryLog: true,
+    });
     const stalled = new TimeoutFailure('timed out', undefined, TimeoutType.START_TO_CLOSE);
     expect(summariseFailure(activityFailure(stalled)).message).toMatch(/timed out \(START_TO_CLOSE\); the worker may have been stopped/);
   });
@@ -87,7 +146,10 @@ describe("the CLI's flags to a target", () => {
     expect(webhook).toMatchObject({ kind: 'webhook', config: { url: 'https://example.com/hook', headers: { 'X-Team': 'core' }, timeoutMs: 5_000 } });
     expect(webhook.generatedSecret).toMatch(/^whsec_/);
     expect(targetFromFlags({ webhook: 'https://example.com/hook', secret: 'env:OUTBOX_SECRET_HOOK' }).generatedSecret).toBeUndefined();
-    expect(targetFromFlags({ kafka: 'a:9092, b:9092', topic: 'orders' })).toEqual({ kind: 'kafka', config: { brokers: ['a:9092', 'b:9092'], topic: 'orders' } });
+    expect(targetFromFlags({ kafka: 'a:9092, b:9092', topic: 'orders' })).toEqual({
+      kind: 'kafka',
+      config: { brokers: ['a:9092', 'b:9092'], topic: 'orders' },
+    });
     expect(targetFromFlags({ n8n: 'https://n8n.example.com/webhook/x', authBasic: 'bot:env:OUTBOX_SECRET_N8N' }).config).toMatchObject({
       auth: { type: 'basic', username: 'bot', password: 'env:OUTBOX_SECRET_N8N' },
     });
