@@ -9,7 +9,7 @@ import { resolveSecret } from '../targets/secret-reference.js';
 import type { TargetKind } from '../targets/target-kind.js';
 import type { TargetMessage } from '../targets/target-message.js';
 import type { Admission } from './circuit-breaker.js';
-import type { DeliverableSubscription, DeliverInput, DeliveryDependencies } from './deliver-to-target.js';
+import type { DeliverableSubscription, DeliverInput, DeliveryDependencies } from './deliver-input.js';
 import { circuitOpenFailure, recordEndpointHealth } from './endpoint-health.js';
 import { admitToEndpoint, storedFlowControl } from './flow-control.js';
 import { recordStepResult } from './saga-message.js';

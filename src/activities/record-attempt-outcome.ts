@@ -1,7 +1,7 @@
 import { DeliveryFailureType } from '../failures/failure-types.js';
 import type { DeliveryError } from '../failures/delivery-error.js';
 import type { Admitted, AttemptPlan } from './attempt-steps.js';
-import type { DeliveryDependencies } from './deliver-to-target.js';
+import type { DeliveryDependencies } from './deliver-input.js';
 import { recordAttempt } from './record-attempt.js';
 import { sagaStepLabel } from './saga-message.js';
 
