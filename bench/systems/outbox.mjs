@@ -27,7 +27,17 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {},
     temporal = await startPostgresTemporal({ adminUrl, database: temporalDatabases[0], visibilityDatabase: temporalDatabases[1], onProgress });
   } else {
     const cli = await findTemporalCli({ onProgress });
-    temporal = await startDevServer({ cliPath: cli.path, port: 0, headless: true, dbFile: join(workDir, 'temporal.db') });
+    // BENCH_TEMPORAL_CONFIG='key=value,…': extra dynamic config for the dev server (e.g. matching.enableFairness=true).
+    const dynamicConfig = Object.fromEntries(
+      (process.env.BENCH_TEMPORAL_CONFIG ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => {
+          const [key, value] = pair.split('=');
+          return [key, value === 'true' ? true : value === 'false' ? false : Number.isNaN(Number(value)) ? value : Number(value)];
+        }),
+    );
+    temporal = await startDevServer({ cliPath: cli.path, port: 0, headless: true, dbFile: join(workDir, 'temporal.db'), dynamicConfig });
   }
   // BENCH_OUTBOX_WORKERS=N: the relay in a process of its own and N worker processes (scale-out).
   const workers = Number(process.env.BENCH_OUTBOX_WORKERS ?? 0);
