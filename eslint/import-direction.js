@@ -9,7 +9,7 @@ import path from 'node:path';
 export const LAYERS = [
   ['cli', 'index.ts', 'workflow.ts'],
   ['engine'],
-  ['api'],
+  ['api', 'console'],
   ['config', 'replay'],
   ['dead-letters', 'outbox', 'temporal', 'worker'],
   ['workflows'],

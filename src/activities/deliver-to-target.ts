@@ -10,6 +10,7 @@ import { loadSubscriptionForDelivery } from './load-subscription.js';
 import type { DeliverableSubscription, DeliverInput, DeliverResult, DeliveryDependencies } from './deliver-input.js';
 import { recordAttemptOutcome } from './record-attempt-outcome.js';
 import { buildSagaMessage } from './saga-message.js';
+import { breakerKey } from '../targets/breaker-key.js';
 
 /**
  * One delivery attempt of one event to one subscription's target: reads both rows, sends
@@ -62,7 +63,7 @@ export async function attemptDelivery(
     kind,
     config,
     endpoint,
-    breakerKey: `${kind.kind}: ${endpoint}`,
+    breakerKey: breakerKey(kind.kind, endpoint),
     timeoutMs: kind.timeoutMs(config),
     attempt,
     // The workflow's id is the message id: unique across tenants and installations, stable across retries and replays.

@@ -2,8 +2,13 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 
-/** Who a request to the management API comes from: an operator key, or one tenant's key. */
-export type ApiPrincipal = { keyId: string; scope: 'operator' } | { keyId: string; scope: 'tenant'; tenant: string };
+/**
+ * Who a request to the management API comes from: an operator key, or one tenant's key or
+ * portal link (api/portal-links.ts; its `keyId` is then the link's id, not an API key's).
+ */
+export type ApiPrincipal =
+  | { keyId: string; scope: 'operator' }
+  | { keyId: string; scope: 'tenant'; tenant: string; portalLink?: { id: string; expiresAt: string } };
 
 /** An API key as listed: never the key itself, which is shown once, at creation. */
 export interface ApiKeySummary {

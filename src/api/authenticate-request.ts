@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { HttpProblem } from './http-errors.js';
 import { authenticateApiKey, type ApiPrincipal } from './api-key-store.js';
+import { checkPortalToken, isPortalToken } from './portal-links.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,8 +16,9 @@ declare module 'fastify' {
 const PUBLIC = /^\/v1\/(openapi\.json|docs)(\/|$|\?)/;
 
 /**
- * The `onRequest` hook of the management API: `Authorization: Bearer <API key>` or 401. The
- * key is never logged, and a wrong key answers exactly as a missing one.
+ * The `onRequest` hook of the management API: `Authorization: Bearer <API key or portal link
+ * token>` or 401. The key is never logged, and a wrong key answers exactly as a missing one; an
+ * expired portal link says so, so the console can tell its user to ask for a new one.
  *
  * @example
  * api.addHook('onRequest', authenticateRequest(db));
@@ -25,7 +27,20 @@ export function authenticateRequest(db: Kysely<Database>) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (PUBLIC.test(request.url)) return;
     const bearer = /^Bearer ([^\s]+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const principal = bearer ? await authenticateApiKey(db, bearer) : undefined;
+    let principal: ApiPrincipal | undefined;
+    if (bearer && isPortalToken(bearer)) {
+      const check = await checkPortalToken(db, bearer);
+      if (!check.valid && check.expiredAt) {
+        throw new HttpProblem(
+          401,
+          'Portal link expired',
+          `This portal link expired at ${check.expiredAt.toISOString()}. Ask for a new one (\`outbox portal-link --tenant T\` or POST /v1/portal-links).`,
+        );
+      }
+      if (check.valid) principal = check.principal;
+    } else if (bearer) {
+      principal = await authenticateApiKey(db, bearer);
+    }
     if (!principal) {
       throw new HttpProblem(
         401,

@@ -30,6 +30,11 @@ export function honourIdempotencyKeys(api: FastifyInstance, db: Kysely<Database>
         { field: 'header.idempotency-key', message: 'must be 1 to 255 characters' },
       ]);
     }
+    if (request.principal.scope === 'tenant' && request.principal.portalLink) {
+      throw new HttpProblem(400, 'Idempotency-Key needs an API key', 'A portal link\'s requests are not kept for replay; leave Idempotency-Key out, or use an API key.', [
+        { field: 'header.idempotency-key', message: 'is not honoured for portal links' },
+      ]);
+    }
     const keyId = request.principal.keyId;
     const hash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)

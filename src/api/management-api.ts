@@ -20,6 +20,8 @@ import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { HttpProblem } from './http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { honourIdempotencyKeys } from './idempotent-post.js';
+import { refuseCrossSite } from './refuse-cross-site.js';
+import { consoleRoutes, type TemporalUiLink } from './routes/console-routes.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { eventTypeRoutes } from './routes/event-type-routes.js';
@@ -40,6 +42,10 @@ export interface ManagementApiOptions {
   temporal: Client | undefined;
   /** Where replayed events' workflows start (this installation's queue); without it replay answers 503. */
   replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number } | undefined;
+  /** Where the console links workflows to (GET /v1/me); none when the engine does not know the UI. */
+  temporalUi?: TemporalUiLink;
+  /** The console's public address for portal links; by default the address the request came to, + /console/. */
+  consoleUrl?: string;
   /** The API's version in the document (the package version). */
   version?: string;
 }
@@ -91,6 +97,7 @@ export function managementApi(options: ManagementApiOptions) {
       });
       await api.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
       api.get('/v1/openapi.json', { schema: { hide: true } }, () => api.swagger());
+      api.addHook('onRequest', refuseCrossSite);
       api.addHook('onRequest', authenticateRequest(options.db));
       honourIdempotencyKeys(api, options.db);
       subscriptionRoutes(options)(api);
@@ -103,6 +110,7 @@ export function managementApi(options: ManagementApiOptions) {
       routingRoutes(options)(api);
       eventTypeRoutes(options)(api);
       statusRoutes(options)(api);
+      consoleRoutes(options)(api);
     });
   };
 }

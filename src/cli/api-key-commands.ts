@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from '../api/api-key-store.js';
+import { createPortalLink } from '../api/portal-links.js';
+import { loadConfig } from '../config/load-config.js';
 import { exitWith } from './exit-with.js';
+import { duration } from './option-parsers.js';
 import { printTable } from './print-table.js';
 import { withDatabase } from './with-database.js';
 
 /**
  * `outbox api-keys create|list|revoke`: the keys of the management API (/v1). A key is printed
- * once, when created; only its hash is stored.
+ * once, when created; only its hash is stored. `outbox portal-link`: a signed, expiring link to
+ * the web console for one tenant.
  *
  * @example
  * registerApiKeyCommands(new Command('outbox'));
@@ -58,5 +62,21 @@ export function registerApiKeyCommands(program: Command): void {
       if (revoked) console.log(`revoked API key ${revoked.prefix} (${revoked.name})`);
       else process.stderr.write(`error: no unrevoked API key ${idOrPrefix}; see \`outbox api-keys list\`\n`);
       exitWith(revoked !== undefined);
+    });
+  program
+    .command('portal-link')
+    .description("print a signed link to the web console that shows one tenant's endpoints, events and attempts, until it expires")
+    .requiredOption('--tenant <id>', 'the tenant the link shows')
+    .option('--expires <duration>', 'how long the link works, 1m to 30d', duration, 3_600_000)
+    .option('--base-url <url>', 'the console as its users reach it (default: OUTBOX_CONSOLE_URL, else http://OUTBOX_HTTP_HOST:OUTBOX_HTTP_PORT/console/)')
+    .option('--json', 'print the link and its expiry as JSON')
+    .action(async (flags: { tenant: string; expires: number; baseUrl?: string; json?: boolean }) => {
+      const config = loadConfig();
+      const base = flags.baseUrl ?? config.console.url ?? `http://${config.http.host}:${config.http.port}/console/`;
+      const link = await withDatabase((db) => createPortalLink(db, { tenant: flags.tenant, expiresInSeconds: Math.round(flags.expires / 1000) }));
+      const url = `${base}#portal=${link.token}`;
+      if (flags.json) return void console.log(JSON.stringify({ url, tenant: link.tenant, expiresAt: link.expiresAt.toISOString() }, null, 2));
+      console.log(url);
+      process.stderr.write(`portal link for tenant ${link.tenant}, valid until ${link.expiresAt.toISOString()}; anyone with it sees that tenant's console\n`);
     });
 }

@@ -73,6 +73,8 @@ const environmentSchema = z.object({
     }),
   OUTBOX_CODEC_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   OUTBOX_CODEC_ALLOWED_ORIGINS: z.string().optional(),
+  OUTBOX_CONSOLE_URL: z.url({ error: 'expected the console\'s public URL, e.g. https://outbox.example.com/console/' }).optional(),
+  OUTBOX_TEMPORAL_UI_URL: z.url({ error: 'expected the Temporal UI\'s URL, e.g. http://127.0.0.1:8233' }).optional(),
   OUTBOX_CLEANUP_INTERVAL: durationMs.default(60 * 60_000),
   OUTBOX_ALLOW_PRIVATE_TARGETS: z
     .string()
@@ -142,6 +144,8 @@ export interface EngineConfig {
   payloadKeys: EncryptionKeys | undefined;
   /** The /codec endpoint for the Temporal UI and CLI: its bearer token and CORS origins. */
   codec: { token: string | undefined; allowedOrigins: string[] };
+  /** The web console: its public URL for portal links, and the Temporal UI it links workflows to (`dev`: the embedded one's). */
+  console: { url: string | undefined; temporalUiUrl: string | undefined };
   /**
    * OUTBOX_ALLOW_PRIVATE_TARGETS: which private addresses HTTP targets may reach (none by
    * default); `explicit` is false when the variable is unset (`outbox dev` then allows loopback).
@@ -149,6 +153,12 @@ export interface EngineConfig {
   targets: { addressPolicy: AddressPolicy; explicit: boolean };
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 }
+
+const commaList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** A configuration value is missing or malformed; the message names the variable. */
 export class ConfigError extends Error {
@@ -214,10 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     },
     realtime: {
       secret: values.OUTBOX_REALTIME_SECRET,
-      allowedOrigins: (values.OUTBOX_REALTIME_ALLOWED_ORIGINS ?? '')
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
+      allowedOrigins: commaList(values.OUTBOX_REALTIME_ALLOWED_ORIGINS),
     },
     devServer: {
       port: values.OUTBOX_DEV_TEMPORAL_PORT,
@@ -230,11 +237,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     payloadKeys: values.OUTBOX_PAYLOAD_KEYS === undefined ? undefined : parseEncryptionKeys(values.OUTBOX_PAYLOAD_KEYS),
     codec: {
       token: values.OUTBOX_CODEC_TOKEN,
-      allowedOrigins: (values.OUTBOX_CODEC_ALLOWED_ORIGINS ?? '')
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
+      allowedOrigins: commaList(values.OUTBOX_CODEC_ALLOWED_ORIGINS),
     },
+    console: { url: values.OUTBOX_CONSOLE_URL, temporalUiUrl: values.OUTBOX_TEMPORAL_UI_URL },
     targets: {
       addressPolicy: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.policy ?? AddressPolicy.strict,
       explicit: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.set === true,

@@ -51,8 +51,8 @@ export interface EventTypesTable {
   updated_at: Generated<Date>;
 }
 
-/** Installation-wide settings only the schema's owner may change (migration 0021). */
+/** Installation-wide settings only the schema's owner may change (migrations 0021, 0029). */
 export interface SettingsTable {
-  name: 'max_payload_bytes';
+  name: 'max_payload_bytes' | 'portal_signing_key';
   value: string;
 }

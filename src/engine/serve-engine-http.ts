@@ -12,6 +12,7 @@ import { codecRoutes } from '../temporal/codec-endpoint.js';
 import { startHttpServer, type EngineHttpServer } from './http-server.js';
 import { readinessChecks } from './readiness-checks.js';
 import { managementApi } from '../api/management-api.js';
+import { serveConsole } from '../console/serve-console.js';
 
 /**
  * The engine's HTTP side: health and readiness of the parts this process runs, `/metrics`,
@@ -60,6 +61,9 @@ export async function serveEngineHttp(parts: {
           db: parts.db,
           tenantWindow: config.relay.tenantWindow,
           urlCheck: { addressPolicy: config.targets.addressPolicy },
+          // `dev` runs its own Temporal UI; otherwise the console links workflows only when told where the UI is.
+          temporalUi: temporalUiOf(config),
+          consoleUrl: config.console.url,
           replay: { installationId: parts.installation.id, taskQueue: parts.taskQueue, deadLetterHoldMs: config.deadLetterHoldMs },
           temporal: new Client({
             connection: parts.connection,
@@ -67,6 +71,7 @@ export async function serveEngineHttp(parts: {
             ...(parts.dataConverter && { dataConverter: parts.dataConverter }),
           }),
         }),
+        serveConsole(),
       ],
       routes: {
         '/v1/stream': (request, response, url) => realtime.handle(request, response, url),
@@ -80,11 +85,16 @@ export async function serveEngineHttp(parts: {
     });
     logger.info(
       { url: `http://${config.http.host}:${server.address.port}` },
-      'HTTP server listening (/healthz, /readyz, /metrics, /v1/stream, the management API under /v1: /v1/docs)',
+      'HTTP server listening (/healthz, /readyz, /metrics, /v1/stream, the management API under /v1: /v1/docs, the web console at /console/)',
     );
     return { server, cleanups: [() => realtime.stop(), () => server.close()] };
   } catch (error) {
     await realtime.stop();
     throw error;
   }
+}
+
+function temporalUiOf(config: EngineConfig): { url: string; namespace: string } | undefined {
+  const url = config.console.temporalUiUrl ?? (config.temporalAddress === undefined ? `http://127.0.0.1:${config.devServer.uiPort}` : undefined);
+  return url === undefined ? undefined : { url: url.replace(/\/+$/, ''), namespace: config.temporalNamespace };
 }

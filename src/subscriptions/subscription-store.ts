@@ -57,11 +57,14 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/** A summary's `target` when the stored settings do not parse. */
+export const INVALID_TARGET = '(invalid settings)';
+
 /** Where a subscription delivers, safe to show (the kind's own endpoint description). */
 function describeTarget(row: SubscriptionRow): string {
   const kind = targetKindNamed(row.target_kind);
   const parsed = kind?.configSchema.safeParse(row.target_config);
-  return kind && parsed?.success ? kind.endpoint(parsed.data) : '(invalid settings)';
+  return kind && parsed?.success ? kind.endpoint(parsed.data) : INVALID_TARGET;
 }
 
 function summarise(row: SubscriptionRow): SubscriptionSummary {

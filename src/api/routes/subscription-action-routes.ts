@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { HttpProblem } from '../http-errors.js';
 import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';
-import { getSubscription, setSubscriptionEnabled } from '../../subscriptions/subscription-store.js';
+import { getSubscription, INVALID_TARGET, setSubscriptionEnabled } from '../../subscriptions/subscription-store.js';
 import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { inScope } from '../scoped-transaction.js';
+import { breakerKey } from '../../targets/breaker-key.js';
 import { auditEntrySchema, notFound, show, subscriptionSchema } from './subscription-resource.js';
 
 /**
@@ -85,6 +86,45 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
           }
         });
         return { id: rotated.id, name: rotated.name, secret: rotated.secret, previousSecretsUntil: rotated.previousUntil?.toISOString() ?? null };
+      },
+    );
+
+    api.get(
+      '/v1/subscriptions/:id/breaker',
+      {
+        schema: {
+          tags,
+          summary: "The circuit breaker of a subscription's endpoint (shared with every subscription to it); closed when it never failed",
+          params: idParamsSchema,
+          response: {
+            200: z
+              .object({
+                endpoint: z.string().nullable().describe('null when the target settings do not parse'),
+                state: z.enum(['closed', 'open', 'half_open']),
+                consecutiveFailures: z.number().int(),
+                failingSince: z.string().nullable(),
+                nextProbeAt: z.string().nullable(),
+                lastError: z.string().nullable(),
+              })
+              .meta({ id: 'Breaker' }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const found = await inScope(deps.db, principalOf(request), (trx) => getSubscription(trx, request.params.id));
+        if (!found) throw notFound(request.params.id);
+        const endpoint = found.target === INVALID_TARGET ? null : breakerKey(found.targetKind, found.target);
+        // The breaker table is the engine's (shared by tenants); read only the row of an endpoint the key may see.
+        const row = endpoint ? await deps.db.selectFrom('outbox.circuit_breakers').selectAll().where('endpoint', '=', endpoint).executeTakeFirst() : undefined;
+        return {
+          endpoint,
+          state: row?.state ?? 'closed',
+          consecutiveFailures: row?.consecutive_failures ?? 0,
+          failingSince: row?.failing_since?.toISOString() ?? null,
+          nextProbeAt: row?.next_probe_at?.toISOString() ?? null,
+          lastError: row?.last_error ?? null,
+        };
       },
     );
 
