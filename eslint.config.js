@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser.
+    files: ['console-app/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['src/**/*.ts'],
     plugins: { outbox: { rules: { 'import-direction': importDirection } } },
     rules: { 'outbox/import-direction': 'error' },

@@ -16,7 +16,7 @@ import { waitFor } from './helpers/wait-for.js';
 import { WebhookSink } from './helpers/webhook-sink.js';
 import { enqueue } from '../src/outbox/enqueue.js';
 
-const TYPES_FILE = new URL('./generated/management-api.ts', import.meta.url);
+const TYPES_FILE = new URL('../console-app/src/generated/management-api.ts', import.meta.url);
 
 describe('management API', () => {
   let db: TestDatabase;
@@ -68,7 +68,7 @@ describe('management API', () => {
     expect(document.openapi).toBe('3.1.0');
     const types = `// Generated from /v1/openapi.json by test/management-api.test.ts (UPDATE_API_TYPES=1 to rewrite).\n${astToString(await openapiTS(document as never))}`;
     if (process.env.UPDATE_API_TYPES === '1') await writeFile(TYPES_FILE, types);
-    expect(await readFile(TYPES_FILE, 'utf8'), 'the served document changed: rerun with UPDATE_API_TYPES=1 and commit test/generated/').toBe(types);
+    expect(await readFile(TYPES_FILE, 'utf8'), 'the served document changed: rerun with UPDATE_API_TYPES=1 and commit console-app/src/generated/').toBe(types);
     const page = await fetch(`${base}/v1/docs/`);
     expect(page.status).toBe(200);
     const html = await page.text();

@@ -7,8 +7,7 @@ import type { Database } from '../db/database.js';
  * portal link (api/portal-links.ts; its `keyId` is then the link's id, not an API key's).
  */
 export type ApiPrincipal =
-  | { keyId: string; scope: 'operator' }
-  | { keyId: string; scope: 'tenant'; tenant: string; portalLink?: { id: string; expiresAt: string } };
+  { keyId: string; scope: 'operator' } | { keyId: string; scope: 'tenant'; tenant: string; portalLink?: { id: string; expiresAt: string } };
 
 /** An API key as listed: never the key itself, which is shown once, at creation. */
 export interface ApiKeySummary {

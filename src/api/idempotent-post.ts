@@ -31,9 +31,12 @@ export function honourIdempotencyKeys(api: FastifyInstance, db: Kysely<Database>
       ]);
     }
     if (request.principal.scope === 'tenant' && request.principal.portalLink) {
-      throw new HttpProblem(400, 'Idempotency-Key needs an API key', 'A portal link\'s requests are not kept for replay; leave Idempotency-Key out, or use an API key.', [
-        { field: 'header.idempotency-key', message: 'is not honoured for portal links' },
-      ]);
+      throw new HttpProblem(
+        400,
+        'Idempotency-Key needs an API key',
+        "A portal link's requests are not kept for replay; leave Idempotency-Key out, or use an API key.",
+        [{ field: 'header.idempotency-key', message: 'is not honoured for portal links' }],
+      );
     }
     const keyId = request.principal.keyId;
     const hash = createHash('sha256')

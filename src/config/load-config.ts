@@ -73,8 +73,8 @@ const environmentSchema = z.object({
     }),
   OUTBOX_CODEC_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   OUTBOX_CODEC_ALLOWED_ORIGINS: z.string().optional(),
-  OUTBOX_CONSOLE_URL: z.url({ error: 'expected the console\'s public URL, e.g. https://outbox.example.com/console/' }).optional(),
-  OUTBOX_TEMPORAL_UI_URL: z.url({ error: 'expected the Temporal UI\'s URL, e.g. http://127.0.0.1:8233' }).optional(),
+  OUTBOX_CONSOLE_URL: z.url({ error: "expected the console's public URL, e.g. https://outbox.example.com/console/" }).optional(),
+  OUTBOX_TEMPORAL_UI_URL: z.url({ error: "expected the Temporal UI's URL, e.g. http://127.0.0.1:8233" }).optional(),
   OUTBOX_CLEANUP_INTERVAL: durationMs.default(60 * 60_000),
   OUTBOX_ALLOW_PRIVATE_TARGETS: z
     .string()

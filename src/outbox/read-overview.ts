@@ -44,7 +44,9 @@ export async function readOverview(scoped: Transaction<Database>, engine: Kysely
   const afterId = boundary[0]?.id ?? '0';
   const [pending, deadLetters, minutes, disabled, subscriptions] = await Promise.all([
     sql<{ count: string; age: number | null }>`
-      SELECT count(*) AS count, extract(epoch from clock_timestamp() - min(created_at))::float8 AS age FROM outbox.events WHERE status = 'pending'`.execute(scoped),
+      SELECT count(*) AS count, extract(epoch from clock_timestamp() - min(created_at))::float8 AS age FROM outbox.events WHERE status = 'pending'`.execute(
+      scoped,
+    ),
     sql<{ count: string }>`SELECT count(*) AS count FROM outbox.dead_letters WHERE resolved_at IS NULL`.execute(scoped),
     sql<{ minute: Date; delivered: string; failed: string; skipped: string }>`
       SELECT m.minute,

@@ -11,6 +11,8 @@ export interface EventSearch {
   since?: Date;
   until?: Date;
   correlationId?: string;
+  /** The event's idempotency key (exact). */
+  idempotencyKey?: string;
   aggregateType?: string;
   aggregateId?: string;
   /** Continue below this id (newest first). */
@@ -64,6 +66,7 @@ export async function searchEvents(db: Kysely<Database>, search: EventSearch): P
   if (search.since !== undefined) query = query.where('created_at', '>=', search.since);
   if (search.until !== undefined) query = query.where('created_at', '<', search.until);
   if (search.correlationId !== undefined) query = query.where('correlation_id', '=', search.correlationId);
+  if (search.idempotencyKey !== undefined) query = query.where('idempotency_key', '=', search.idempotencyKey);
   if (search.aggregateType !== undefined) query = query.where('aggregate_type', '=', search.aggregateType);
   if (search.aggregateId !== undefined) query = query.where('aggregate_id', '=', search.aggregateId);
   if (search.beforeId !== undefined) query = query.where('id', '<', search.beforeId);

@@ -1,11 +1,11 @@
 // A client of the management API generated from the document the engine serves (openapi-fetch
-// over the types openapi-typescript wrote to test/generated/), with every answer checked
+// over the types openapi-typescript wrote to console-app/src/generated/, which the web console uses too), with every answer checked
 // against the schema the document gives for its route and status (ajv), so the document
 // cannot drift from the server.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import createClient from 'openapi-fetch';
-import type { paths } from '../generated/management-api.js';
+import type { paths } from '../../console-app/src/generated/management-api.js';
 
 type Document = {
   paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;

@@ -82,7 +82,13 @@ export function consoleRoutes(deps: { db: Kysely<Database>; temporalUi?: Tempora
 
     api.get(
       '/v1/overview',
-      { schema: { tags, summary: 'Backlog, dead letters, the last hour of deliveries and endpoints in trouble, in the key\'s scope', response: { 200: overviewSchema, ...problemResponses } } },
+      {
+        schema: {
+          tags,
+          summary: "Backlog, dead letters, the last hour of deliveries and endpoints in trouble, in the key's scope",
+          response: { 200: overviewSchema, ...problemResponses },
+        },
+      },
       async (request) => inScope(deps.db, principalOf(request), (trx) => readOverview(trx, deps.db)),
     );
 
@@ -91,7 +97,7 @@ export function consoleRoutes(deps: { db: Kysely<Database>; temporalUi?: Tempora
       {
         schema: {
           tags,
-          summary: "A signed, expiring link to the console for one tenant (as `outbox portal-link`)",
+          summary: 'A signed, expiring link to the console for one tenant (as `outbox portal-link`)',
           body: z
             .object({
               tenant: z.string().min(1).max(128),

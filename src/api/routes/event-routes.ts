@@ -73,6 +73,7 @@ const eventQuerySchema = pageQuerySchema.extend({
   since: time.optional(),
   until: time.optional(),
   correlationId: z.string().max(200).optional(),
+  idempotencyKey: z.string().max(200).optional().describe('the key the event was enqueued with (exact)'),
   aggregateType: z.string().max(200).optional(),
   aggregateId: z.string().max(200).optional(),
 });

@@ -751,6 +751,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/subscriptions/{id}/breaker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The circuit breaker of a subscription's endpoint (shared with every subscription to it); closed when it never failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the id or the name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Breaker"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subscriptions/{id}/audit": {
         parameters: {
             query?: never;
@@ -988,6 +1081,8 @@ export interface paths {
                     since?: string;
                     until?: string;
                     correlationId?: string;
+                    /** @description the key the event was enqueued with (exact) */
+                    idempotencyKey?: string;
                     aggregateType?: string;
                     aggregateId?: string;
                 };
@@ -3163,6 +3258,287 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who this key is: its scope, its tenant, when a portal link expires, and where the Temporal UI is */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Backlog, dead letters, the last hour of deliveries and endpoints in trouble, in the key's scope */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Overview"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signed, expiring link to the console for one tenant (as `outbox portal-link`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        tenant: string;
+                        /**
+                         * @description 1 minute to 30 days; default 3600
+                         * @default 3600
+                         */
+                        expiresInSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PortalLink"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3176,6 +3552,38 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+        };
+        OverviewInput: {
+            pending: number;
+            oldestPendingAgeSeconds: number | null;
+            openDeadLetters: number;
+            lastHour: {
+                minute: string;
+                delivered: number;
+                failed: number;
+                skipped: number;
+            }[];
+            /** @description delivered over delivered + failed attempts in the last hour */
+            successRate: number | null;
+            disabledSubscriptions: {
+                id: string;
+                name: string;
+                reason: string | null;
+            }[];
+            openBreakers: {
+                subscription: string;
+                endpoint: string;
+                state: string;
+                failingSince: string | null;
+                lastError: string | null;
+            }[];
+        };
+        PortalLinkInput: {
+            /** @description open it in a browser; the token travels in the fragment, so no server logs it */
+            url: string;
+            token: string;
+            tenant: string;
+            expiresAt: string;
         };
         DeadLetterInput: {
             id: string;
@@ -3441,6 +3849,16 @@ export interface components {
             secret: string;
             previousSecretsUntil: string | null;
         };
+        BreakerInput: {
+            /** @description null when the target settings do not parse */
+            endpoint: string | null;
+            /** @enum {string} */
+            state: "closed" | "open" | "half_open";
+            consecutiveFailures: number;
+            failingSince: string | null;
+            nextProbeAt: string | null;
+            lastError: string | null;
+        };
         TestSendInput: {
             eventId: string;
             attempt: {
@@ -3466,6 +3884,16 @@ export interface components {
             }[];
             dryRun: boolean;
         };
+        MeInput: {
+            /** @enum {string} */
+            scope: "operator" | "tenant";
+            tenant: string | null;
+            portalLinkExpiresAt: string | null;
+            temporalUi: {
+                url: string;
+                namespace: string;
+            } | null;
+        };
         Problem: {
             type: string;
             title: string;
@@ -3475,6 +3903,38 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+        };
+        Overview: {
+            pending: number;
+            oldestPendingAgeSeconds: number | null;
+            openDeadLetters: number;
+            lastHour: {
+                minute: string;
+                delivered: number;
+                failed: number;
+                skipped: number;
+            }[];
+            /** @description delivered over delivered + failed attempts in the last hour */
+            successRate: number | null;
+            disabledSubscriptions: {
+                id: string;
+                name: string;
+                reason: string | null;
+            }[];
+            openBreakers: {
+                subscription: string;
+                endpoint: string;
+                state: string;
+                failingSince: string | null;
+                lastError: string | null;
+            }[];
+        };
+        PortalLink: {
+            /** @description open it in a browser; the token travels in the fragment, so no server logs it */
+            url: string;
+            token: string;
+            tenant: string;
+            expiresAt: string;
         };
         DeadLetter: {
             id: string;
@@ -3740,6 +4200,16 @@ export interface components {
             secret: string;
             previousSecretsUntil: string | null;
         };
+        Breaker: {
+            /** @description null when the target settings do not parse */
+            endpoint: string | null;
+            /** @enum {string} */
+            state: "closed" | "open" | "half_open";
+            consecutiveFailures: number;
+            failingSince: string | null;
+            nextProbeAt: string | null;
+            lastError: string | null;
+        };
         TestSend: {
             eventId: string;
             attempt: {
@@ -3764,6 +4234,16 @@ export interface components {
                 error: string;
             }[];
             dryRun: boolean;
+        };
+        Me: {
+            /** @enum {string} */
+            scope: "operator" | "tenant";
+            tenant: string | null;
+            portalLinkExpiresAt: string | null;
+            temporalUi: {
+                url: string;
+                namespace: string;
+            } | null;
         };
     };
     responses: never;
