@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/test-database.j
 import { waitFor } from './helpers/wait-for.js';
 import { WebhookSink } from './helpers/webhook-sink.js';
 import { enqueue } from '../src/outbox/enqueue.js';
+import { signedPortalToken } from './helpers/portal-token.js';
 
 const TYPES_FILE = new URL('../console-app/src/generated/management-api.ts', import.meta.url);
 
@@ -428,6 +429,96 @@ describe('management API', () => {
     expect(
       (await operator.DELETE('/v1/event-types/{type}/versions/{version}', { params: { path: { type: 'order.created', version: 1 } } })).response.status,
     ).toBe(204);
+  });
+
+  it('makes portal links that act as their tenant until they expire, and tells who a key is, its overview and its breakers', async () => {
+    const operator = as('operator');
+    expect((await as('a').POST('/v1/portal-links', { body: { tenant: 'tenant-a' } })).response.status).toBe(403);
+    const link = await operator.POST('/v1/portal-links', { body: { tenant: 'tenant-a', expiresInSeconds: 600 } });
+    expect(link.response.status).toBe(201);
+    expect(link.data!.url).toBe(`${base}/console/#portal=${link.data!.token}`);
+    expect(Date.parse(link.data!.expiresAt) - Date.now()).toBeGreaterThan(590_000);
+    const portal = as(undefined, link.data!.token);
+    const me = await portal.GET('/v1/me');
+    expect(me.data).toMatchObject({ scope: 'tenant', tenant: 'tenant-a', portalLinkExpiresAt: link.data!.expiresAt });
+    expect((await operator.GET('/v1/me')).data).toMatchObject({ scope: 'operator', tenant: null, portalLinkExpiresAt: null });
+    // The link sees what tenant-a's key sees, and nothing of tenant-b.
+    const tenants = (await portal.GET('/v1/subscriptions', { params: { query: {} } })).data!.items.map((s) => s.tenant);
+    expect(tenants.length).toBeGreaterThan(0);
+    expect(new Set(tenants)).toEqual(new Set(['tenant-a']));
+    expect((await portal.GET('/v1/status')).response.status).toBe(403);
+    // A portal link's changes are audited as the link.
+    const made = await portal.POST('/v1/subscriptions', { body: { name: 'portal-made', events: 'portal.*', target: webhook('portal') } });
+    expect(made.response.status).toBe(201);
+    const audit = await portal.GET('/v1/subscriptions/{id}/audit', { params: { path: { id: 'portal-made' }, query: {} } });
+    expect(audit.data!.items[0]!.actor).toMatch(/^portal-link:/);
+    const replayed = await portal.POST('/v1/subscriptions/{id}/disable', {
+      params: { path: { id: 'portal-made' } },
+      body: {},
+      headers: { 'idempotency-key': 'k1' },
+    });
+    expect(replayed.error?.errors?.[0]?.field).toBe('header.idempotency-key');
+
+    // Expired, tampered and foreign links.
+    const expired = await as(undefined, await signedPortalToken(db.pool, { tenant: 'tenant-a', expiresAt: new Date(Date.now() - 60_000) })).GET('/v1/me');
+    expect(expired.response.status).toBe(401);
+    expect(expired.error).toMatchObject({ title: 'Portal link expired' });
+    expect(expired.error!.detail).toMatch(/expired at .*Ask for a new one/);
+    const tampered = link.data!.token.replace(/\.(.)/, (_all, first: string) => `.${first === 'A' ? 'B' : 'A'}`);
+    expect((await as(undefined, tampered).GET('/v1/me')).error).toMatchObject({ title: 'Unauthorized' });
+    expect((await operator.POST('/v1/portal-links', { body: { tenant: 'tenant-a', expiresInSeconds: 10 } })).error?.errors?.[0]?.field).toBe(
+      'body.expiresInSeconds',
+    );
+
+    // The overview and a breaker, in the key's scope.
+    await db.pool.query(
+      `INSERT INTO outbox.circuit_breakers (endpoint, state, consecutive_failures, failing_since, last_error) VALUES ($1, 'open', 12, now(), 'HTTP 503')`,
+      [`webhook: http://127.0.0.1:9/portal`],
+    );
+    const overviewA = await portal.GET('/v1/overview');
+    expect(overviewA.data!.lastHour).toHaveLength(60);
+    expect(overviewA.data!.openBreakers).toEqual([
+      {
+        subscription: 'portal-made',
+        endpoint: 'webhook: http://127.0.0.1:9/portal',
+        state: 'open',
+        failingSince: expect.any(String) as unknown,
+        lastError: 'HTTP 503',
+      },
+    ]);
+    const disabledOfA = (await as('a').GET('/v1/subscriptions', { params: { query: { limit: 200 } } }))
+      .data!.items.filter((s) => !s.enabled)
+      .map((s) => s.name);
+    expect(disabledOfA.length).toBeGreaterThan(0);
+    expect(overviewA.data!.disabledSubscriptions.map((s) => s.name).sort()).toEqual(disabledOfA.sort());
+    expect((await as('b').GET('/v1/overview')).data!.openBreakers).toEqual([]);
+    const all = await operator.GET('/v1/overview');
+    expect(all.data!.lastHour.reduce((sum, minute) => sum + minute.failed, 0)).toBeGreaterThanOrEqual(
+      overviewA.data!.lastHour.reduce((sum, m) => sum + m.failed, 0),
+    );
+    const breaker = await portal.GET('/v1/subscriptions/{id}/breaker', { params: { path: { id: 'portal-made' } } });
+    expect(breaker.data).toMatchObject({ endpoint: 'webhook: http://127.0.0.1:9/portal', state: 'open', consecutiveFailures: 12, lastError: 'HTTP 503' });
+    expect((await as('b').GET('/v1/subscriptions/{id}/breaker', { params: { path: { id: 'portal-made' } } })).response.status).toBe(404);
+  });
+
+  it('refuses a state-changing request from another site (CSRF), and writes nothing', async () => {
+    const before = await db.pool.query(`SELECT count(*)::int AS n FROM outbox.subscriptions`);
+    for (const headers of [{ origin: 'http://evil.example' }, { 'sec-fetch-site': 'cross-site' }] as Record<string, string>[]) {
+      const answer = await fetch(`${base}/v1/subscriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.operator}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ events: 'csrf.*', target: webhook('csrf') }),
+      });
+      expect(answer.status).toBe(403);
+      expect(((await answer.json()) as { title: string }).title).toBe('Cross-site request refused');
+    }
+    // The console's own requests (same origin) and plain clients (no Origin) are let through.
+    const own = await fetch(`${base}/v1/subscriptions/portal-made/enable`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.operator}`, origin: base },
+    });
+    expect(own.status).toBe(200);
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM outbox.subscriptions`)).rows[0]).toEqual(before.rows[0]);
   });
 
   it('has had every documented route called through the generated client', () => {
