@@ -116,6 +116,9 @@ describe('web console', () => {
     await heading(page, 'Overview');
     await page.getByText('Open dead letters').waitFor();
     await check(page, problems, 'overview');
+    // The first Tab lands on the skip link, which takes the keyboard past the navigation.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to the page');
 
     await page.getByRole('link', { name: 'Events' }).click();
     await heading(page, 'Events');

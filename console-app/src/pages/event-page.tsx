@@ -15,14 +15,20 @@ const UNFINISHED = new Set(['pending', 'dispatched']);
 export function EventPage(props: { id: string }) {
   const me = useMe();
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string }>();
-  const [watching, setWatching] = useState(false);
+  // After a retry: refresh until a newer attempt has settled (delivered, or dead-lettered again), for at most a minute.
+  const [watch, setWatch] = useState<{ attemptsBefore: number; until: number }>();
   const event = useLoad(() => api.GET('/v1/events/{id}', { params: { path: { id: props.id } } }), props.id);
   const attempts = useLoad(() => api.GET('/v1/deliveries', { params: { query: { eventId: props.id, limit: 200 } } }), props.id);
   const data = event.data;
-  const unfinished = data && (UNFINISHED.has(data.status) || (watching && data.routes.some((r) => r.openDeadLetterId)));
+  const attemptsMade = data ? data.routes.reduce((sum, route) => sum + route.attempts, 0) : 0;
+  const settledAfterRetry =
+    !watch ||
+    Date.now() > watch.until ||
+    (attemptsMade > watch.attemptsBefore && (data?.status !== 'dead_lettered' || data.routes.some((route) => route.openDeadLetterId)));
+  const unfinished = data !== undefined && (UNFINISHED.has(data.status) || !settledAfterRetry);
   // While the event is under way (or a retry was just sent), refresh every 2 s.
   useEffect(() => {
-    if (!unfinished) return setWatching(false);
+    if (!unfinished) return setWatch(undefined);
     const timer = setTimeout(() => {
       event.reload();
       attempts.reload();
@@ -39,7 +45,7 @@ export function EventPage(props: { id: string }) {
     if (error || !outcome) return setResult({ kind: 'error', text: describeProblem(error) });
     if (outcome.failed.length > 0) return setResult({ kind: 'error', text: `Could not ${action}: ${outcome.failed[0]!.error}` });
     setResult({ kind: 'ok', text: action === 'retry' ? 'Retry sent: the delivery runs again; this page refreshes until it finishes.' : 'Discarded.' });
-    setWatching(true);
+    if (action === 'retry') setWatch({ attemptsBefore: attemptsMade, until: Date.now() + 60_000 });
     event.reload();
     attempts.reload();
   };
