@@ -4,7 +4,7 @@
 // Fairness (issue 20) on one engine (`outbox start` against its own dev server): tenant B
 // trickles 5 events/s to a fast endpoint, first alone, then while tenant A floods `--flood`
 // events to an endpoint that answers in 2 s and as many to one that never answers within its
-// 10 s timeout (3 attempts, then dead letters). Prints B's lag alone and under the flood (and
+// 10 s timeout (3 attempts, then dead letters), interleaved so both floods run at once. Prints B's lag alone and under the flood (and
 // their ratio), and how A's events fared. Writes bench/results/noisy-neighbour-<date>.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import pg from 'pg';
@@ -56,6 +56,27 @@ async function lagOf(sink, commits, timeoutMs = 120_000) {
   };
 }
 
+/**
+ * Where B's lag went, per stage, from the rows: commit → claimed by the relay (dispatched_at),
+ * → the first attempt's send began (attempted_at − duration), → its answer (duration).
+ */
+async function stagesOf(pool, keys) {
+  const { rows } = await pool.query(
+    `SELECT extract(epoch from e.dispatched_at - e.created_at) * 1000 AS relay_ms,
+            extract(epoch from d.attempted_at - e.dispatched_at) * 1000 - d.duration_ms AS start_ms,
+            d.duration_ms AS send_ms
+       FROM outbox.events e
+       JOIN LATERAL (SELECT attempted_at, duration_ms FROM outbox.deliveries WHERE event_id = e.id ORDER BY id LIMIT 1) d ON true
+      WHERE e.tenant_id = 'b' AND e.idempotency_key LIKE $1`,
+    [keys],
+  );
+  const stage = (name) => {
+    const values = rows.map((row) => Number(row[name]));
+    return { p50Ms: Math.round(percentile(values, 50)), p99Ms: Math.round(percentile(values, 99)), maxMs: Math.round(Math.max(...values)) };
+  };
+  return { relay: stage('relay_ms'), startToSend: stage('start_ms'), send: stage('send_ms') };
+}
+
 const [fast, slow, stuck] = await Promise.all([startSink(), startSink({ delayMs: 2_000 }), startSink({ delayMs: 60_000 })]);
 const database = `bench_noisy_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -90,15 +111,13 @@ try {
 
   log(`A floods ${profile.flood} events to a 2 s endpoint and ${profile.flood} to one that times out; B trickles for ${profile.trickleSeconds}s`);
   const floodStarted = Date.now();
-  for (const type of ['a.slow', 'a.stuck']) {
-    for (let from = 0; from < profile.flood; from += 500) {
-      const size = Math.min(500, profile.flood - from);
-      await pool.query(`SELECT outbox.enqueue('a', $1, jsonb_build_object('n', n), $1 || '-' || n) FROM generate_series($2::int, $3::int) AS n`, [
-        type,
-        from,
-        from + size - 1,
-      ]);
-    }
+  // Both of A's floods at once: its events alternate between the slow and the stuck endpoint.
+  for (let from = 0; from < 2 * profile.flood; from += 1000) {
+    const size = Math.min(1000, 2 * profile.flood - from);
+    await pool.query(
+      `SELECT outbox.enqueue('a', CASE WHEN n % 2 = 0 THEN 'a.slow' ELSE 'a.stuck' END, jsonb_build_object('n', n), 'a-' || n) FROM generate_series($1::int, $2::int) AS n`,
+      [from, from + size - 1],
+    );
   }
   const slowBefore = slow.firstArrival.size;
   result.bUnderFlood = await lagOf(fast, await trickle(pool, 'b-flood', profile.trickleSeconds));
@@ -108,6 +127,8 @@ try {
   result.aStuckAttempted = stuck.firstArrival.size;
   result.floodSeconds = +floodSeconds.toFixed(1);
   result.bP99Ratio = result.bAlone.p99Ms ? +(result.bUnderFlood.p99Ms / result.bAlone.p99Ms).toFixed(2) : null;
+  result.bStages = await stagesOf(pool, 'b-flood-%');
+  result.bStagesAlone = await stagesOf(pool, 'b-alone-%');
 } finally {
   await system.close().catch((error) => log(`close failed: ${error.message}`));
   await pool.end();
@@ -121,6 +142,13 @@ const row = (label, lag) =>
 console.log(row(`B alone (${profile.trickleRate}/s)`, result.bAlone));
 console.log(row('B while A floods', result.bUnderFlood));
 console.log(`B's p99 under the flood / alone: ${result.bP99Ratio}× (target ≤ 2× and ≤ 250 ms)`);
+for (const [label, stages] of [['alone', result.bStagesAlone], ['under the flood', result.bStages]]) {
+  console.log(
+    `B's stages ${label}: ${Object.entries(stages)
+      .map(([name, s]) => `${name} p50/p99/max ${s.p50Ms}/${s.p99Ms}/${s.maxMs} ms`)
+      .join('; ')}`,
+  );
+}
 console.log(
   `A's slow endpoint (2 s answers): ${result.aSlowDelivered} of ${profile.flood} arrived in the ${result.floodSeconds} s measured (${result.aSlowRatePerSecond}/s); endpoint that times out: ${result.aStuckAttempted} distinct events attempted`,
 );

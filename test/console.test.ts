@@ -159,7 +159,7 @@ describe('web console', () => {
     await page.getByText('Retry 1 dead letter (the selected ones)?').waitFor();
     await check(page, problems, 'dead-letters-confirm');
     await page.getByRole('button', { name: 'Retry 1', exact: true }).click();
-    await page.getByText('Retried 1 of 1 dead letters.').waitFor();
+    await page.getByText('Retried 1 of 1 dead letters.', { exact: false }).waitFor();
     await waitFor(() => sink.requests.some((request) => request.id === 'order-dl-2' && request.status === 200), {
       what: 'order-dl-2 delivered after the bulk retry',
     });

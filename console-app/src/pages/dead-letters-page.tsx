@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, describeProblem } from '../api-client';
 import { ConfirmAction } from '../components/confirm-action';
 import { FilterForm, type FilterField } from '../components/filter-form';
@@ -22,11 +22,19 @@ export function DeadLettersPage() {
   const [pending, setPending] = useState<Pending>();
   const [reason, setReason] = useState('');
   const [result, setResult] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  // Dead letters just retried or discarded stay open until their workflows take the signal: refresh until they are gone (30 s at most).
+  const [resolving, setResolving] = useState<{ ids: Set<string>; until: number }>();
   const fields: FilterField[] = [
     ...(me.scope === 'operator' ? [{ name: 'tenant', label: 'Tenant' }] : []),
     { name: 'events', label: 'Event type', placeholder: 'order.*' },
   ];
   const items = list.data?.items ?? [];
+  useEffect(() => {
+    if (!resolving) return;
+    if (Date.now() > resolving.until || !items.some((item) => resolving.ids.has(item.id))) return setResolving(undefined);
+    const timer = setTimeout(list.reload, 1500);
+    return () => clearTimeout(timer);
+  }, [list.data, resolving]);
   const toggle = (id: string) =>
     setSelected((previous) => {
       const next = new Set(previous);
@@ -58,9 +66,10 @@ export function DeadLettersPage() {
     const verb = pending.action === 'retry' ? 'Retried' : 'Discarded';
     setResult(
       data.failed.length === 0
-        ? { kind: 'ok', text: `${verb} ${data.signalled} of ${data.matched} dead letters.` }
+        ? { kind: 'ok', text: `${verb} ${data.signalled} of ${data.matched} dead letters. The list refreshes as their workflows take it up.` }
         : { kind: 'error', text: `${verb} ${data.signalled} of ${data.matched}; ${data.failed.length} failed: ${data.failed[0]!.error}` },
     );
+    setResolving({ ids: new Set(pending.ids ?? items.map((item) => item.id)), until: Date.now() + 30_000 });
     setSelected(new Set());
     list.reload();
   };
