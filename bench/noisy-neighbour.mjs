@@ -62,7 +62,8 @@ async function lagOf(sink, commits, timeoutMs = 120_000) {
  */
 async function stagesOf(pool, keys) {
   const { rows } = await pool.query(
-    `SELECT extract(epoch from e.dispatched_at - e.created_at) * 1000 AS relay_ms,
+    `SELECT e.idempotency_key AS key, extract(epoch from e.created_at) * 1000 AS created_ms,
+            extract(epoch from e.dispatched_at - e.created_at) * 1000 AS relay_ms,
             extract(epoch from d.attempted_at - e.dispatched_at) * 1000 - d.duration_ms AS start_ms,
             d.duration_ms AS send_ms
        FROM outbox.events e
@@ -74,7 +75,12 @@ async function stagesOf(pool, keys) {
     const values = rows.map((row) => Number(row[name]));
     return { p50Ms: Math.round(percentile(values, 50)), p99Ms: Math.round(percentile(values, 99)), maxMs: Math.round(Math.max(...values)) };
   };
-  return { relay: stage('relay_ms'), startToSend: stage('start_ms'), send: stage('send_ms') };
+  const total = (row) => Number(row.relay_ms) + Number(row.start_ms) + Number(row.send_ms);
+  const slowest = [...rows]
+    .sort((a, b) => total(b) - total(a))
+    .slice(0, 5)
+    .map((row) => `${row.key} ${Math.round(total(row))} ms = ${Math.round(row.relay_ms)} + ${Math.round(row.start_ms)} + ${Math.round(row.send_ms)}`);
+  return { relay: stage('relay_ms'), startToSend: stage('start_ms'), send: stage('send_ms'), slowest };
 }
 
 const [fast, slow, stuck] = await Promise.all([startSink(), startSink({ delayMs: 2_000 }), startSink({ delayMs: 60_000 })]);
@@ -145,8 +151,9 @@ console.log(`B's p99 under the flood / alone: ${result.bP99Ratio}× (target ≤ 
 for (const [label, stages] of [['alone', result.bStagesAlone], ['under the flood', result.bStages]]) {
   console.log(
     `B's stages ${label}: ${Object.entries(stages)
+      .filter(([name]) => name !== 'slowest')
       .map(([name, s]) => `${name} p50/p99/max ${s.p50Ms}/${s.p99Ms}/${s.maxMs} ms`)
-      .join('; ')}`,
+      .join('; ')}; slowest (relay + start to send + send): ${stages.slowest.join(', ')}`,
   );
 }
 console.log(
