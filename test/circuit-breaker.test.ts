@@ -1,6 +1,7 @@
 // Circuit breakers per endpoint and auto-disable of failing endpoints, against real PostgreSQL,
 // the run's Temporal server and a loopback HTTP sink that counts what reaches it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CircuitBreakers, HEALTHY_FOR_MS } from '../src/activities/circuit-breaker.js';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { countEventsByStatus } from './helpers/count-events.js';
@@ -126,5 +127,39 @@ describe('auto-disable of a failing endpoint', () => {
     expect((await runCli(['dlq', 'retry', '--all'], env)).code).toBe(0);
     await waitFor(async () => (await countEventsByStatus(engine.database.db, { tenant: 'd' })).delivered === 1, { what: 'delivery after re-enabling' });
     expect(sink.countsById().get('dying-1')).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('circuit breaker reads', () => {
+  it("skips the breaker's read for an endpoint seen healthy within a second, forgets it on a local failure, and sees another worker's opening after the second", async () => {
+    const db = await createTestDatabase();
+    try {
+      const breakers = new CircuitBreakers(db.db, { failureThreshold: 1, cooldownMs: 60_000, disableAfterMs: 0 });
+      const openElsewhere = (endpoint: string) =>
+        db.pool.query(
+          `INSERT INTO outbox.circuit_breakers (endpoint, state, consecutive_failures, failing_since, opened_at, next_probe_at, last_error)
+           VALUES ($1, 'open', 5, now(), now(), now() + interval '1 minute', 'HTTP 503 (another worker)')
+           ON CONFLICT (endpoint) DO UPDATE SET state = 'open', next_probe_at = EXCLUDED.next_probe_at`,
+          [endpoint],
+        );
+      // Seen healthy: another worker's opening is not read for up to HEALTHY_FOR_MS...
+      expect((await breakers.admit('webhook: a', 10_000)).verdict).toBe('send');
+      await openElsewhere('webhook: a');
+      const seenAt = Date.now();
+      expect((await breakers.admit('webhook: a', 10_000)).verdict).toBe('send');
+      // ...then it is.
+      await waitFor(async () => (await breakers.admit('webhook: a', 10_000)).verdict === 'fail-fast', {
+        what: 'the opened breaker to be read',
+        timeoutMs: 10_000,
+      });
+      expect(Date.now() - seenAt).toBeGreaterThanOrEqual(HEALTHY_FOR_MS - 50);
+
+      // A failure seen here forgets the endpoint at once: the next attempt reads the breaker it opened.
+      expect((await breakers.admit('webhook: b', 10_000)).verdict).toBe('send');
+      await breakers.recordFailure('webhook: b', 'HTTP 500', false);
+      expect((await breakers.admit('webhook: b', 10_000)).verdict).toBe('fail-fast');
+    } finally {
+      await db.drop();
+    }
   });
 });

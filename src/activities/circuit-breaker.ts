@@ -19,6 +19,13 @@ export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   disableAfterMs: 5 * 24 * 60 * 60_000,
 };
 
+/**
+ * How long an endpoint seen healthy is trusted without reading its breaker again (see
+ * CircuitBreakers.healthyUntil): at most this long, a worker keeps sending to an endpoint whose
+ * breaker another worker has just opened.
+ */
+export const HEALTHY_FOR_MS = 1_000;
+
 /** What the breaker lets an attempt do. */
 export type Admission =
   | { verdict: 'send'; probe: boolean; hadFailures: boolean }
@@ -32,6 +39,14 @@ export type Admission =
  * opens it for another cooldown.
  */
 export class CircuitBreakers {
+  /**
+   * Endpoints this process saw healthy (closed, no failures) within HEALTHY_FOR_MS: their next
+   * attempts skip the breaker's read, one statement less per delivery on the happy path. A
+   * failure seen here forgets the endpoint at once; one recorded by another worker is seen
+   * here within HEALTHY_FOR_MS.
+   */
+  private readonly healthyUntil = new Map<string, number>();
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly settings: BreakerSettings,
@@ -39,6 +54,11 @@ export class CircuitBreakers {
 
   /** Decides whether this attempt may reach the endpoint. `leaseMs` bounds a probe that never reports back. */
   async admit(endpoint: string, leaseMs: number): Promise<Admission> {
+    const healthy = this.healthyUntil.get(endpoint);
+    if (healthy !== undefined) {
+      if (healthy > Date.now()) return { verdict: 'send', probe: false, hadFailures: false };
+      this.healthyUntil.delete(endpoint);
+    }
     const row = await this.db
       .selectFrom('outbox.circuit_breakers')
       .select([
@@ -51,7 +71,11 @@ export class CircuitBreakers {
       ])
       .where('endpoint', '=', endpoint)
       .executeTakeFirst();
-    if (!row || row.state === 'closed') return { verdict: 'send', probe: false, hadFailures: (row?.consecutive_failures ?? 0) > 0 };
+    if (!row || row.state === 'closed') {
+      const hadFailures = (row?.consecutive_failures ?? 0) > 0;
+      if (!hadFailures) this.healthyUntil.set(endpoint, Date.now() + HEALTHY_FOR_MS);
+      return { verdict: 'send', probe: false, hadFailures };
+    }
 
     const claimable = row.state === 'open' ? Number(row.probe_in_ms) <= 0 : Number(row.probe_age_ms) > leaseMs;
     if (claimable) {
@@ -125,6 +149,7 @@ export class CircuitBreakers {
    * failed probe). Returns how long the endpoint has been failing, for auto-disable.
    */
   async recordFailure(endpoint: string, error: string, probe: boolean): Promise<{ failingForMs: number; failures: number }> {
+    this.healthyUntil.delete(endpoint);
     const { threshold, cooldown } = { threshold: this.settings.failureThreshold, cooldown: this.settings.cooldownMs / 1000 };
     const result = await sql<{ failing_for_ms: number; consecutive_failures: number }>`
       INSERT INTO outbox.circuit_breakers AS b (endpoint, state, consecutive_failures, failing_since, last_error, opened_at, next_probe_at)
