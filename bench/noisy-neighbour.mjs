@@ -148,7 +148,10 @@ const row = (label, lag) =>
 console.log(row(`B alone (${profile.trickleRate}/s)`, result.bAlone));
 console.log(row('B while A floods', result.bUnderFlood));
 console.log(`B's p99 under the flood / alone: ${result.bP99Ratio}× (target ≤ 2× and ≤ 250 ms)`);
-for (const [label, stages] of [['alone', result.bStagesAlone], ['under the flood', result.bStages]]) {
+for (const [label, stages] of [
+  ['alone', result.bStagesAlone],
+  ['under the flood', result.bStages],
+]) {
   console.log(
     `B's stages ${label}: ${Object.entries(stages)
       .filter(([name]) => name !== 'slowest')
