@@ -83,6 +83,21 @@ async function stagesOf(pool, keys) {
   return { relay: stage('relay_ms'), startToSend: stage('start_ms'), send: stage('send_ms'), slowest };
 }
 
+/**
+ * A's busiest seconds of attempts, counted from the flood's start: a burst of attempts that
+ * falls due together (retries on one schedule) saturates the cores and shows in B's tail.
+ */
+async function busiestSecondsOf(pool, floodStartedMs) {
+  const { rows } = await pool.query(
+    `SELECT floor(extract(epoch from d.attempted_at) - $1::float8 / 1000)::int AS second, count(*)::int AS attempts,
+            count(*) FILTER (WHERE d.error LIKE 'circuit open%')::int AS circuit_open
+       FROM outbox.deliveries d JOIN outbox.events e ON e.id = d.event_id
+      WHERE e.tenant_id = 'a' GROUP BY 1 ORDER BY 2 DESC LIMIT 3`,
+    [floodStartedMs],
+  );
+  return rows.map((row) => `${row.attempts} attempts at +${row.second}s (${row.circuit_open} failed fast on the open breaker)`);
+}
+
 const [fast, slow, stuck] = await Promise.all([startSink(), startSink({ delayMs: 2_000 }), startSink({ delayMs: 60_000 })]);
 const database = `bench_noisy_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -135,6 +150,7 @@ try {
   result.bP99Ratio = result.bAlone.p99Ms ? +(result.bUnderFlood.p99Ms / result.bAlone.p99Ms).toFixed(2) : null;
   result.bStages = await stagesOf(pool, 'b-flood-%');
   result.bStagesAlone = await stagesOf(pool, 'b-alone-%');
+  result.aBusiestSeconds = await busiestSecondsOf(pool, floodStarted);
 } finally {
   await system.close().catch((error) => log(`close failed: ${error.message}`));
   await pool.end();
@@ -162,6 +178,7 @@ for (const [label, stages] of [
 console.log(
   `A's slow endpoint (2 s answers): ${result.aSlowDelivered} of ${profile.flood} arrived in the ${result.floodSeconds} s measured (${result.aSlowRatePerSecond}/s); endpoint that times out: ${result.aStuckAttempted} distinct events attempted`,
 );
+console.log(`A's busiest seconds of attempts: ${result.aBusiestSeconds.join('; ')}`);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/noisy-neighbour-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
 await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);

@@ -162,4 +162,27 @@ describe('circuit breaker reads', () => {
       await db.drop();
     }
   });
+
+  it('spreads the attempts an open breaker fails over one cooldown after the probe, so they do not all come back at once', async () => {
+    const db = await createTestDatabase();
+    try {
+      const cooldownMs = 20_000;
+      const breakers = new CircuitBreakers(db.db, { failureThreshold: 1, cooldownMs, disableAfterMs: 0 });
+      await breakers.recordFailure('webhook: herd', 'HTTP 503', false);
+      const retries: number[] = [];
+      for (let n = 0; n < 20; n++) {
+        const admission = await breakers.admit('webhook: herd', 10_000);
+        if (admission.verdict !== 'fail-fast') throw new Error(`attempt ${n} was let through an open breaker`);
+        // The probe is due in about a cooldown; nothing comes back before it, nor a cooldown after it.
+        expect(admission.probeInMs).toBeGreaterThan(cooldownMs - 5_000);
+        expect(admission.retryInMs).toBeGreaterThanOrEqual(admission.probeInMs);
+        expect(admission.retryInMs).toBeLessThanOrEqual(admission.probeInMs + cooldownMs);
+        retries.push(admission.retryInMs - admission.probeInMs);
+      }
+      // Twenty draws spread over 20 s: they span far more than a quarter of it (all within 5 s: p < 1e-10).
+      expect(Math.max(...retries) - Math.min(...retries)).toBeGreaterThan(cooldownMs / 4);
+    } finally {
+      await db.drop();
+    }
+  });
 });

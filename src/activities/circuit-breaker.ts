@@ -29,7 +29,16 @@ export const HEALTHY_FOR_MS = 1_000;
 /** What the breaker lets an attempt do. */
 export type Admission =
   | { verdict: 'send'; probe: boolean; hadFailures: boolean }
-  | { verdict: 'fail-fast'; retryInMs: number; failures: number; openedAt: Date | null; lastError: string | null };
+  | {
+      verdict: 'fail-fast';
+      /** When the next probe may go (or the running one's lease ends). */
+      probeInMs: number;
+      /** When this attempt should come back: after the probe, spread over one cooldown. */
+      retryInMs: number;
+      failures: number;
+      openedAt: Date | null;
+      lastError: string | null;
+    };
 
 /**
  * Circuit breakers per target endpoint, kept in outbox.circuit_breakers so every worker shares
@@ -94,9 +103,14 @@ export class CircuitBreakers {
       if (claimed) return { verdict: 'send', probe: true, hadFailures: true };
     }
     // While another attempt probes, check back after a cooldown (or when its lease ends, if sooner).
-    const retryInMs =
+    const probeInMs =
       row.state === 'open' ? Math.max(Number(row.probe_in_ms), 1_000) : Math.max(Math.min(this.settings.cooldownMs, leaseMs - Number(row.probe_age_ms)), 1_000);
-    return { verdict: 'fail-fast', retryInMs, failures: row.consecutive_failures, openedAt: row.opened_at, lastError: row.last_error };
+    // Not all at the probe's moment: every attempt the open breaker turned away would come back
+    // in the same second (thousands, in a flood), saturate the workers and Temporal and delay
+    // every other tenant's deliveries. Spread over the cooldown after it, they return at a
+    // trickle, and a recovered endpoint gets its backlog back gradually.
+    const retryInMs = probeInMs + Math.round(Math.random() * this.settings.cooldownMs);
+    return { verdict: 'fail-fast', probeInMs, retryInMs, failures: row.consecutive_failures, openedAt: row.opened_at, lastError: row.last_error };
   }
 
   /** The endpoint answered: close the breaker (written only if it had failures). */

@@ -17,12 +17,13 @@ export interface AttemptTarget {
 }
 
 /**
- * The failure of an attempt the open breaker stopped before any network call: retried, never
+ * The failure of an attempt the open breaker stopped before any network call: retried after
+ * the probe, at a point spread over the cooldown after it (see CircuitBreakers.admit), never
  * sooner than the policy's own backoff (an open breaker must not use up attempts faster).
  */
 export function circuitOpenFailure(admission: Extract<Admission, { verdict: 'fail-fast' }>, endpoint: string, backoffMs: number): DeliveryError {
   return new DeliveryError(
-    `circuit open for ${endpoint}: ${admission.failures} consecutive failures (last: ${admission.lastError ?? 'unknown'}); not attempted, next probe in ${Math.ceil(admission.retryInMs / 1000)}s`,
+    `circuit open for ${endpoint}: ${admission.failures} consecutive failures (last: ${admission.lastError ?? 'unknown'}); not attempted, next probe in ${Math.ceil(admission.probeInMs / 1000)}s`,
     { type: DeliveryFailureType.circuitOpen, retryAfterMs: Math.max(admission.retryInMs, backoffMs) },
   );
 }
