@@ -11,10 +11,11 @@ import {
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry/lib/workflow/definitions.js';
 import type { Context } from '@temporalio/activity';
 import type { DataConverter } from '@temporalio/common';
-import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { InjectedSinks, NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDependencies } from '../activities/create-activities.js';
 import type { Tracing } from '../tracing/set-up-tracing.js';
+import { DeliveryWorker } from './delivery-worker.js';
 import { installationGuard } from './installation-guard.js';
 import { EndpointPace } from '../activities/endpoint-pace.js';
 
@@ -52,7 +53,7 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
   // One pace per worker: its first pass defers endpoints it has seen answer slowly.
   const pace = options.pace ?? new EndpointPace();
   options.metrics?.watchEndpointPace(() => pace.snapshot());
-  return Worker.create({
+  return DeliveryWorker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
