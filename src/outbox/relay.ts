@@ -82,12 +82,16 @@ export class Relay {
     const client = await this.options.pool.connect();
     let broken = false;
     try {
-      // One round trip: the timeout is set inside the transaction it guards.
+      // One round trip: the settings are made inside the transaction they apply to.
       const timeout =
         this.options.batchTimeoutMs === undefined
           ? ''
           : `; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(this.options.batchTimeoutMs))}`;
-      await client.query(`BEGIN${timeout}`);
+      // No wait for the WAL flush (up to a second under load here, and every next batch, other
+      // tenants' included, waited behind it). Safe: Temporal's start is the durable step; a
+      // PostgreSQL crash loses at most the last moments' whole batches (none older than a later
+      // synchronous commit), whose rows are pending again and find their workflows started.
+      await client.query(`BEGIN; SET LOCAL synchronous_commit = off${timeout}`);
       const perTenant = this.options.tenantShare ?? Math.max(1, Math.ceil(this.options.batchSize / 4));
       const window = this.options.tenantWindow ?? DEFAULT_TENANT_WINDOW;
       const events = await claimPendingEvents(client, this.options.batchSize, { perTenant, afterTenant: this.tenantCursor, window });
