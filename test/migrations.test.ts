@@ -103,7 +103,7 @@ describe('migrations', () => {
         await client.query('BEGIN');
         const plan = await client.query<{ 'QUERY PLAN': { Plan: Record<string, number> }[] }>(
           `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${CLAIM_PENDING_EVENTS_SQL}`,
-          [100, 100, '', 1000, 30],
+          [100, 100, '', 1000, 30, []],
         );
         await client.query('ROLLBACK');
         const root = plan.rows[0]?.['QUERY PLAN'][0]?.Plan ?? {};

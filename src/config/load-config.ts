@@ -42,6 +42,7 @@ const environmentSchema = z.object({
   OUTBOX_METRICS_MAX_EVENT_TYPES: integer(1, 100_000).default(100),
   OUTBOX_RELAY_BATCH_SIZE: integer(1, 5000).default(200),
   OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
+  OUTBOX_RELAY_BATCHES_IN_FLIGHT: integer(1, 8).default(2),
   OUTBOX_RELAY_TENANT_SHARE: integer(1, 5000).optional(),
   OUTBOX_TENANT_MAX_UNFINISHED: integer(1, 1_000_000).default(DEFAULT_TENANT_WINDOW.maxUnfinished),
   OUTBOX_TENANT_WINDOW: durationMs.default(DEFAULT_TENANT_WINDOW.windowMs),
@@ -123,6 +124,7 @@ export interface EngineConfig {
     tenantShare: number;
     tenantWindow: { maxUnfinished: number; windowMs: number };
     concurrency: number;
+    batchesInFlight: number;
     pollIntervalMs: number;
     batchTimeoutMs: number;
     eagerStart: boolean;
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       tenantShare: values.OUTBOX_RELAY_TENANT_SHARE ?? Math.max(1, Math.ceil(values.OUTBOX_RELAY_BATCH_SIZE / 4)),
       tenantWindow: { maxUnfinished: values.OUTBOX_TENANT_MAX_UNFINISHED, windowMs: values.OUTBOX_TENANT_WINDOW },
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
+      batchesInFlight: values.OUTBOX_RELAY_BATCHES_IN_FLIGHT,
       pollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL,
       batchTimeoutMs: values.OUTBOX_RELAY_BATCH_TIMEOUT,
       eagerStart: values.OUTBOX_RELAY_EAGER_START === 'on',

@@ -189,6 +189,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         tenantShare: config.relay.tenantShare,
         tenantWindow: config.relay.tenantWindow,
         concurrency: config.relay.concurrency,
+        batchesInFlight: config.relay.batchesInFlight,
         pollIntervalMs: config.relay.pollIntervalMs,
         batchTimeoutMs: config.relay.batchTimeoutMs,
         deadLetterHoldMs: config.deadLetterHoldMs,

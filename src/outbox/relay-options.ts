@@ -30,6 +30,11 @@ export interface RelayOptions {
   tenantWindow?: { maxUnfinished: number; windowMs: number };
   /** Workflow starts in flight at once within a batch. */
   concurrency: number;
+  /**
+   * Batches claimed and not yet committed at once, each on its own connection and none sharing
+   * a tenant (default DEFAULT_BATCHES_IN_FLIGHT, 2). 1 is the strict claim-start-commit loop.
+   */
+  batchesInFlight?: number;
   /** Fallback poll when no notification arrives (notifications can be missed while reconnecting). */
   pollIntervalMs: number;
   /**

@@ -5,27 +5,35 @@
  * workflows/ (the workflow's name and input), metrics/, events/ and db/.
  */
 import { NativeConnection } from '@temporalio/worker';
-import pLimit from 'p-limit';
-import pg from 'pg';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
-import { afterClaim, claimPendingEvents, DEFAULT_TENANT_WINDOW } from './claim-pending-events.js';
-import { markEventsDispatched } from './mark-events-dispatched.js';
+import { afterClaim, DEFAULT_TENANT_WINDOW, type ClaimedEvent } from './claim-pending-events.js';
+import { RelayBatch } from './relay-batch.js';
 import { LANE_SWEEP_INTERVAL_MS, releaseOrphanedLanes } from './orphaned-lanes.js';
 import { inDispatchSpan } from './dispatch-span.js';
+import { errorSummary } from './error-summary.js';
+import { OutboxListener } from './outbox-listener.js';
 import { startDeliveryWorkflow } from './start-delivery-workflow.js';
 import type { RelayOptions, RelayStats } from './relay-options.js';
 
 /** How soon the relay looks again after a batch that claimed some events but not a full share. */
 const SOON_MS = 100;
 
-/** The PostgreSQL channel the events trigger notifies on commit. */
-export const OUTBOX_CHANNEL = 'outbox_events';
+/**
+ * Two batches in flight: while one waits for slow workflow starts (one tenant's, under a flood),
+ * the next claims the other tenants' events. Measured with the noisy-neighbour bench (README
+ * *Flow control*); more than two gained nothing there and holds more connections.
+ */
+export const DEFAULT_BATCHES_IN_FLIGHT = 2;
+
+export { OUTBOX_CHANNEL } from './outbox-listener.js';
 
 export type { RelayOptions, RelayStats } from './relay-options.js';
 
 /**
  * The relay: claims committed pending events, starts one deliverEvent workflow per event and
- * marks them dispatched, in one transaction per batch. Wakes on NOTIFY, polls as a fallback.
+ * marks them dispatched, in one transaction per batch (RelayBatch). Up to `batchesInFlight`
+ * batches at once, tenant-disjoint: while one tenant's starts are slow, the next batch claims
+ * the other tenants' events. Wakes on NOTIFY, polls as a fallback.
  *
  * @example
  * const relay = new Relay({ pool, connectionString, client, installationId, taskQueue, batchSize: 200, concurrency: 64, pollIntervalMs: 1000, deadLetterHoldMs, logger });
@@ -39,8 +47,14 @@ export class Relay {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private notified = false;
-  private listener: pg.Client | undefined;
-  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly listener: OutboxListener;
+  /** Batches claimed and not yet committed, with their tenants (left out of the next claims). */
+  private readonly inFlight = new Map<Promise<void>, ReadonlySet<string>>();
+  private readonly batchesInFlight: number;
+  /** Claims made so far: tells a finishing batch whether a claim left its tenants out meanwhile. */
+  private claims = 0;
+  /** Batches in a row whose starts failed (Temporal unreachable) or that failed altogether. */
+  private batchErrors = 0;
   private readonly metrics: EngineMetrics;
   private readonly eagerStart: boolean;
   /** The last tenant a full batch reached: the next batch starts after it (round robin). */
@@ -50,136 +64,135 @@ export class Relay {
 
   constructor(private readonly options: RelayOptions) {
     this.eagerStart = options.eagerStart === true && options.client.connection instanceof NativeConnection;
-    this.limit = pLimit(options.concurrency);
+    this.batchesInFlight = options.batchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT;
     this.metrics = options.metrics ?? new EngineMetrics();
+    this.listener = new OutboxListener(options.connectionString, options.logger, () => {
+      this.notified = true;
+      this.wake?.();
+    });
   }
 
   /** Starts listening and looping; returns at once. */
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    void this.listen();
+    this.listener.start();
     this.loop = this.run();
   }
 
-  /** Finishes the batch in hand, then stops. Safe to call twice. */
+  /** Finishes the batches in hand, then stops. Safe to call twice. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
     await this.loop;
     this.loop = undefined;
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   /**
-   * Dispatches one batch: claim, start workflows, mark dispatched, commit. Returns how many
-   * events were claimed. Starts that fail leave their rows pending for the next batch.
+   * Claims one batch, excluding the tenants of the batches still in flight, and starts
+   * finishing it in the background (its starts, mark and commit). Returns what the loop does
+   * next: claim again at once (`more`), or sleep.
    */
-  async dispatchBatch(): Promise<{ claimed: number; failed: number; more: boolean }> {
+  private async claimBatch(): Promise<{ claimed: number; more: boolean }> {
+    const perTenant = this.options.tenantShare ?? Math.max(1, Math.ceil(this.options.batchSize / 4));
+    const busyTenants = [...this.inFlight.values()].flatMap((tenants) => [...tenants]);
+    this.claims += 1;
+    const batch = await RelayBatch.open(this.options.pool, {
+      limit: this.options.batchSize,
+      share: { perTenant, afterTenant: this.tenantCursor, window: this.options.tenantWindow ?? DEFAULT_TENANT_WINDOW, busyTenants },
+      ...(this.options.batchTimeoutMs !== undefined && { batchTimeoutMs: this.options.batchTimeoutMs }),
+    });
+    const next = afterClaim(batch.events, { limit: this.options.batchSize, perTenant });
+    this.tenantCursor = next.afterTenant;
+    const finishing = this.finishBatch(batch, this.claims);
+    this.inFlight.set(finishing, batch.tenants);
+    void finishing.finally(() => this.inFlight.delete(finishing));
+    return { claimed: batch.events.length, more: next.more };
+  }
+
+  /** Starts a claimed batch's workflows, marks and commits; counts and logs what happened. Never throws. */
+  private async finishBatch(batch: RelayBatch, claimsAtOpen: number): Promise<void> {
     const timer = this.metrics.relayLoopDuration.startTimer();
-    const client = await this.options.pool.connect();
-    let broken = false;
     try {
-      // One round trip: the settings are made inside the transaction they apply to.
-      const timeout =
-        this.options.batchTimeoutMs === undefined
-          ? ''
-          : `; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(this.options.batchTimeoutMs))}`;
-      // No wait for the WAL flush (up to a second under load here, and every next batch, other
-      // tenants' included, waited behind it). Safe: Temporal's start is the durable step; a
-      // PostgreSQL crash loses at most the last moments' whole batches (none older than a later
-      // synchronous commit), whose rows are pending again and find their workflows started.
-      await client.query(`BEGIN; SET LOCAL synchronous_commit = off${timeout}`);
-      const perTenant = this.options.tenantShare ?? Math.max(1, Math.ceil(this.options.batchSize / 4));
-      const window = this.options.tenantWindow ?? DEFAULT_TENANT_WINDOW;
-      const events = await claimPendingEvents(client, this.options.batchSize, { perTenant, afterTenant: this.tenantCursor, window });
-      const started: { id: string; workflowId: string }[] = [];
-      let failed = 0;
-      let firstError: unknown;
-      await Promise.all(
-        events.map((event) =>
-          this.limit(async () => {
-            try {
-              const { outcome, workflowId, eagerlyStarted } = await inDispatchSpan(event, this.options.installationId, () =>
-                startDeliveryWorkflow(this.options.client, event, {
-                  installationId: this.options.installationId,
-                  taskQueue: this.options.taskQueue,
-                  deadLetterHoldMs: this.options.deadLetterHoldMs,
-                  ...(this.options.historyLimit !== undefined && { historyLimit: this.options.historyLimit }),
-                  ...(this.eagerStart && { eagerStart: true }),
-                }),
-              );
-              if (outcome === 'already_started') this.stats.alreadyStarted += 1;
-              else this.stats.started += 1;
-              if (eagerlyStarted) this.stats.eagerlyStarted += 1;
-              started.push({ id: event.id, workflowId });
-            } catch (error) {
-              failed += 1;
-              firstError ??= error;
-            }
-          }),
-        ),
-      );
-      await markEventsDispatched(client, started);
-      await client.query('COMMIT');
+      const { started, failed, firstError } = await batch.finish((event) => this.startWorkflow(event), this.options.concurrency);
       this.stats.batches += 1;
-      this.stats.claimed += events.length;
+      this.stats.claimed += batch.events.length;
       this.stats.dispatched += started.length;
       this.stats.startFailures += failed;
-      const typeOf = new Map(events.map((event) => [event.id, event.event_type]));
+      const typeOf = new Map(batch.events.map((event) => [event.id, event.event_type]));
       for (const { id } of started) this.metrics.eventsDispatched.inc({ event_type: this.metrics.eventTypeLabel(typeOf.get(id) ?? 'unknown') });
       if (failed > 0) this.metrics.workflowStartFailures.inc(failed);
-      this.metrics.relayBatchSize.observe(events.length);
+      this.metrics.relayBatchSize.observe(batch.events.length);
       timer();
+      this.batchErrors = failed > 0 ? this.batchErrors + 1 : 0;
       if (failed > 0) {
         this.options.logger.warn(
           { failed, dispatched: started.length, err: errorSummary(firstError) },
           'could not start some delivery workflows; their events stay pending and will be retried. Is Temporal reachable?',
         );
-      } else if (events.length > 0) {
+      } else if (batch.events.length > 0) {
         this.options.logger.debug({ dispatched: started.length }, 'dispatched batch');
       }
-      const next = afterClaim(events, { limit: this.options.batchSize, perTenant });
-      this.tenantCursor = next.afterTenant;
-      return { claimed: events.length, failed, more: next.more };
     } catch (error) {
-      broken = true;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      // A connection that failed mid-transaction may be unusable: drop it rather than reuse it.
-      client.release(broken);
+      this.batchErrors += 1;
+      this.options.logger.error({ err: errorSummary(error) }, 'relay batch failed; its events stay pending and will be retried. Is PostgreSQL reachable?');
+    }
+    // A claim made meanwhile left this batch's tenants out: look again now that they are free.
+    if (this.claims > claimsAtOpen && batch.tenants.size > 0) {
+      this.notified = true;
+      this.wake?.();
     }
   }
 
+  /** Starts one event's workflow (idempotent: see startDeliveryWorkflow), counting the outcome. */
+  private async startWorkflow(event: ClaimedEvent): Promise<{ workflowId: string }> {
+    const { outcome, workflowId, eagerlyStarted } = await inDispatchSpan(event, this.options.installationId, () =>
+      startDeliveryWorkflow(this.options.client, event, {
+        installationId: this.options.installationId,
+        taskQueue: this.options.taskQueue,
+        deadLetterHoldMs: this.options.deadLetterHoldMs,
+        ...(this.options.historyLimit !== undefined && { historyLimit: this.options.historyLimit }),
+        ...(this.eagerStart && { eagerStart: true }),
+      }),
+    );
+    if (outcome === 'already_started') this.stats.alreadyStarted += 1;
+    else this.stats.started += 1;
+    if (eagerlyStarted) this.stats.eagerlyStarted += 1;
+    return { workflowId };
+  }
+
   private async run(): Promise<void> {
-    let consecutiveErrors = 0;
+    let claimErrors = 0;
     while (!this.stopping) {
-      let fullBatch = false;
-      let claimedSome = false;
-      let backoffMs = 0;
+      const errors = claimErrors + this.batchErrors;
+      if (errors > 0) await this.sleep(Math.min(200 * 2 ** (errors - 1), 10_000), false);
+      if (this.stopping) break;
+      // As many batches in flight as allowed: wait for one to finish before claiming another.
+      if (this.inFlight.size >= this.batchesInFlight) {
+        await Promise.race(this.inFlight.keys());
+        continue;
+      }
+      let wait: 'none' | 'soon' | 'poll' = 'poll';
       try {
         this.notified = false;
-        const { claimed, failed, more } = await this.dispatchBatch();
-        fullBatch = more && failed === 0;
-        claimedSome = claimed > 0;
-        consecutiveErrors = failed > 0 ? consecutiveErrors + 1 : 0;
+        const { claimed, more } = await this.claimBatch();
+        claimErrors = 0;
+        wait = more ? 'none' : claimed > 0 ? 'soon' : 'poll';
       } catch (error) {
-        consecutiveErrors += 1;
-        this.options.logger.error({ err: errorSummary(error) }, 'relay batch failed; retrying. Is PostgreSQL reachable?');
+        claimErrors += 1;
+        wait = 'none';
+        this.options.logger.error({ err: errorSummary(error) }, 'relay could not claim a batch; retrying. Is PostgreSQL reachable?');
       }
       if (Date.now() - this.lastLaneSweepAt >= LANE_SWEEP_INTERVAL_MS) await this.sweepLanes();
       this.stats.lastLoopAt = Date.now();
       this.metrics.relayLastLoop.set(this.stats.lastLoopAt / 1000);
-      if (consecutiveErrors > 0) backoffMs = Math.min(200 * 2 ** (consecutiveErrors - 1), 10_000);
-      if (this.stopping) break;
-      if (backoffMs > 0) await this.sleep(backoffMs, false);
       // Events came but not a full share: more may be waiting for their tenant's admission
       // window (finishing events send no NOTIFY), so look again soon rather than at the poll.
-      else if (!fullBatch) await this.sleep(claimedSome ? Math.min(SOON_MS, this.options.pollIntervalMs) : this.options.pollIntervalMs, true);
+      if (wait !== 'none' && !this.stopping)
+        await this.sleep(wait === 'soon' ? Math.min(SOON_MS, this.options.pollIntervalMs) : this.options.pollIntervalMs, true);
     }
+    await Promise.all(this.inFlight.keys());
   }
 
   /** Closes lane places nobody will close (see releaseOrphanedLanes); a failure waits for the next sweep. */
@@ -208,42 +221,4 @@ export class Relay {
     });
     this.wake = undefined;
   }
-
-  /** Keeps one LISTEN connection open, reconnecting with backoff; polling covers any gap. */
-  private async listen(): Promise<void> {
-    let attempt = 0;
-    while (!this.stopping) {
-      const listener = new pg.Client({ connectionString: this.options.connectionString, application_name: 'outbox-relay-listen' });
-      try {
-        const closed = new Promise<void>((resolve) => {
-          // `on`, not `once`: pg can emit several errors, and an unhandled one would crash the process.
-          listener.on('error', () => resolve());
-          listener.once('end', () => resolve());
-        });
-        await listener.connect();
-        listener.on('notification', () => {
-          this.notified = true;
-          this.wake?.();
-        });
-        await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-        this.listener = listener;
-        attempt = 0;
-        // Wake once: events committed while we were not listening are found by this batch.
-        this.notified = true;
-        this.wake?.();
-        await closed;
-      } catch (error) {
-        this.options.logger.warn({ err: errorSummary(error) }, 'relay LISTEN connection failed; polling until it reconnects');
-      }
-      await listener.end().catch(() => undefined);
-      if (this.stopping) return;
-      attempt += 1;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 15_000)).unref());
-    }
-  }
-}
-
-function errorSummary(error: unknown): { message: string; name?: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { message: String(error) };
 }

@@ -105,6 +105,7 @@ export function createTestRelay(
   overrides: Partial<{
     batchSize: number;
     concurrency: number;
+    batchesInFlight: number;
     pollIntervalMs: number;
     deadLetterHoldMs: number;
     eagerStart: boolean;
@@ -123,6 +124,7 @@ export function createTestRelay(
     pollIntervalMs: overrides.pollIntervalMs ?? 500,
     deadLetterHoldMs: overrides.deadLetterHoldMs ?? 30 * 24 * 60 * 60_000,
     ...(overrides.eagerStart !== undefined && { eagerStart: overrides.eagerStart }),
+    ...(overrides.batchesInFlight !== undefined && { batchesInFlight: overrides.batchesInFlight }),
     ...(overrides.tenantWindow && { tenantWindow: overrides.tenantWindow }),
     ...(overrides.historyLimit !== undefined && { historyLimit: overrides.historyLimit }),
     logger: testLogger,
