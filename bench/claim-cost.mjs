@@ -9,7 +9,7 @@ async function timeClaim(pool, rounds = 50) {
     try {
       await client.query('BEGIN');
       const started = performance.now();
-      await client.query(CLAIM_PENDING_EVENTS_SQL, [200, 50, '', 1000, 30]);
+      await client.query(CLAIM_PENDING_EVENTS_SQL, [200, 50, '', 1000, 30, []]);
       times.push(performance.now() - started);
       await client.query('ROLLBACK');
     } finally {

@@ -5,7 +5,7 @@
 // trickles 5 events/s to a fast endpoint, first alone (after 2 s of warm-up), then while tenant A floods `--flood`
 // events to an endpoint that answers in 2 s and as many to one that never answers within its
 // 10 s timeout (3 attempts, then dead letters), interleaved so both floods run at once. Prints B's lag alone and under the flood (and
-// their ratio), and how A's events fared. Writes bench/results/noisy-neighbour-<date>.json.
+// their ratio), B's slowest events (with their commit time after the flood's start), and how A's events fared. Writes bench/results/noisy-neighbour-<date>.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { addSubscription, generateWebhookSecret, migrate } from '../dist/index.js';
@@ -60,7 +60,7 @@ async function lagOf(sink, commits, timeoutMs = 120_000) {
  * Where B's lag went, per stage, from the rows: commit → claimed by the relay (dispatched_at),
  * → the first attempt's send began (attempted_at − duration), → its answer (duration).
  */
-async function stagesOf(pool, keys) {
+async function stagesOf(pool, keys, sinceMs) {
   const { rows } = await pool.query(
     `SELECT e.idempotency_key AS key, extract(epoch from e.created_at) * 1000 AS created_ms,
             extract(epoch from e.dispatched_at - e.created_at) * 1000 AS relay_ms,
@@ -79,7 +79,10 @@ async function stagesOf(pool, keys) {
   const slowest = [...rows]
     .sort((a, b) => total(b) - total(a))
     .slice(0, 5)
-    .map((row) => `${row.key} ${Math.round(total(row))} ms = ${Math.round(row.relay_ms)} + ${Math.round(row.start_ms)} + ${Math.round(row.send_ms)}`);
+    .map(
+      (row) =>
+        `${row.key} (+${((Number(row.created_ms) - sinceMs) / 1000).toFixed(1)} s) ${Math.round(total(row))} ms = ${Math.round(row.relay_ms)} + ${Math.round(row.start_ms)} + ${Math.round(row.send_ms)}`,
+    );
   return { relay: stage('relay_ms'), startToSend: stage('start_ms'), send: stage('send_ms'), slowest };
 }
 
@@ -131,6 +134,7 @@ try {
   // would otherwise be B's "alone" tail (they were its two slowest events).
   await lagOf(fast, await trickle(pool, 'b-warm-up', 2));
   log(`B alone: ${profile.trickleRate}/s for ${profile.aloneSeconds}s`);
+  const aloneStarted = Date.now();
   result.bAlone = await lagOf(fast, await trickle(pool, 'b-alone', profile.aloneSeconds));
 
   log(`A floods ${profile.flood} events to a 2 s endpoint and ${profile.flood} to one that times out; B trickles for ${profile.trickleSeconds}s`);
@@ -143,6 +147,7 @@ try {
       [from, from + size - 1],
     );
   }
+  log(`A's flood enqueued in ${((Date.now() - floodStarted) / 1000).toFixed(1)} s`);
   const slowBefore = slow.firstArrival.size;
   result.bUnderFlood = await lagOf(fast, await trickle(pool, 'b-flood', profile.trickleSeconds));
   const floodSeconds = (Date.now() - floodStarted) / 1000;
@@ -151,8 +156,8 @@ try {
   result.aStuckAttempted = stuck.firstArrival.size;
   result.floodSeconds = +floodSeconds.toFixed(1);
   result.bP99Ratio = result.bAlone.p99Ms ? +(result.bUnderFlood.p99Ms / result.bAlone.p99Ms).toFixed(2) : null;
-  result.bStages = await stagesOf(pool, 'b-flood-%');
-  result.bStagesAlone = await stagesOf(pool, 'b-alone-%');
+  result.bStages = await stagesOf(pool, 'b-flood-%', floodStarted);
+  result.bStagesAlone = await stagesOf(pool, 'b-alone-%', aloneStarted);
   result.aBusiestSeconds = await busiestSecondsOf(pool, floodStarted);
 } finally {
   await system.close().catch((error) => log(`close failed: ${error.message}`));
