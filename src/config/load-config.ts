@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_TENANT_WINDOW } from '../outbox/claim-pending-events.js';
+import { DEFAULT_TENANT_WINDOW, defaultTenantShare } from '../outbox/claim-pending-events.js';
 import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption-codec.js';
 import { AddressPolicy } from '../egress/address-policy.js';
 import { durationMs } from '../durations/duration.js';
@@ -210,7 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     metrics: { maxEventTypes: values.OUTBOX_METRICS_MAX_EVENT_TYPES },
     relay: {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
-      tenantShare: values.OUTBOX_RELAY_TENANT_SHARE ?? Math.max(1, Math.ceil(values.OUTBOX_RELAY_BATCH_SIZE / 4)),
+      tenantShare: values.OUTBOX_RELAY_TENANT_SHARE ?? defaultTenantShare(values.OUTBOX_RELAY_BATCH_SIZE, values.OUTBOX_TENANT_MAX_UNFINISHED),
       tenantWindow: { maxUnfinished: values.OUTBOX_TENANT_MAX_UNFINISHED, windowMs: values.OUTBOX_TENANT_WINDOW },
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
       batchesInFlight: values.OUTBOX_RELAY_BATCHES_IN_FLIGHT,

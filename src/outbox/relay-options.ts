@@ -22,7 +22,7 @@ export interface RelayOptions {
   taskQueue: string;
   batchSize: number;
   /**
-   * Events of one tenant in one batch, at most (default a quarter of the batch): the claim goes
+   * Events of one tenant in one batch, at most (default defaultTenantShare: 10): the claim goes
    * round the tenants with pending events, so one tenant's flood cannot hold back the others.
    */
   tenantShare?: number;

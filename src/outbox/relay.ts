@@ -6,7 +6,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
-import { afterClaim, DEFAULT_TENANT_WINDOW, type ClaimedEvent } from './claim-pending-events.js';
+import { afterClaim, DEFAULT_TENANT_WINDOW, defaultTenantShare, type ClaimedEvent } from './claim-pending-events.js';
 import { RelayBatch } from './relay-batch.js';
 import { LANE_SWEEP_INTERVAL_MS, releaseOrphanedLanes } from './orphaned-lanes.js';
 import { inDispatchSpan } from './dispatch-span.js';
@@ -95,12 +95,13 @@ export class Relay {
    * next: claim again at once (`more`), or sleep.
    */
   private async claimBatch(): Promise<{ claimed: number; more: boolean }> {
-    const perTenant = this.options.tenantShare ?? Math.max(1, Math.ceil(this.options.batchSize / 4));
+    const window = this.options.tenantWindow ?? DEFAULT_TENANT_WINDOW;
+    const perTenant = this.options.tenantShare ?? defaultTenantShare(this.options.batchSize, window.maxUnfinished);
     const busyTenants = [...this.inFlight.values()].flatMap((tenants) => [...tenants]);
     this.claims += 1;
     const batch = await RelayBatch.open(this.options.pool, {
       limit: this.options.batchSize,
-      share: { perTenant, afterTenant: this.tenantCursor, window: this.options.tenantWindow ?? DEFAULT_TENANT_WINDOW, busyTenants },
+      share: { perTenant, afterTenant: this.tenantCursor, window, busyTenants },
       ...(this.options.batchTimeoutMs !== undefined && { batchTimeoutMs: this.options.batchTimeoutMs }),
     });
     const next = afterClaim(batch.events, { limit: this.options.batchSize, perTenant });
