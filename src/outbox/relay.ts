@@ -99,6 +99,7 @@ export class Relay {
     const perTenant = this.options.tenantShare ?? defaultTenantShare(this.options.batchSize, window.maxUnfinished);
     const busyTenants = [...this.inFlight.values()].flatMap((tenants) => [...tenants]);
     this.claims += 1;
+    const timer = this.metrics.relayLoopDuration.startTimer();
     const batch = await RelayBatch.open(this.options.pool, {
       limit: this.options.batchSize,
       share: { perTenant, afterTenant: this.tenantCursor, window, busyTenants },
@@ -106,15 +107,16 @@ export class Relay {
     });
     const next = afterClaim(batch.events, { limit: this.options.batchSize, perTenant });
     this.tenantCursor = next.afterTenant;
-    const finishing = this.finishBatch(batch, this.claims);
+    const finishing = this.finishBatch(batch, this.claims, timer);
     this.inFlight.set(finishing, batch.tenants);
     void finishing.finally(() => this.inFlight.delete(finishing));
+    // An empty batch only has its transaction to end: end it before sleeping.
+    if (batch.events.length === 0) await finishing;
     return { claimed: batch.events.length, more: next.more };
   }
 
   /** Starts a claimed batch's workflows, marks and commits; counts and logs what happened. Never throws. */
-  private async finishBatch(batch: RelayBatch, claimsAtOpen: number): Promise<void> {
-    const timer = this.metrics.relayLoopDuration.startTimer();
+  private async finishBatch(batch: RelayBatch, claimsAtOpen: number, timer: () => void): Promise<void> {
     try {
       const { started, failed, firstError } = await batch.finish((event) => this.startWorkflow(event), this.options.concurrency);
       this.stats.batches += 1;
