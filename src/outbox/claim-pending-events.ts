@@ -41,7 +41,7 @@ export const DEFAULT_TENANT_WINDOW = { maxUnfinished: 50, windowMs: 5_000 };
  * slow deliveries answer together and free its window at once, the refill goes out over five
  * batches, with other tenants' batches between them, rather than as one burst of work that
  * every other tenant waits behind. Measured with the noisy-neighbour bench (README *Flow
- * control*): B's p99 while A floods 64–67 ms with 10, 103–122 ms with 50; the single-tenant
+ * control*): B's p99 while A floods 64–84 ms with 10, 103–151 ms with 50; the single-tenant
  * drain was no slower.
  *
  * @example
