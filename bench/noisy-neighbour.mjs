@@ -5,12 +5,13 @@
 // trickles 5 events/s to a fast endpoint, first alone (after 2 s of warm-up), then while tenant A floods `--flood`
 // events to an endpoint that answers in 2 s and as many to one that never answers within its
 // 10 s timeout (3 attempts, then dead letters), interleaved so both floods run at once. Prints B's lag alone and under the flood (and
-// their ratio), B's slowest events (with their commit time after the flood's start), and how A's events fared. Writes bench/results/noisy-neighbour-<date>.json.
+// their ratio), B's slowest events (with their commit time after the flood's start), how A's events fared, and
+// the cores the engine, the Temporal server and PostgreSQL used in each phase. Writes bench/results/noisy-neighbour-<date>.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { addSubscription, generateWebhookSecret, migrate } from '../dist/index.js';
 import { createDatabase } from '../dist/db/create-database.js';
-import { percentile, sleep } from './measure.mjs';
+import { percentile, processUsage, sleep } from './measure.mjs';
 import { startSink } from './sink.mjs';
 import { createOutboxSystem } from './systems/outbox.mjs';
 
@@ -101,6 +102,34 @@ async function busiestSecondsOf(pool, floodStartedMs) {
   return rows.map((row) => `${row.attempts} attempts at +${row.second}s (${row.circuit_open} failed fast on the open breaker)`);
 }
 
+/** CPU seconds so far of the PostgreSQL backends connected to `database` now, by pid. */
+async function backendsCpu(pool, database) {
+  const { rows } = await pool.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  return new Map(await Promise.all(rows.map(async ({ pid }) => [pid, (await processUsage(pid, { children: false })).cpu])));
+}
+
+/**
+ * Runs one phase and measures the cores the engine, the Temporal server and PostgreSQL (the
+ * backends of the scenario's database still connected at the end) used meanwhile: B's lag
+ * under the flood is CPU shared with A's work. Read at the phase's start and end only, so the
+ * measuring itself costs nothing during the phase.
+ */
+async function withCores(system, pool, database, run) {
+  const pids = system.pids();
+  const usage = () => Promise.all(pids.map((pid) => processUsage(pid)));
+  const started = Date.now();
+  const [before, backendsBefore] = [await usage(), await backendsCpu(pool, database)];
+  const value = await run();
+  const seconds = (Date.now() - started) / 1000;
+  const [after, backendsAfter] = [await usage(), await backendsCpu(pool, database)];
+  const cpu = after.map((item, index) => item.cpu - before[index].cpu);
+  const postgres = [...backendsAfter].reduce((sum, [pid, total]) => sum + total - (backendsBefore.get(pid) ?? 0), 0);
+  const cores = (seconds_) => +(seconds_ / seconds).toFixed(2);
+  // pids(): the engine process(es), then the Temporal server.
+  const engine = cpu.slice(0, -1).reduce((sum, item) => sum + item, 0);
+  return { value, cores: { engine: cores(engine), temporal: cores(cpu.at(-1) ?? 0), postgres: cores(postgres) } };
+}
+
 const [fast, slow, stuck] = await Promise.all([startSink(), startSink({ delayMs: 2_000 }), startSink({ delayMs: 60_000 })]);
 const database = `bench_noisy_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -135,7 +164,9 @@ try {
   await lagOf(fast, await trickle(pool, 'b-warm-up', 2));
   log(`B alone: ${profile.trickleRate}/s for ${profile.aloneSeconds}s`);
   const aloneStarted = Date.now();
-  result.bAlone = await lagOf(fast, await trickle(pool, 'b-alone', profile.aloneSeconds));
+  const alone = await withCores(system, pool, database, async () => lagOf(fast, await trickle(pool, 'b-alone', profile.aloneSeconds)));
+  result.bAlone = alone.value;
+  result.coresAlone = alone.cores;
 
   log(`A floods ${profile.flood} events to a 2 s endpoint and ${profile.flood} to one that times out; B trickles for ${profile.trickleSeconds}s`);
   const floodStarted = Date.now();
@@ -149,7 +180,9 @@ try {
   }
   log(`A's flood enqueued in ${((Date.now() - floodStarted) / 1000).toFixed(1)} s`);
   const slowBefore = slow.firstArrival.size;
-  result.bUnderFlood = await lagOf(fast, await trickle(pool, 'b-flood', profile.trickleSeconds));
+  const flood = await withCores(system, pool, database, async () => lagOf(fast, await trickle(pool, 'b-flood', profile.trickleSeconds)));
+  result.bUnderFlood = flood.value;
+  result.coresUnderFlood = flood.cores;
   const floodSeconds = (Date.now() - floodStarted) / 1000;
   result.aSlowDelivered = slow.firstArrival.size - slowBefore;
   result.aSlowRatePerSecond = +(result.aSlowDelivered / floodSeconds).toFixed(1);
@@ -187,6 +220,8 @@ console.log(
   `A's slow endpoint (2 s answers): ${result.aSlowDelivered} of ${profile.flood} arrived in the ${result.floodSeconds} s measured (${result.aSlowRatePerSecond}/s); endpoint that times out: ${result.aStuckAttempted} distinct events attempted`,
 );
 console.log(`A's busiest seconds of attempts: ${result.aBusiestSeconds.join('; ')}`);
+const coresRow = ({ engine, temporal, postgres }) => `engine ${engine}, Temporal server ${temporal}, PostgreSQL ${postgres}`;
+console.log(`cores used (of 2), B alone: ${coresRow(result.coresAlone)}; while A floods: ${coresRow(result.coresUnderFlood)}`);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/noisy-neighbour-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
 await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
