@@ -140,6 +140,8 @@ url.pathname = `/${database}`;
 const databaseUrl = url.toString();
 const system = await createOutboxSystem({ databaseUrl, sinkUrl: fast.url });
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+// The scenario's database is dropped WITH (FORCE) at the end: a connection ended by that is expected.
+pool.on('error', (error) => log(`bench pool: ${error.message}`));
 const result = { date: new Date().toISOString(), profile };
 try {
   const setup = createDatabase({ connectionString: databaseUrl, max: 2 });
@@ -192,6 +194,9 @@ try {
   result.bStages = await stagesOf(pool, 'b-flood-%', floodStarted);
   result.bStagesAlone = await stagesOf(pool, 'b-alone-%', aloneStarted);
   result.aBusiestSeconds = await busiestSecondsOf(pool, floodStarted);
+} catch (error) {
+  log(`the scenario failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
 } finally {
   await system.close().catch((error) => log(`close failed: ${error.message}`));
   await pool.end();

@@ -160,12 +160,20 @@ export class CircuitBreakers {
 
   /**
    * The endpoint failed: count it, and open the breaker at the threshold (or reopen it after a
-   * failed probe). Returns how long the endpoint has been failing, for auto-disable.
+   * failed probe). Returns how long the endpoint has been failing, for auto-disable. With the
+   * subscription whose attempt failed, the same statement records which breaker that
+   * subscription answers to, so the relay can hold its events while the breaker is open
+   * (outbox.held_for, migration 0030).
    */
-  async recordFailure(endpoint: string, error: string, probe: boolean): Promise<{ failingForMs: number; failures: number }> {
+  async recordFailure(endpoint: string, error: string, probe: boolean, subscriptionId?: string): Promise<{ failingForMs: number; failures: number }> {
     this.healthyUntil.delete(endpoint);
     const { threshold, cooldown } = { threshold: this.settings.failureThreshold, cooldown: this.settings.cooldownMs / 1000 };
     const result = await sql<{ failing_for_ms: number; consecutive_failures: number }>`
+      WITH mapped AS (
+        INSERT INTO outbox.subscription_breakers AS m (subscription_id, endpoint)
+        SELECT s.id, ${endpoint} FROM outbox.subscriptions s WHERE s.id = ${subscriptionId ?? null}::bigint
+        ON CONFLICT (subscription_id) DO UPDATE SET endpoint = EXCLUDED.endpoint WHERE m.endpoint <> EXCLUDED.endpoint
+      )
       INSERT INTO outbox.circuit_breakers AS b (endpoint, state, consecutive_failures, failing_since, last_error, opened_at, next_probe_at)
       VALUES (${endpoint},
               CASE WHEN ${threshold}::int <= 1 THEN 'open' ELSE 'closed' END, 1, clock_timestamp(), ${error},

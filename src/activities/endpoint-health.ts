@@ -49,7 +49,7 @@ export async function recordEndpointHealth(
     return disableSubscription(deps.db, subscription, `endpoint ${endpoint} answered 410 Gone`, failure, about);
   }
   if (failure && countsAgainstEndpoint(failure)) {
-    const streak = await deps.breakers.recordFailure(breakerKey, failure.message, admission.probe);
+    const streak = await deps.breakers.recordFailure(breakerKey, failure.message, admission.probe, subscription.id);
     const limit = deps.breakers.settings.disableAfterMs;
     if (limit > 0 && streak.failingForMs >= limit) {
       const reason = `endpoint ${endpoint} failing for ${formatDuration(streak.failingForMs)} (${streak.failures} consecutive failures; last: ${failure.message})`;

@@ -29,11 +29,18 @@ export interface Database {
   'outbox.ordered_deliveries': OrderedDeliveriesTable;
   'outbox.installation': InstallationTable;
   'outbox.endpoint_reports': EndpointReportsTable;
+  'outbox.subscription_breakers': SubscriptionBreakersTable;
   'outbox.api_keys': ApiKeysTable;
   'outbox.api_idempotency': ApiIdempotencyTable;
   'outbox.subscription_audit': SubscriptionAuditTable;
   'outbox.event_types': EventTypesTable;
   'outbox.settings': SettingsTable;
+}
+
+/** Which breaker a subscription's target answers to, as its last failing attempt found it (migration 0030). */
+export interface SubscriptionBreakersTable {
+  subscription_id: string;
+  endpoint: string;
 }
 
 /** One row per running worker: its endpoint pace snapshot (migration 0024, see EndpointReporter). */
@@ -129,6 +136,8 @@ export interface EventsTable {
   traceparent: ColumnType<string | null, string | null | undefined, string | null>;
   /** Waiting for a rate-limit slot until then: outside its tenant's admission window (0022). */
   parked_until: ColumnType<Date | null, never, Date | string | null>;
+  /** Held, not started, until one of these breakers lets deliveries through (0030; NULL: not held). */
+  held_for: ColumnType<string[] | null, never, string[] | null>;
 }
 
 export interface SubscriptionsTable {

@@ -158,6 +158,11 @@ export class EngineMetrics {
         },
       });
     fromFigures('outbox_events_pending', 'Committed events not yet handed to Temporal (the relay backlog).', (f) => f.pending);
+    fromFigures(
+      'outbox_events_held',
+      'Pending events held in PostgreSQL, not started, because every endpoint they go to has an open circuit breaker (counted in outbox_events_pending too).',
+      (f) => f.held,
+    );
     fromFigures('outbox_oldest_pending_age_seconds', 'Age of the oldest pending event: the relay lag (0 when none is pending).', (f) =>
       f.pending === 0 ? 0 : f.lagSeconds,
     );

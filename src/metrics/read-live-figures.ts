@@ -5,6 +5,8 @@ import type { Database } from '../db/database.js';
 export interface LiveFigures {
   at: number;
   pending: number;
+  /** Of those, held because every endpoint they go to has an open breaker (not started). */
+  held: number;
   /** Age of the oldest pending event (relay lag), seconds; 0 when none. */
   lagSeconds: number;
   inFlight: number;
@@ -31,6 +33,7 @@ export async function readLiveFigures(db: Kysely<Database>, previous?: LiveFigur
   const afterDelivery = previous?.lastDeliveryId ?? null;
   const row = await sql<{
     pending: string;
+    held: string;
     lag: number | null;
     in_flight: string;
     dead_letters: string;
@@ -44,6 +47,7 @@ export async function readLiveFigures(db: Kysely<Database>, previous?: LiveFigur
   }>`
     SELECT
       (SELECT count(*) FROM outbox.events WHERE status = 'pending') AS pending,
+      (SELECT count(*) FROM outbox.events WHERE status = 'pending' AND held_for IS NOT NULL) AS held,
       (SELECT extract(epoch FROM clock_timestamp() - created_at)::float8 FROM outbox.events WHERE status = 'pending' ORDER BY id LIMIT 1) AS lag,
       (SELECT count(*) FROM outbox.events WHERE status = 'dispatched') AS in_flight,
       (SELECT count(*) FROM outbox.dead_letters WHERE resolved_at IS NULL) AS dead_letters,
@@ -60,6 +64,7 @@ export async function readLiveFigures(db: Kysely<Database>, previous?: LiveFigur
   const result: LiveFigures = {
     at,
     pending: Number(figures.pending),
+    held: Number(figures.held),
     lagSeconds: figures.lag ?? 0,
     inFlight: Number(figures.in_flight),
     openDeadLetters: Number(figures.dead_letters),

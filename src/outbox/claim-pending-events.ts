@@ -2,8 +2,12 @@ import type pg from 'pg';
 
 import type { DeliverableEvent } from './start-delivery-workflow.js';
 
-/** The columns the relay needs to start a workflow; the payload stays in the database. */
-export type ClaimedEvent = DeliverableEvent;
+/**
+ * The columns the relay needs to start a workflow (the payload stays in the database), and
+ * `held_for`: the open breakers the event would wait for (outbox.held_for, migration 0030), set
+ * when it must not be started but held, NULL otherwise.
+ */
+export type ClaimedEvent = DeliverableEvent & { held_for: string[] | null };
 
 /** Where a fair claim starts and how much of a batch one tenant may take. */
 export interface ClaimShare {
@@ -119,23 +123,28 @@ export function unfinishedInWindowSql(tenant: string, max: string, seconds: stri
  * tenants to leave out), exported so tests can EXPLAIN exactly it. The recursive part walks the
  * index from one tenant with pending events to the next (a loose index scan), at most $1
  * tenants; tenants left out are dropped after the walk, not in it, so the walk stays one index
- * probe per tenant.
+ * probe per tenant. Held events (`held_for` set) are outside its index (0030), so however many
+ * wait for an open breaker, the claim does not read them; whether a claimed event must be held
+ * is worked out only while some breaker is not closed (one read of the breakers per claim).
  */
 export const CLAIM_PENDING_EVENTS_SQL: string = `WITH RECURSIVE tenants (tenant_id, n) AS (
-       (SELECT tenant_id, 1 FROM outbox.events WHERE status = 'pending' AND tenant_id > $3 ORDER BY tenant_id LIMIT 1)
+       (SELECT tenant_id, 1 FROM outbox.events WHERE status = 'pending' AND held_for IS NULL AND tenant_id > $3 ORDER BY tenant_id LIMIT 1)
        UNION ALL
        SELECT next.tenant_id, t.n + 1
          FROM tenants t
         CROSS JOIN LATERAL (SELECT e.tenant_id FROM outbox.events e
-                             WHERE e.status = 'pending' AND e.tenant_id > t.tenant_id ORDER BY e.tenant_id LIMIT 1) next
+                             WHERE e.status = 'pending' AND e.held_for IS NULL AND e.tenant_id > t.tenant_id
+                             ORDER BY e.tenant_id LIMIT 1) next
         WHERE t.n < $1
      )
      SELECT claimed.* FROM (SELECT tenant_id, n FROM tenants WHERE tenant_id <> ALL ($6::text[])) t
       CROSS JOIN LATERAL (
         SELECT id::text, tenant_id, event_type, idempotency_key, workflow_id, correlation_id, traceparent,
-               (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_at_us
+               (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_at_us,
+               CASE WHEN (SELECT EXISTS (SELECT 1 FROM outbox.circuit_breakers WHERE state <> 'closed'))
+                    THEN outbox.held_for(e.tenant_id, e.event_type, e.targets) END AS held_for
           FROM outbox.events e
-         WHERE e.status = 'pending' AND e.tenant_id = t.tenant_id
+         WHERE e.status = 'pending' AND e.held_for IS NULL AND e.tenant_id = t.tenant_id
          ORDER BY e.id
          LIMIT greatest(0, least($2, $4 - ${unfinishedInWindowSql('t.tenant_id', '$4', '$5')}))
            FOR UPDATE SKIP LOCKED) claimed

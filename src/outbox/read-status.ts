@@ -7,8 +7,10 @@ import { readEndpointsInFlight, type EndpointInFlight } from './read-endpoints-i
 
 /** The outbox at a glance, as `outbox status` prints it. */
 export interface OutboxStatus {
-  /** Committed events not yet handed to Temporal. */
+  /** Committed events not yet handed to Temporal (held ones included). */
   pending: number;
+  /** Of those, held because every endpoint they go to has an open breaker (see `breakers[].held`). */
+  held: number;
   /** Age of the oldest pending event in seconds (the relay's lag); null when none is pending. */
   oldestPendingAgeSeconds: number | null;
   /** Events by status (every status present, zero when none). */
@@ -25,6 +27,8 @@ export interface OutboxStatus {
     failingSince: Date | null;
     nextProbeAt: Date | null;
     lastError: string | null;
+    /** Pending events held, not started, until this breaker lets deliveries through (migration 0030). */
+    held: number;
   }[];
   /** Subscriptions that are disabled, with why. */
   disabledSubscriptions: { name: string; reason: string | null }[];
@@ -59,7 +63,13 @@ export async function readOutboxStatus(
   db: Kysely<Database>,
   window: { maxUnfinished: number; windowMs: number } = DEFAULT_TENANT_WINDOW,
 ): Promise<OutboxStatus> {
-  const [oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants, orphanedLanes, endpoints] = await Promise.all([
+  const [held, oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants, orphanedLanes, endpoints] = await Promise.all([
+    db
+      .selectFrom('outbox.events')
+      .select(sql<string>`count(*)`.as('count'))
+      .where('status', '=', 'pending')
+      .where('held_for', 'is not', null)
+      .executeTakeFirstOrThrow(),
     db
       .selectFrom('outbox.events')
       .select(sql<number>`extract(epoch from clock_timestamp() - created_at)::float8`.as('age'))
@@ -78,10 +88,13 @@ export async function readOutboxStatus(
       .where('resolved_at', 'is', null)
       .executeTakeFirstOrThrow(),
     db
-      .selectFrom('outbox.circuit_breakers')
-      .select(['endpoint', 'state', 'consecutive_failures', 'failing_since', 'next_probe_at', 'last_error'])
-      .where((eb) => eb.or([eb('state', '<>', 'closed'), eb('consecutive_failures', '>', 0)]))
-      .orderBy('endpoint')
+      .selectFrom('outbox.circuit_breakers as b')
+      .select(['b.endpoint', 'b.state', 'b.consecutive_failures', 'b.failing_since', 'b.next_probe_at', 'b.last_error'])
+      .select(
+        sql<string>`(SELECT count(*) FROM outbox.events e WHERE e.status = 'pending' AND e.held_for IS NOT NULL AND b.endpoint = ANY (e.held_for))`.as('held'),
+      )
+      .where((eb) => eb.or([eb('b.state', '<>', 'closed'), eb('b.consecutive_failures', '>', 0)]))
+      .orderBy('b.endpoint')
       .execute(),
     db.selectFrom('outbox.subscriptions').select(['name', 'disabled_reason']).where('enabled', '=', false).orderBy('name').execute(),
     sql<{ subscription: string; tenant: string; ordering_key: string; event_id: string; dead_letter_id: string; waiting: string }>`
@@ -102,6 +115,7 @@ export async function readOutboxStatus(
   for (const row of counts) byStatus[row.status] = Number(row.count);
   return {
     pending: byStatus.pending,
+    held: Number(held.count),
     oldestPendingAgeSeconds: oldest ? Number(oldest.age) : null,
     byStatus,
     openDeadLetters: Number(deadLetters.count),
@@ -113,6 +127,7 @@ export async function readOutboxStatus(
       failingSince: row.failing_since,
       nextProbeAt: row.next_probe_at,
       lastError: row.last_error,
+      held: Number(row.held),
     })),
     disabledSubscriptions: disabled.map((row) => ({ name: row.name, reason: row.disabled_reason })),
     blockedLanes: blocked.rows.map((row) => ({

@@ -1,11 +1,14 @@
 import pLimit from 'p-limit';
 import type pg from 'pg';
 import { claimPendingEvents, type ClaimedEvent, type ClaimShare } from './claim-pending-events.js';
+import { holdEvents } from './held-events.js';
 import { markEventsDispatched } from './mark-events-dispatched.js';
 
-/** What finishing a batch did: the events whose workflow is started, and the starts that failed. */
+/** What finishing a batch did: the events whose workflow is started, those held, and the starts that failed. */
 export interface FinishedBatch {
   started: { id: string; workflowId: string }[];
+  /** Events not started but held for their open breakers (see holdEvents). */
+  held: number;
   failed: number;
   firstError: unknown;
 }
@@ -53,30 +56,35 @@ export class RelayBatch {
   }
 
   /**
-   * Starts every event's workflow, `concurrency` at a time, marks the started ones dispatched
-   * and commits. A start that throws leaves its event pending for a later batch; a failure of
-   * the mark or the commit rolls the whole batch back (its started workflows are found again
-   * by the next claim: starts are idempotent).
+   * Starts every event's workflow, `concurrency` at a time, marks the started ones dispatched,
+   * holds the ones whose every endpoint has an open breaker instead of starting them, and
+   * commits. A start that throws leaves its event pending for a later batch; a failure of the
+   * mark, the hold or the commit rolls the whole batch back (its started workflows are found
+   * again by the next claim: starts are idempotent).
    */
   async finish(start: (event: ClaimedEvent) => Promise<{ workflowId: string }>, concurrency: number): Promise<FinishedBatch> {
     let broken = false;
     try {
       const limit = pLimit(concurrency);
-      const finished: FinishedBatch = { started: [], failed: 0, firstError: undefined };
+      const held = this.events.filter((event) => event.held_for !== null).map((event) => event.id);
+      const finished: FinishedBatch = { started: [], held: held.length, failed: 0, firstError: undefined };
       await Promise.all(
-        this.events.map((event) =>
-          limit(async () => {
-            try {
-              const { workflowId } = await start(event);
-              finished.started.push({ id: event.id, workflowId });
-            } catch (error) {
-              finished.failed += 1;
-              finished.firstError ??= error;
-            }
-          }),
-        ),
+        this.events
+          .filter((event) => event.held_for === null)
+          .map((event) =>
+            limit(async () => {
+              try {
+                const { workflowId } = await start(event);
+                finished.started.push({ id: event.id, workflowId });
+              } catch (error) {
+                finished.failed += 1;
+                finished.firstError ??= error;
+              }
+            }),
+          ),
       );
       await markEventsDispatched(this.client, finished.started);
+      await holdEvents(this.client, held);
       await this.client.query('COMMIT');
       return finished;
     } catch (error) {

@@ -65,6 +65,8 @@ export interface RelayStats {
   /** Started workflows whose first task the server handed straight to this process (eager start). */
   eagerlyStarted: number;
   dispatched: number;
+  /** Claimed events held, not started, because every endpoint they go to had an open breaker. */
+  held: number;
   /** When the loop last completed an iteration (ms since epoch); 0 before the first. */
   lastLoopAt: number;
 }

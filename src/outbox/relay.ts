@@ -8,10 +8,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { afterClaim, DEFAULT_TENANT_WINDOW, defaultTenantShare, type ClaimedEvent } from './claim-pending-events.js';
 import { RelayBatch } from './relay-batch.js';
-import { LANE_SWEEP_INTERVAL_MS, releaseOrphanedLanes } from './orphaned-lanes.js';
 import { inDispatchSpan } from './dispatch-span.js';
 import { errorSummary } from './error-summary.js';
 import { OutboxListener } from './outbox-listener.js';
+import { RelaySweeps } from './relay-sweeps.js';
 import { startDeliveryWorkflow } from './start-delivery-workflow.js';
 import type { RelayOptions, RelayStats } from './relay-options.js';
 
@@ -42,7 +42,17 @@ export type { RelayOptions, RelayStats } from './relay-options.js';
  * await relay.stop();
  */
 export class Relay {
-  readonly stats: RelayStats = { batches: 0, claimed: 0, started: 0, alreadyStarted: 0, startFailures: 0, eagerlyStarted: 0, dispatched: 0, lastLoopAt: 0 };
+  readonly stats: RelayStats = {
+    batches: 0,
+    claimed: 0,
+    started: 0,
+    alreadyStarted: 0,
+    startFailures: 0,
+    eagerlyStarted: 0,
+    dispatched: 0,
+    held: 0,
+    lastLoopAt: 0,
+  };
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -59,13 +69,13 @@ export class Relay {
   private readonly eagerStart: boolean;
   /** The last tenant a full batch reached: the next batch starts after it (round robin). */
   private tenantCursor = '';
-  /** When orphaned lane places were last looked for (0: on the first loop). */
-  private lastLaneSweepAt = 0;
+  private readonly sweeps: RelaySweeps;
 
   constructor(private readonly options: RelayOptions) {
     this.eagerStart = options.eagerStart === true && options.client.connection instanceof NativeConnection;
     this.batchesInFlight = options.batchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT;
     this.metrics = options.metrics ?? new EngineMetrics();
+    this.sweeps = new RelaySweeps(options.pool, options.client, options.logger);
     this.listener = new OutboxListener(options.connectionString, options.logger, () => {
       this.notified = true;
       this.wake?.();
@@ -118,8 +128,9 @@ export class Relay {
   /** Starts a claimed batch's workflows, marks and commits; counts and logs what happened. Never throws. */
   private async finishBatch(batch: RelayBatch, claimsAtOpen: number, timer: () => void): Promise<void> {
     try {
-      const { started, failed, firstError } = await batch.finish((event) => this.startWorkflow(event), this.options.concurrency);
+      const { started, held, failed, firstError } = await batch.finish((event) => this.startWorkflow(event), this.options.concurrency);
       this.stats.batches += 1;
+      this.stats.held += held;
       this.stats.claimed += batch.events.length;
       this.stats.dispatched += started.length;
       this.stats.startFailures += failed;
@@ -135,7 +146,7 @@ export class Relay {
           'could not start some delivery workflows; their events stay pending and will be retried. Is Temporal reachable?',
         );
       } else if (batch.events.length > 0) {
-        this.options.logger.debug({ dispatched: started.length }, 'dispatched batch');
+        this.options.logger.debug({ dispatched: started.length, held }, 'dispatched batch');
       }
     } catch (error) {
       this.batchErrors += 1;
@@ -187,7 +198,7 @@ export class Relay {
         wait = 'none';
         this.options.logger.error({ err: errorSummary(error) }, 'relay could not claim a batch; retrying. Is PostgreSQL reachable?');
       }
-      if (Date.now() - this.lastLaneSweepAt >= LANE_SWEEP_INTERVAL_MS) await this.sweepLanes();
+      this.sweeps.due();
       this.stats.lastLoopAt = Date.now();
       this.metrics.relayLastLoop.set(this.stats.lastLoopAt / 1000);
       // Events came but not a full share: more may be waiting for their tenant's admission
@@ -195,18 +206,7 @@ export class Relay {
       if (wait !== 'none' && !this.stopping)
         await this.sleep(wait === 'soon' ? Math.min(SOON_MS, this.options.pollIntervalMs) : this.options.pollIntervalMs, true);
     }
-    await Promise.all(this.inFlight.keys());
-  }
-
-  /** Closes lane places nobody will close (see releaseOrphanedLanes); a failure waits for the next sweep. */
-  private async sweepLanes(): Promise<void> {
-    this.lastLaneSweepAt = Date.now();
-    try {
-      const released = await releaseOrphanedLanes(this.options.pool, this.options.client);
-      if (released > 0) this.options.logger.warn({ released }, 'released ordered-lane places held by finished events; the events behind them go on');
-    } catch (error) {
-      this.options.logger.warn({ err: errorSummary(error) }, 'could not look for orphaned ordered-lane places; trying again later');
-    }
+    await Promise.all([...this.inFlight.keys(), this.sweeps.settle()]);
   }
 
   /** Sleeps until the timeout, stop(), or (when `wakeOnNotify`) a NOTIFY that arrived meanwhile. */

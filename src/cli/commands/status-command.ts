@@ -11,6 +11,7 @@ function renderLive(figures: LiveFigures, intervalMs: number): string {
   const rate = (value: number | undefined) => (value === undefined ? '…' : value.toFixed(1));
   const rows: [string, string][] = [
     ['backlog (pending)', String(figures.pending)],
+    ['  held for an open breaker', String(figures.held)],
     ['lag (oldest pending)', figures.pending === 0 ? '0s' : formatDuration(figures.lagSeconds * 1000)],
     ['in flight', String(figures.inFlight)],
     ['enqueued / s', rate(figures.rates?.enqueuedPerSecond)],
@@ -65,6 +66,7 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
     const age = status.oldestPendingAgeSeconds;
     const rows: [string, string][] = [
       ['pending', String(status.pending)],
+      ['  held for an open breaker', String(status.held)],
       ['oldest pending', age === null ? '-' : formatDuration(age * 1000)],
       ['dispatched (in flight)', String(status.byStatus.dispatched)],
       ['delivered', String(status.byStatus.delivered)],
@@ -84,7 +86,8 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
         const since = breaker.failingSince ? `, failing for ${formatDuration(now - breaker.failingSince.getTime())}` : '';
         const probe =
           breaker.state === 'open' && breaker.nextProbeAt ? `, next probe in ${formatDuration(Math.max(0, breaker.nextProbeAt.getTime() - now))}` : '';
-        console.log(`  ${breaker.state.padEnd(9)} ${breaker.endpoint}: ${breaker.consecutiveFailures} consecutive failure(s)${since}${probe}`);
+        const held = breaker.held > 0 ? `; ${breaker.held} event(s) held in PostgreSQL until it lets deliveries through` : '';
+        console.log(`  ${breaker.state.padEnd(9)} ${breaker.endpoint}: ${breaker.consecutiveFailures} consecutive failure(s)${since}${probe}${held}`);
       }
     }
     if (status.disabledSubscriptions.length > 0) {
