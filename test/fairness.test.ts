@@ -108,7 +108,10 @@ describe('fairness between tenants', () => {
         const rows = await db.selectFrom('outbox.events').select('id').where('event_type', '=', 'a.stuck').where('held_for', 'is not', null).execute();
         return rows.length > FLOOD / 2 ? rows : undefined;
       },
-      { what: "most of A's events to the endpoint that times out held", describe: async () => JSON.stringify(await countEventsByStatus(db, { typeLike: 'a.stuck' })) },
+      {
+        what: "most of A's events to the endpoint that times out held",
+        describe: async () => JSON.stringify(await countEventsByStatus(db, { typeLike: 'a.stuck' })),
+      },
     );
     // ...and when it answers again, a probe closes the breaker and they are all delivered; only
     // those started before it opened were dead-lettered (one attempt each, by their policy).

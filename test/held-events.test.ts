@@ -83,7 +83,9 @@ describe('the hold rule (outbox.held_for)', () => {
     await setBreaker(database, 'webhook: down', 'open');
 
     // A saga takes the event: sagas compensate, they are never held.
-    await database.pool.query(`INSERT INTO outbox.sagas (name, tenant_id, event_pattern, steps) VALUES ('pay', 'a', 'a.down', '[{"name": "x", "target": "down"}]')`);
+    await database.pool.query(
+      `INSERT INTO outbox.sagas (name, tenant_id, event_pattern, steps) VALUES ('pay', 'a', 'a.down', '[{"name": "x", "target": "down"}]')`,
+    );
     expect(await heldFor(database, 'a', 'a.down')).toBeNull();
     await database.pool.query(`DELETE FROM outbox.sagas WHERE name = 'pay'`);
 
