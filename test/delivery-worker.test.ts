@@ -1,7 +1,8 @@
 // DeliveryWorker (src/worker/delivery-worker.ts): workflow threads without the SDK's per-call vm
 // timeout, guarded per request instead. Against the run's Temporal server, with a bundle of
 // two test workflows: normal work goes through the guarded thread, and a workflow stuck in a
-// loop gets its thread stopped and the worker failed, with an error that says so.
+// loop gets its thread stopped and the worker failed, with an error that says so. The threads
+// run without the SDK's per-promise stack capture unless OUTBOX_WORKFLOW_STACK_TRACES asks for it.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection } from '@temporalio/worker';
@@ -48,5 +49,26 @@ describe('DeliveryWorker', () => {
     expect(failure).toBeInstanceOf(StuckWorkflowThreadError);
     expect((failure as Error).message).toMatch(/^a workflow thread did not answer a \S+ request within 2 s: it is stuck \(a loop in workflow code\?\)/);
     expect(worker.getState()).toBe('FAILED');
+  }, 60_000);
+
+  it("answers the Temporal UI's stack-trace query only when stack traces are kept (OUTBOX_WORKFLOW_STACK_TRACES=on)", async () => {
+    class WithStackTraces extends DeliveryWorker {
+      static override workflowStackTraces = true;
+    }
+    for (const [WorkerClass, kept] of [
+      [DeliveryWorker, false],
+      [WithStackTraces, true],
+    ] as const) {
+      const taskQueue = `stack-${randomUUID()}`;
+      const worker = await WorkerClass.create({ connection, taskQueue, workflowBundle: { code } });
+      await worker.runUntil(async () => {
+        const handle = await temporal.client.workflow.start('waitForever', { taskQueue, workflowId: `wait-${randomUUID()}` });
+        await expect(temporal.client.workflow.execute('answer', { taskQueue, workflowId: `answer-${randomUUID()}` })).resolves.toBe(42);
+        const query = handle.query<string>('__stack_trace');
+        if (kept) await expect(query).resolves.toContain('waitForever');
+        else await expect(query).rejects.toThrow('Workflow stack traces are not enabled on this worker');
+        await handle.terminate();
+      });
+    }
   }, 60_000);
 });

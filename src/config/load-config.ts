@@ -11,16 +11,12 @@ import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption
 import { AddressPolicy } from '../egress/address-policy.js';
 import { durationMs } from '../durations/duration.js';
 
-const integer = (min: number, max: number) =>
-  z.coerce
-    .number({ error: `expected an integer between ${min} and ${max}` })
-    .int({ error: `expected an integer between ${min} and ${max}` })
-    .min(min, { error: `expected an integer between ${min} and ${max}` })
-    .max(max, { error: `expected an integer between ${min} and ${max}` });
+const integer = (min: number, max: number) => {
+  const error = `expected an integer between ${min} and ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 
-const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, {
-  error: 'expected host:port, e.g. 127.0.0.1:7233',
-});
+const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, { error: 'expected host:port, e.g. 127.0.0.1:7233' });
 
 const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
   error: 'expected a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/postgres',
@@ -49,6 +45,7 @@ const environmentSchema = z.object({
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
   OUTBOX_RELAY_BATCH_TIMEOUT: durationMs.default(30_000),
   OUTBOX_RELAY_EAGER_START: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  OUTBOX_WORKFLOW_STACK_TRACES: z.enum(['on', 'off'], { error: 'expected on or off' }).default('off'),
   OUTBOX_DB_STATEMENT_TIMEOUT: durationMs.default(60_000),
   OUTBOX_DEAD_LETTER_HOLD: durationMs.default(30 * 24 * 60 * 60_000),
   OUTBOX_DEV_TEMPORAL_PORT: integer(1, 65535).default(7233),
@@ -136,6 +133,8 @@ export interface EngineConfig {
   realtime: { secret: string | undefined; allowedOrigins: string[] };
   /** Circuit breakers per endpoint, and auto-disable of endpoints failing for days (0: never). */
   breaker: { failureThreshold: number; cooldownMs: number; disableAfterMs: number };
+  /** OUTBOX_WORKFLOW_STACK_TRACES: the SDK's per-promise stack capture, for the UI's Stack Trace tab (see DeliveryWorker). */
+  workflowStackTraces: boolean;
   /** `recordFile`: where the embedded server's pid is kept, to find one an earlier engine left behind. */
   devServer: { port: number; uiPort: number; dbFile: string | undefined; recordFile: string };
   /** Automatic cleanup of finished rows (relay processes): off while `retentionMs` is undefined. */
@@ -225,10 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       cooldownMs: values.OUTBOX_BREAKER_COOLDOWN,
       disableAfterMs: values.OUTBOX_ENDPOINT_DISABLE_AFTER,
     },
-    realtime: {
-      secret: values.OUTBOX_REALTIME_SECRET,
-      allowedOrigins: commaList(values.OUTBOX_REALTIME_ALLOWED_ORIGINS),
-    },
+    workflowStackTraces: values.OUTBOX_WORKFLOW_STACK_TRACES === 'on',
+    realtime: { secret: values.OUTBOX_REALTIME_SECRET, allowedOrigins: commaList(values.OUTBOX_REALTIME_ALLOWED_ORIGINS) },
     devServer: {
       port: values.OUTBOX_DEV_TEMPORAL_PORT,
       uiPort: values.OUTBOX_DEV_TEMPORAL_UI_PORT,

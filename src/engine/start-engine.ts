@@ -152,6 +152,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         httpAllowingPrivate,
         connections,
         breakerSettings: config.breaker,
+        workflowStackTraces: config.workflowStackTraces,
         metrics,
         ...(tracing && { tracing }),
         ...(dataConverter && { dataConverter }),

@@ -33,6 +33,13 @@ export interface DeliveryWorkerOptions extends ActivityDependencies {
   tracing?: Tracing;
   /** Encrypts payloads in Temporal (see dataConverterFor). */
   dataConverter?: DataConverter;
+  /** Keep the SDK's per-promise stack capture in the workflow threads (off by default: see workflow-thread.ts). */
+  workflowStackTraces?: boolean;
+}
+
+/** DeliveryWorker with the SDK's workflow stack traces kept (OUTBOX_WORKFLOW_STACK_TRACES=on). */
+class DeliveryWorkerWithStackTraces extends DeliveryWorker {
+  static override workflowStackTraces = true;
 }
 
 /**
@@ -53,7 +60,8 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
   // One pace per worker: its first pass defers endpoints it has seen answer slowly.
   const pace = options.pace ?? new EndpointPace();
   options.metrics?.watchEndpointPace(() => pace.snapshot());
-  return DeliveryWorker.create({
+  const WorkerClass = options.workflowStackTraces ? DeliveryWorkerWithStackTraces : DeliveryWorker;
+  return WorkerClass.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,

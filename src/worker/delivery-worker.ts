@@ -11,9 +11,19 @@
 import { Worker, type Logger } from '@temporalio/worker';
 import type { CompiledWorkerOptions } from '@temporalio/worker/lib/worker-options.js';
 import type { WorkflowCreator } from '@temporalio/worker/lib/workflow/interface.js';
-import { ThreadedVMWorkflowCreator } from '@temporalio/worker/lib/workflow/threaded-vm.js';
+import { ThreadedVMWorkflowCreator, WorkerThreadClient } from '@temporalio/worker/lib/workflow/threaded-vm.js';
 import type { WorkflowBundleWithSourceMapAndFilename } from '@temporalio/worker/lib/workflow/workflow-worker-thread/input.js';
-import type { Worker as NodeWorker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker as NodeWorker } from 'node:worker_threads';
+
+/**
+ * The workflow threads' entry without the SDK's per-promise stack capture (see workflow-thread.ts):
+ * beside this file once built; from the sources (tests), the built one, as a thread cannot load TypeScript.
+ */
+const THREAD_WITHOUT_STACK_TRACES = existsSync(fileURLToPath(new URL('./workflow-thread.js', import.meta.url)))
+  ? new URL('./workflow-thread.js', import.meta.url)
+  : new URL('../../dist/worker/workflow-thread.js', import.meta.url);
 
 /** How long one request to a workflow thread (an activation, a creation) may take before the thread counts as stuck. */
 export const ACTIVATION_LIMIT_MS = 10_000;
@@ -66,6 +76,34 @@ function guardThreads(clients: ThreadClient[], guard: Guard, limitMs: number): v
 }
 
 /**
+ * ThreadedVMWorkflowCreator.create of @temporalio/worker 1.24, with the threads started from
+ * workflow-thread.ts instead of the SDK's script (the one difference).
+ */
+async function createThreadsWithoutStackTraces(
+  bundle: WorkflowBundleWithSourceMapAndFilename,
+  options: CompiledWorkerOptions,
+  logger: Logger,
+): Promise<ThreadedVMWorkflowCreator> {
+  const clients = Array.from(
+    { length: options.workflowThreadPoolSize },
+    () => new WorkerThreadClient(new NodeWorker(THREAD_WITHOUT_STACK_TRACES), logger, options.patchActivationCallback),
+  );
+  await Promise.all(
+    clients.map((client) =>
+      client.send({
+        type: 'init',
+        workflowBundle: bundle,
+        isolateExecutionTimeoutMs: options.isolateExecutionTimeoutMs,
+        reuseV8Context: options.reuseV8Context ?? true,
+        registeredActivityNames: new Set(options.activities.keys()),
+        hasPatchActivationCallback: options.patchActivationCallback !== undefined,
+      }),
+    ),
+  );
+  return new ThreadedVMWorkflowCreator(clients);
+}
+
+/**
  * The SDK's Worker whose workflow threads run without a per-call vm timeout and are guarded per
  * request instead (see the note at the top of this file). Anything it cannot guard (debug mode,
  * no threads, an SDK whose internals changed) keeps the SDK's own timeout.
@@ -77,6 +115,8 @@ function guardThreads(clients: ThreadClient[], guard: Guard, limitMs: number): v
 export class DeliveryWorker extends Worker {
   /** Overridable in tests, to see the guard act without waiting ten seconds. */
   static activationLimitMs = ACTIVATION_LIMIT_MS;
+  /** Whether workflow threads keep the SDK's per-promise stack capture (OUTBOX_WORKFLOW_STACK_TRACES; see workflow-thread.ts). */
+  static workflowStackTraces = false;
 
   protected static override async createWorkflowCreator(
     bundle: WorkflowBundleWithSourceMapAndFilename,
@@ -86,7 +126,10 @@ export class DeliveryWorker extends Worker {
     const sdkDefault = () => super.createWorkflowCreator(bundle, options, logger);
     if (options.debugMode || options.workflowThreadPoolSize < 1) return sdkDefault();
     // undefined reaches the thread's vm calls as "no timeout" (node:vm treats a missing timeout so).
-    const creator = await super.createWorkflowCreator(bundle, { ...options, isolateExecutionTimeoutMs: undefined as unknown as number }, logger);
+    const untimed = { ...options, isolateExecutionTimeoutMs: undefined as unknown as number };
+    const creator = this.workflowStackTraces
+      ? await super.createWorkflowCreator(bundle, untimed, logger)
+      : await createThreadsWithoutStackTraces(bundle, untimed, logger);
     const clients = threadClientsOf(creator);
     if (!clients) {
       await creator.destroy();
