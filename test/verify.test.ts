@@ -48,6 +48,16 @@ describe('outbox verify', () => {
     expect(result.stdout).toMatch(new RegExp(`^event ${eventId} \\(v/early-1, ok.early, pending\\): pending for \\d+s: is a relay running\\?$`, 'm'));
   });
 
+  it('does not name an event held for an open circuit breaker: it waits on purpose', async () => {
+    const eventId = await enqueue(database.pool, { tenant: 'v', type: 'stuck.held', payload: {}, idempotencyKey: 'held-1' });
+    await database.pool.query(`UPDATE outbox.events SET held_for = ARRAY['webhook: down'] WHERE id = $1`, [eventId]);
+    const result = await runCli(['verify', '--since', '1h', '--pending-grace', '1ms'], env);
+    expect(result.stdout).toContain('early-1');
+    expect(result.stdout).not.toContain('held-1');
+    // Let it go for the tests below: they expect every event delivered or in flight.
+    await database.pool.query('DELETE FROM outbox.events WHERE id = $1', [eventId]);
+  });
+
   it('exits 0 when every event is delivered or in flight with a live workflow', async () => {
     relay = createTestRelay(database, temporal.client, taskQueue);
     relay.start();
