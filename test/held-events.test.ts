@@ -205,13 +205,16 @@ describe('an endpoint that is down, end to end', () => {
       held: number;
       breakers: { endpoint: string; held: number }[];
     };
-    expect(status.held).toBeGreaterThanOrEqual(9);
+    expect(status.held).toBeGreaterThanOrEqual(8);
     expect(status.breakers.find((breaker) => breaker.endpoint === key)?.held).toBe(status.held);
     const text = (await runCli(['status'], operatorEnv(engine.database, engine.taskQueue))).stdout;
     expect(text).toMatch(new RegExp(`open +${key.replaceAll('.', '\\.')}: .*; \\d+ event\\(s\\) held in PostgreSQL until it lets deliveries through`));
     expect(text).toMatch(/^ {2}held for an open breaker +\d+$/m);
     const { EngineMetrics } = await import('../src/metrics/engine-metrics.js');
-    expect(await new EngineMetrics({ db }).render()).toMatch(/^outbox_events_held (9|10)$/m);
+    // 9 or 10, or one fewer if the first probe came due meanwhile (its oldest event goes to be the probe).
+    const gauge = Number(/^outbox_events_held (\d+)$/m.exec(await new EngineMetrics({ db }).render())?.[1]);
+    expect(gauge).toBeGreaterThanOrEqual(8);
+    expect(gauge).toBeLessThanOrEqual(10);
 
     // Through two cooldowns the endpoint gets probes only: one request per cooldown at most.
     await waitFor(() => down.requests.length >= requestsWhenOpened + 2, { what: 'two probes', timeoutMs: 4 * COOLDOWN_MS });
