@@ -110,8 +110,10 @@ describe('releasing held events', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase();
-    for (const name of ['one', 'two', 'three'])
+    for (const name of ['one', 'two', 'three']) {
       await addSubscription(database.db, { name, tenant: 'a', events: `a.${name}`, target: webhook(`http://127.0.0.1:9/${name}`) });
+      await mapBreaker(database, name, `webhook: ${name}`);
+    }
   });
   afterAll(async () => {
     await database?.drop();
@@ -144,11 +146,19 @@ describe('releasing held events', () => {
   });
 
   it('lets all of an endpoint go when a subscription answering to it is disabled (to be dead-lettered, as every delivery to it is)', async () => {
-    await mapBreaker(database, 'three', 'webhook: three');
     await database.pool.query(`UPDATE outbox.subscriptions SET enabled = false WHERE name = 'three'`);
     // Three's three, and the next of two's while its probe is still due.
     expect(await releaseHeldEvents(database.pool)).toBe(4);
     expect(await stillHeld()).toEqual([two[2]]);
+  });
+
+  it('lets all of an endpoint go that no subscription answers to any more (removed, or its target changed)', async () => {
+    await database.pool.query(`UPDATE outbox.circuit_breakers SET next_probe_at = now() + interval '1 minute' WHERE endpoint = 'webhook: two'`);
+    expect(await releaseHeldEvents(database.pool)).toBe(0);
+    // The target changes: the trigger forgets which breaker it answered to, and its held events go.
+    await database.pool.query(`UPDATE outbox.subscriptions SET target_config = target_config || '{"url": "http://127.0.0.1:9/two-fixed"}' WHERE name = 'two'`);
+    expect(await releaseHeldEvents(database.pool)).toBe(1);
+    expect(await stillHeld()).toEqual([]);
   });
 });
 

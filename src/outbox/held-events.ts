@@ -32,7 +32,9 @@ export async function holdEvents(client: pg.ClientBase, ids: readonly string[]):
  * tenant's later events):
  * - all the events of a breaker that closed, is gone, or whose probe has hung for five minutes,
  *   and of one a disabled subscription answers to (they go on to be dead-lettered, as every
- *   delivery to a disabled subscription is, for `subscriptions enable` + `dlq retry` to redrive);
+ *   delivery to a disabled subscription is, for `subscriptions enable` + `dlq retry` to redrive),
+ *   and of one no subscription answers to any more (its subscriptions were removed, or their
+ *   targets changed: the events go on to their routes as they are now);
  * - the oldest event of a breaker whose probe is due: it is started and becomes the probe, and
  *   its success closes the breaker and releases the rest. Releasing them all at the probe's
  *   moment would start each of them only to be turned away by the breaker again.
@@ -62,6 +64,7 @@ const RELEASE_HELD_EVENTS_SQL = `WITH held AS (
            OR (state = 'half_open' AND probe_started_at <= clock_timestamp() - interval '5 minutes')
            OR EXISTS (SELECT 1 FROM outbox.subscription_breakers m JOIN outbox.subscriptions s ON s.id = m.subscription_id
                        WHERE m.endpoint = held.endpoint AND NOT s.enabled)
+           OR NOT EXISTS (SELECT 1 FROM outbox.subscription_breakers m WHERE m.endpoint = held.endpoint)
      ), probe AS (
        SELECT DISTINCT ON (endpoint) id FROM held
         WHERE state = 'open' AND next_probe_at <= clock_timestamp()
