@@ -63,12 +63,14 @@ describe('fairness between tenants', () => {
     const held = await waitFor(
       async () => {
         const { stdout } = await runCli(['status', '--json'], operatorEnv(engine.database, engine.taskQueue));
-        const status = JSON.parse(stdout) as { heldTenants: { tenant: string; pending: number; unfinished: number }[] };
+        const status = JSON.parse(stdout) as { heldTenants: { tenant: string; pending: number; unfinished: number; window: number }[] };
         return status.heldTenants.find((tenant) => tenant.tenant === 'a');
       },
       { what: '`outbox status` to show tenant a held back at its admission window' },
     );
-    expect(held.unfinished).toBe(50);
+    // Its part of the budget: all 50 once B's events are out of the window, 25 while B sends (shared-admission-budget.test.ts).
+    expect([25, 50]).toContain(held.window);
+    expect(held.unfinished).toBe(held.window);
     expect(held.pending).toBeGreaterThan(0);
 
     // ...and, per endpoint, what the workers have in flight and which endpoints they hold back from the fast path and why.

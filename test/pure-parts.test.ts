@@ -1,10 +1,12 @@
 // Unit tests of the pure parts, no PostgreSQL or Temporal involved: how an event's status follows
 // from its routes, how a failed pass is summarised, fan-out roles, the CLI's option parsers and
-// its flags-to-target translation.
+// its flags-to-target translation, and how the tenants sending share the admission budget.
 import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { collect, duration, durationList, fraction, isoDate, pointInTime, positiveInteger } from '../src/cli/option-parsers.js';
 import { flagForField, TargetFlagError, targetFromFlags } from '../src/cli/target-flags.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { admissionWindowOf, DEFAULT_TENANT_WINDOW, defaultTenantShare, tenantWindowFor } from '../src/outbox/admission-window.js';
 import { rolesUnder } from '../src/routing/fanout-roles.js';
 import type { DeliveryRoute } from '../src/routing/delivery-route.js';
 import { eventStatusFor, overallStatus } from '../src/workflows/event-status.js';
@@ -166,5 +168,34 @@ describe("the CLI's flags to a target", () => {
   it('names the flag an operator typed for a field', () => {
     expect(flagForField('url', 'webhook')).toBe('--webhook');
     expect(flagForField('retryPolicy.delays', undefined)).toBe('--retry-delays');
+  });
+});
+
+describe('the admission budget, shared by the tenants sending', () => {
+  it('gives a tenant alone the whole budget and each of several an equal part, never below the minimum', () => {
+    const windows = [0, 1, 2, 3, 4, 5, 6, 100].map((sending) => tenantWindowFor(DEFAULT_TENANT_WINDOW, sending));
+    expect(windows).toEqual([50, 50, 25, 17, 13, 10, 10, 10]);
+    // A minimum equal to the budget turns the sharing off; one above it cannot lift a window past the budget.
+    expect(tenantWindowFor({ maxUnfinished: 50, minUnfinished: 50 }, 7)).toBe(50);
+    expect(tenantWindowFor({ maxUnfinished: 4, minUnfinished: 10 }, 3)).toBe(4);
+  });
+
+  it("takes a batch share of a fifth of the tenant's window now, at most a quarter of the batch", () => {
+    expect([50, 25, 10, 3].map((window) => defaultTenantShare(200, window))).toEqual([10, 5, 2, 1]);
+    expect(defaultTenantShare(20, 50)).toBe(5);
+  });
+
+  it('reads the budget from the environment, and refuses a minimum above it naming the variable', () => {
+    expect(admissionWindowOf(50, undefined, 5_000)).toEqual(DEFAULT_TENANT_WINDOW);
+    // A budget below the default minimum is not shared.
+    expect(admissionWindowOf(6, undefined, 5_000).minUnfinished).toBe(6);
+    expect(loadConfig({ OUTBOX_TENANT_MAX_UNFINISHED: '80', OUTBOX_TENANT_MIN_UNFINISHED: '20' }).relay.tenantWindow).toEqual({
+      maxUnfinished: 80,
+      minUnfinished: 20,
+      windowMs: 5_000,
+    });
+    expect(() => loadConfig({ OUTBOX_TENANT_MAX_UNFINISHED: '30', OUTBOX_TENANT_MIN_UNFINISHED: '40' })).toThrow(
+      /^Invalid environment variable OUTBOX_TENANT_MIN_UNFINISHED=40: must not exceed OUTBOX_TENANT_MAX_UNFINISHED \(30\)/,
+    );
   });
 });

@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { AdmissionWindow } from '../outbox/admission-window.js';
 import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { HttpProblem } from './http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
@@ -35,7 +36,7 @@ import { testSendRoutes } from './routes/test-send-routes.js';
 
 export interface ManagementApiOptions {
   db: Kysely<Database>;
-  tenantWindow: { maxUnfinished: number; windowMs: number };
+  tenantWindow: AdmissionWindow;
   /** How new HTTP targets' URLs are checked (private addresses); the engine's egress policy. */
   urlCheck?: TargetUrlCheck;
   /** Signals dead letters' workflows (retry, discard); without it those actions answer 503. */

@@ -6,10 +6,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_TENANT_WINDOW, defaultTenantShare } from '../outbox/claim-pending-events.js';
+import { admissionWindowOf, DEFAULT_TENANT_WINDOW, type AdmissionWindow } from '../outbox/admission-window.js';
 import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption-codec.js';
 import { AddressPolicy } from '../egress/address-policy.js';
 import { durationMs } from '../durations/duration.js';
+import { ConfigError } from './config-error.js';
+
+export { ConfigError } from './config-error.js';
 
 const integer = (min: number, max: number) => {
   const error = `expected an integer between ${min} and ${max}`;
@@ -41,6 +44,7 @@ const environmentSchema = z.object({
   OUTBOX_RELAY_BATCHES_IN_FLIGHT: integer(1, 8).default(2),
   OUTBOX_RELAY_TENANT_SHARE: integer(1, 5000).optional(),
   OUTBOX_TENANT_MAX_UNFINISHED: integer(1, 1_000_000).default(DEFAULT_TENANT_WINDOW.maxUnfinished),
+  OUTBOX_TENANT_MIN_UNFINISHED: integer(1, 1_000_000).optional(),
   OUTBOX_TENANT_WINDOW: durationMs.default(DEFAULT_TENANT_WINDOW.windowMs),
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
   OUTBOX_RELAY_BATCH_TIMEOUT: durationMs.default(30_000),
@@ -113,13 +117,13 @@ export interface EngineConfig {
    * `batchTimeoutMs`: a relay transaction left idle this long (its process stopped, its host
    * gone, Temporal not answering) is ended by PostgreSQL, releasing its rows to other relays.
    * `eagerStart`: ask for eager workflow start when the relay shares a process with a worker.
-   * `tenantShare`: events of one tenant per batch, at most (fair claim across tenants);
-   * `tenantWindow`: a tenant's unfinished events started within `windowMs`, at most.
+   * `tenantShare`: events of one tenant per batch, at most (unset: a fifth of its window);
+   * `tenantWindow`: the tenants' admission window and budget (admission-window.ts).
    */
   relay: {
     batchSize: number;
-    tenantShare: number;
-    tenantWindow: { maxUnfinished: number; windowMs: number };
+    tenantShare: number | undefined;
+    tenantWindow: AdmissionWindow;
     concurrency: number;
     batchesInFlight: number;
     pollIntervalMs: number;
@@ -161,17 +165,6 @@ const commaList = (value: string | undefined): string[] =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-/** A configuration value is missing or malformed; the message names the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    message: string,
-    readonly variable: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Reads and validates the engine's environment variables. A bad value throws a
  * {@link ConfigError} whose one-line message names the variable and what was expected.
@@ -199,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     );
   }
   const values = result.data;
+  const { OUTBOX_TENANT_MAX_UNFINISHED: tenantBudget, OUTBOX_TENANT_MIN_UNFINISHED: tenantMinimum } = values;
+  if (tenantMinimum !== undefined && tenantMinimum > tenantBudget) {
+    const message = `Invalid environment variable OUTBOX_TENANT_MIN_UNFINISHED=${tenantMinimum}: must not exceed OUTBOX_TENANT_MAX_UNFINISHED (${tenantBudget}), the budget it is a part of. Lower it or raise the budget.`;
+    throw new ConfigError(message, 'OUTBOX_TENANT_MIN_UNFINISHED');
+  }
   const devDb = values.OUTBOX_DEV_TEMPORAL_DB ?? join(defaultDataDir(env), 'temporal-dev.db');
   return {
     databaseUrl: values.DATABASE_URL,
@@ -209,8 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     metrics: { maxEventTypes: values.OUTBOX_METRICS_MAX_EVENT_TYPES },
     relay: {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
-      tenantShare: values.OUTBOX_RELAY_TENANT_SHARE ?? defaultTenantShare(values.OUTBOX_RELAY_BATCH_SIZE, values.OUTBOX_TENANT_MAX_UNFINISHED),
-      tenantWindow: { maxUnfinished: values.OUTBOX_TENANT_MAX_UNFINISHED, windowMs: values.OUTBOX_TENANT_WINDOW },
+      tenantShare: values.OUTBOX_RELAY_TENANT_SHARE,
+      tenantWindow: admissionWindowOf(tenantBudget, tenantMinimum, values.OUTBOX_TENANT_WINDOW),
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
       batchesInFlight: values.OUTBOX_RELAY_BATCHES_IN_FLIGHT,
       pollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL,

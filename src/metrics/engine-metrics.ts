@@ -72,6 +72,16 @@ export class EngineMetrics {
     help: 'When the relay loop last completed an iteration (Unix seconds); stalls show as a growing age.',
     registers: [this.registry],
   });
+  readonly tenantsSending = new Gauge({
+    name: 'outbox_tenants_sending',
+    help: 'Tenants with an event started within the admission window, as this relay last counted them: they share the admission budget (OUTBOX_TENANT_MAX_UNFINISHED).',
+    registers: [this.registry],
+  });
+  readonly tenantWindow = new Gauge({
+    name: 'outbox_tenant_window_events',
+    help: "Each tenant's admission window now: its unfinished events started within OUTBOX_TENANT_WINDOW, at most; further events wait in PostgreSQL (the budget shared by the tenants sending, see README Flow control).",
+    registers: [this.registry],
+  });
   readonly deliveryAttempts = new Counter({
     name: 'outbox_delivery_attempts_total',
     help: 'Delivery attempts by outcome: delivered, retryable_failure, permanent_failure.',

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 
+import { unfinishedInWindowSql } from './admission-window.js';
 import type { DeliverableEvent } from './start-delivery-workflow.js';
 
 /**
@@ -16,9 +17,10 @@ export interface ClaimShare {
   /** Start with the first tenant after this one (round robin across batches); '' for the first. */
   afterTenant: string;
   /**
-   * A tenant's admission window: at most this many of its events started in the last
-   * `windowMs` may be unfinished; beyond that its events wait in PostgreSQL, not in Temporal's
-   * queues and the workers, where they would be ahead of every other tenant's.
+   * Each tenant's admission window for this claim (see admission-window.ts): at most
+   * `maxUnfinished` of its events started in the last `windowMs` may be unfinished; beyond that
+   * its events wait in PostgreSQL, not in Temporal's queues and the workers, where they would be
+   * ahead of every other tenant's.
    */
   window: { maxUnfinished: number; windowMs: number };
   /**
@@ -27,32 +29,6 @@ export interface ClaimShare {
    * its events start in order, while other tenants' batches go past its slow starts.
    */
   busyTenants?: readonly string[];
-}
-
-/**
- * 50 unfinished events started in the last 5 s per tenant: measured with the bench's
- * noisy-neighbour scenario (README *Flow control*). Enough for one tenant to keep a 2 s endpoint
- * at 25 events/s (a 100 ms one at 500/s), while another tenant's events find at most that much
- * of its work ahead of them. Events that live longer (retrying, a slower endpoint) stop counting
- * after 5 s, so a tenant always gets at least 10 new events a second; events waiting for their
- * turn in an ordered lane do not count at all (they cost nothing while they wait).
- */
-export const DEFAULT_TENANT_WINDOW = { maxUnfinished: 50, windowMs: 5_000 };
-
-/**
- * A tenant's share of one batch when none is set: a fifth of its admission window (10 of the
- * default 50), at most a quarter of the batch. A tenant is in one batch at a time, so when its
- * slow deliveries answer together and free its window at once, the refill goes out over five
- * batches, with other tenants' batches between them, rather than as one burst of work that
- * every other tenant waits behind. Measured with the noisy-neighbour bench (README *Flow
- * control*): B's p99 while A floods 64–84 ms with 10, 103–151 ms with 50; the single-tenant
- * drain was no slower.
- *
- * @example
- * defaultTenantShare(200, 50); // 10
- */
-export function defaultTenantShare(batchSize: number, maxUnfinished: number): number {
-  return Math.max(1, Math.min(Math.ceil(batchSize / 4), Math.ceil(maxUnfinished / 5)));
 }
 
 /**
@@ -100,21 +76,6 @@ export function afterClaim(events: ClaimedEvent[], share: { limit: number; perTe
   for (const event of events) counts.set(event.tenant_id, (counts.get(event.tenant_id) ?? 0) + 1);
   const full = events.length >= share.limit;
   return { more: full || [...counts.values()].some((count) => count >= share.perTenant), afterTenant: full ? (events.at(-1)?.tenant_id ?? '') : '' };
-}
-
-/**
- * A tenant's unfinished events in its admission window, counted up to `max`: dispatched within
- * the last `seconds`, and not waiting for a turn in an ordered lane or for a rate-limit slot. The one definition, used by
- * the claim and by `outbox status`. Arguments are SQL: a column, parameters or literals.
- */
-export function unfinishedInWindowSql(tenant: string, max: string, seconds: string): string {
-  return `(SELECT count(*) FROM (
-                 SELECT 1 FROM outbox.events d
-                  WHERE d.status = 'dispatched' AND d.tenant_id = ${tenant}
-                    AND d.dispatched_at > clock_timestamp() - make_interval(secs => ${seconds})
-                    AND (d.parked_until IS NULL OR d.parked_until <= clock_timestamp())
-                    AND NOT EXISTS (SELECT 1 FROM outbox.ordered_deliveries o WHERE o.event_id = d.id AND o.state = 'waiting')
-                  LIMIT ${max}) unfinished)`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CircuitState, Database, EventStatus } from '../db/database.js';
-import { DEFAULT_TENANT_WINDOW } from './claim-pending-events.js';
-import { readHeldTenants, type HeldTenant } from './read-held-tenants.js';
+import { DEFAULT_TENANT_WINDOW, type AdmissionWindow } from './admission-window.js';
+import { readHeldTenants, type AdmissionNow, type HeldTenant } from './read-held-tenants.js';
 import { readOrphanedLanes, type OrphanedLane } from './orphaned-lanes.js';
 import { readEndpointsInFlight, type EndpointInFlight } from './read-endpoints-in-flight.js';
 
@@ -42,6 +42,8 @@ export interface OutboxStatus {
    * behind them until the relay's next sweep releases them (see releaseOrphanedLanes).
    */
   orphanedLanes: OrphanedLane[];
+  /** The admission budget, the tenants sharing it now and each one's window (see readHeldTenants). */
+  admission: AdmissionNow;
   /** Tenants whose admission window is full: their pending events wait (see readHeldTenants). */
   heldTenants: HeldTenant[];
   /**
@@ -59,11 +61,8 @@ export interface OutboxStatus {
  * const status = await readOutboxStatus(db, config.relay.tenantWindow);
  * console.log(`${status.pending} pending, lag ${status.oldestPendingAgeSeconds ?? 0}s`);
  */
-export async function readOutboxStatus(
-  db: Kysely<Database>,
-  window: { maxUnfinished: number; windowMs: number } = DEFAULT_TENANT_WINDOW,
-): Promise<OutboxStatus> {
-  const [held, oldest, counts, deadLetters, breakers, disabled, blocked, heldTenants, orphanedLanes, endpoints] = await Promise.all([
+export async function readOutboxStatus(db: Kysely<Database>, window: AdmissionWindow = DEFAULT_TENANT_WINDOW): Promise<OutboxStatus> {
+  const [held, oldest, counts, deadLetters, breakers, disabled, blocked, admitting, orphanedLanes, endpoints] = await Promise.all([
     db
       .selectFrom('outbox.events')
       .select(sql<string>`count(*)`.as('count'))
@@ -139,7 +138,8 @@ export async function readOutboxStatus(
       waiting: Number(row.waiting),
     })),
     orphanedLanes,
-    heldTenants,
+    admission: admitting.admission,
+    heldTenants: admitting.heldTenants,
     endpoints,
   };
 }

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import type { AdmissionWindow } from './admission-window.js';
 
 export interface RelayOptions {
   /** Pool for claim transactions (one connection per batch in flight). */
@@ -22,12 +23,16 @@ export interface RelayOptions {
   taskQueue: string;
   batchSize: number;
   /**
-   * Events of one tenant in one batch, at most (default defaultTenantShare: 10): the claim goes
-   * round the tenants with pending events, so one tenant's flood cannot hold back the others.
+   * Events of one tenant in one batch, at most (default defaultTenantShare: a fifth of the
+   * tenant's window now, 10 of 50): the claim goes round the tenants with pending events, so one
+   * tenant's flood cannot hold back the others.
    */
   tenantShare?: number;
-  /** Each tenant's admission window (see ClaimShare.window); DEFAULT_TENANT_WINDOW when absent. */
-  tenantWindow?: { maxUnfinished: number; windowMs: number };
+  /**
+   * The tenants' admission window and its budget (see admission-window.ts); what is absent comes
+   * from DEFAULT_TENANT_WINDOW. `minUnfinished` equal to `maxUnfinished` turns the sharing off.
+   */
+  tenantWindow?: Partial<AdmissionWindow>;
   /** Workflow starts in flight at once within a batch. */
   concurrency: number;
   /**

@@ -6,7 +6,8 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
-import { afterClaim, DEFAULT_TENANT_WINDOW, defaultTenantShare, type ClaimedEvent } from './claim-pending-events.js';
+import { admissionWindowOf, DEFAULT_TENANT_WINDOW, defaultTenantShare, tenantWindowFor, type AdmissionWindow } from './admission-window.js';
+import { afterClaim, type ClaimedEvent } from './claim-pending-events.js';
 import { RelayBatch } from './relay-batch.js';
 import { inDispatchSpan } from './dispatch-span.js';
 import { errorSummary } from './error-summary.js';
@@ -70,12 +71,20 @@ export class Relay {
   /** The last tenant a full batch reached: the next batch starts after it (round robin). */
   private tenantCursor = '';
   private readonly sweeps: RelaySweeps;
+  /** The tenants' admission window, whose budget the tenants sending share (admission-window.ts). */
+  private readonly budget: AdmissionWindow;
 
   constructor(private readonly options: RelayOptions) {
     this.eagerStart = options.eagerStart === true && options.client.connection instanceof NativeConnection;
     this.batchesInFlight = options.batchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT;
     this.metrics = options.metrics ?? new EngineMetrics();
-    this.sweeps = new RelaySweeps(options.pool, options.client, options.logger);
+    const window = options.tenantWindow;
+    this.budget = admissionWindowOf(
+      window?.maxUnfinished ?? DEFAULT_TENANT_WINDOW.maxUnfinished,
+      window?.minUnfinished,
+      window?.windowMs ?? DEFAULT_TENANT_WINDOW.windowMs,
+    );
+    this.sweeps = new RelaySweeps(options.pool, options.client, options.logger, this.budget.windowMs);
     this.listener = new OutboxListener(options.connectionString, options.logger, () => {
       this.notified = true;
       this.wake?.();
@@ -105,7 +114,10 @@ export class Relay {
    * next: claim again at once (`more`), or sleep.
    */
   private async claimBatch(): Promise<{ claimed: number; more: boolean }> {
-    const window = this.options.tenantWindow ?? DEFAULT_TENANT_WINDOW;
+    // The budget shared by the tenants sending, as the sweeps last counted them.
+    const window = { maxUnfinished: tenantWindowFor(this.budget, this.sweeps.sendingTenants), windowMs: this.budget.windowMs };
+    this.metrics.tenantWindow.set(window.maxUnfinished);
+    this.metrics.tenantsSending.set(this.sweeps.sendingTenants);
     const perTenant = this.options.tenantShare ?? defaultTenantShare(this.options.batchSize, window.maxUnfinished);
     const busyTenants = [...this.inFlight.values()].flatMap((tenants) => [...tenants]);
     this.claims += 1;

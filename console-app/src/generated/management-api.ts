@@ -3729,10 +3729,23 @@ export interface components {
             orphanedLanes: {
                 [key: string]: unknown;
             }[];
+            /** @description The admission budget, shared by the tenants sending (README Flow control). */
+            admission: {
+                /** @description OUTBOX_TENANT_MAX_UNFINISHED: the window of a tenant that is the only one sending. */
+                budget: number;
+                /** @description OUTBOX_TENANT_MIN_UNFINISHED: the least the window of a tenant shrinks to. */
+                minimum: number;
+                windowMs: number;
+                /** @description Tenants with an event started within the window: they share the budget. */
+                tenantsSending: number;
+                /** @description The window of each tenant now: its unfinished events started within the window, at most. */
+                window: number;
+            };
             heldTenants: {
                 tenant: string;
                 pending: number;
                 unfinished: number;
+                window: number;
             }[];
             endpoints: {
                 subscription: string;
@@ -4080,10 +4093,23 @@ export interface components {
             orphanedLanes: {
                 [key: string]: unknown;
             }[];
+            /** @description The admission budget, shared by the tenants sending (README Flow control). */
+            admission: {
+                /** @description OUTBOX_TENANT_MAX_UNFINISHED: the window of a tenant that is the only one sending. */
+                budget: number;
+                /** @description OUTBOX_TENANT_MIN_UNFINISHED: the least the window of a tenant shrinks to. */
+                minimum: number;
+                windowMs: number;
+                /** @description Tenants with an event started within the window: they share the budget. */
+                tenantsSending: number;
+                /** @description The window of each tenant now: its unfinished events started within the window, at most. */
+                window: number;
+            };
             heldTenants: {
                 tenant: string;
                 pending: number;
                 unfinished: number;
+                window: number;
             }[];
             endpoints: {
                 subscription: string;

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
+import type { AdmissionWindow } from '../../outbox/admission-window.js';
 import { readOutboxStatus } from '../../outbox/read-status.js';
 import { problemResponses } from '../api-schemas.js';
 import { requireOperator } from '../authenticate-request.js';
@@ -37,7 +38,16 @@ const statusSchema = z
       }),
     ),
     orphanedLanes: z.array(z.record(z.string(), z.unknown())),
-    heldTenants: z.array(z.object({ tenant: z.string(), pending: count, unfinished: count })),
+    admission: z
+      .object({
+        budget: count.meta({ description: 'OUTBOX_TENANT_MAX_UNFINISHED: the window of a tenant that is the only one sending.' }),
+        minimum: count.meta({ description: 'OUTBOX_TENANT_MIN_UNFINISHED: the least the window of a tenant shrinks to.' }),
+        windowMs: count,
+        tenantsSending: count.meta({ description: 'Tenants with an event started within the window: they share the budget.' }),
+        window: count.meta({ description: 'The window of each tenant now: its unfinished events started within the window, at most.' }),
+      })
+      .meta({ description: 'The admission budget, shared by the tenants sending (README Flow control).' }),
+    heldTenants: z.array(z.object({ tenant: z.string(), pending: count, unfinished: count, window: count })),
     endpoints: z.array(
       z.object({
         subscription: z.string(),
@@ -53,7 +63,7 @@ const statusSchema = z
   .meta({ id: 'Status' });
 
 /** `GET /v1/status`: the figures of `outbox status --json`, for operator keys. */
-export function statusRoutes(deps: { db: Kysely<Database>; tenantWindow: { maxUnfinished: number; windowMs: number } }) {
+export function statusRoutes(deps: { db: Kysely<Database>; tenantWindow: AdmissionWindow }) {
   return (app: FastifyInstance): void => {
     app.withTypeProvider<ZodTypeProvider>().get(
       '/v1/status',

@@ -76,6 +76,10 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
       ['compensated (sagas)', String(status.byStatus.compensated)],
       ['open dead letters', String(status.openDeadLetters)],
       ['oldest dead letter', status.oldestDeadLetterAgeSeconds === null ? '-' : formatDuration(status.oldestDeadLetterAgeSeconds * 1000)],
+      [
+        'tenant admission window',
+        `${status.admission.window} unfinished events each (a budget of ${status.admission.budget}, ${status.admission.tenantsSending} tenant(s) sending)`,
+      ],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
     for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
@@ -95,9 +99,10 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
       for (const disabled of status.disabledSubscriptions) console.log(`  ${disabled.name}: ${disabled.reason ?? 'no reason recorded'}`);
     }
     if (status.heldTenants.length > 0) {
-      const { maxUnfinished, windowMs } = config.relay.tenantWindow;
+      const { budget, tenantsSending, window, windowMs } = status.admission;
+      const shared = tenantsSending > 1 ? `, their part of a budget of ${budget} shared by the ${tenantsSending} tenants sending` : '';
       console.log(
-        `\ntenants held back: ${maxUnfinished} events started in the last ${formatDuration(windowMs)} still unfinished (OUTBOX_TENANT_MAX_UNFINISHED); the rest wait`,
+        `\ntenants held back: ${window} events started in the last ${formatDuration(windowMs)} still unfinished${shared} (OUTBOX_TENANT_MAX_UNFINISHED); the rest wait`,
       );
       for (const held of status.heldTenants) console.log(`  ${held.tenant}: ${held.pending} pending`);
     }
