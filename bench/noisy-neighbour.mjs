@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// npm run bench -- --scenario noisy-neighbour [--flood 5000] [--trickle-seconds 60] [--alone-seconds 20]
+// npm run bench -- --scenario noisy-neighbour [--flood 5000] [--trickle-seconds 60] [--alone-seconds 60] [--after-seconds 15]
 //
 // Fairness (issue 20) on one engine (`outbox start` against its own dev server): tenant B
 // trickles 5 events/s to a fast endpoint, first alone (after 2 s of warm-up), then while tenant A floods `--flood`
 // events to an endpoint that answers in 2 s and as many to one that never answers within its
 // 10 s timeout (3 attempts, then dead letters), interleaved so both floods run at once. Prints B's lag alone and under the flood (and
-// their ratio), B's slowest events (with their commit time after the flood's start), how A's events fared, and
-// the cores the engine, the Temporal server and PostgreSQL used in each phase. Writes bench/results/noisy-neighbour-<date>.json.
+// their ratio), B's slowest events (with their commit time after the flood's start), how A's events fared while B
+// sent and after B stopped (alone, A gets the whole admission budget back), and the cores the engine, the Temporal
+// server and PostgreSQL used in each phase. Writes bench/results/noisy-neighbour-<date>.json.
+// B's two phases last equally long by default, so both p99s rest on as many events (300 at 60 s).
 import { mkdir, writeFile } from 'node:fs/promises';
+import { Connection, Client } from '@temporalio/client';
 import pg from 'pg';
 import { addSubscription, generateWebhookSecret, migrate } from '../dist/index.js';
 import { createDatabase } from '../dist/db/create-database.js';
@@ -23,7 +26,10 @@ const flag = (name, fallback) => {
 const profile = {
   flood: Number(flag('flood', 5000)),
   trickleSeconds: Number(flag('trickle-seconds', 60)),
-  aloneSeconds: Number(flag('alone-seconds', 20)),
+  aloneSeconds: Number(flag('alone-seconds', flag('trickle-seconds', 60))),
+  afterSeconds: Number(flag('after-seconds', 15)),
+  // --flood-endpoints fast: A's two endpoints answer at once instead (a flood the window does not slow down).
+  floodEndpoints: flag('flood-endpoints', 'slow-and-stuck'),
   trickleRate: 5,
 };
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -53,6 +59,7 @@ async function lagOf(sink, commits, timeoutMs = 120_000) {
     p95Ms: percentile(lags, 95),
     p99Ms: percentile(lags, 99),
     maxMs: Math.max(...lags),
+    count: lags.length,
     allDelivered: lags.length === [...commits.keys()].filter((key) => sink.firstArrival.has(key)).length,
   };
 }
@@ -84,7 +91,45 @@ async function stagesOf(pool, keys, sinceMs) {
       (row) =>
         `${row.key} (+${((Number(row.created_ms) - sinceMs) / 1000).toFixed(1)} s) ${Math.round(total(row))} ms = ${Math.round(row.relay_ms)} + ${Math.round(row.start_ms)} + ${Math.round(row.send_ms)}`,
     );
-  return { relay: stage('relay_ms'), startToSend: stage('start_ms'), send: stage('send_ms'), slowest };
+  const slowestKeys = [...rows]
+    .sort((a, b) => total(b) - total(a))
+    .slice(0, 5)
+    .map((row) => row.key);
+  return { relay: stage('relay_ms'), startToSend: stage('start_ms'), send: stage('send_ms'), slowest, slowestKeys };
+}
+
+/**
+ * Where B's slowest events spent their relay stage, from their workflows' histories: commit →
+ * the server recorded the start (the claim, and the start call up to its persistence), → the
+ * first workflow task started (eager start hands it straight back), → the row marked dispatched
+ * (the start call's answer, the batch's other starts, the mark). Times are the server's and
+ * PostgreSQL's clocks, on the same machine.
+ */
+async function relaySplitOf(pool, address, keys) {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const { rows } = await pool.query(
+      `SELECT idempotency_key AS key, workflow_id, extract(epoch from created_at) * 1000 AS created_ms, extract(epoch from dispatched_at) * 1000 AS dispatched_ms
+         FROM outbox.events WHERE tenant_id = 'b' AND idempotency_key = ANY ($1)`,
+      [keys],
+    );
+    const lines = [];
+    for (const row of rows) {
+      const history = await client.workflow.getHandle(row.workflow_id).fetchHistory();
+      const at = (index) => Number(history.events?.[index]?.eventTime?.seconds ?? 0) * 1000 + (history.events?.[index]?.eventTime?.nanos ?? 0) / 1e6;
+      const started = at(0);
+      const taskStarted = history.events?.findIndex((event) => String(event.eventType).includes('WORKFLOW_TASK_STARTED') || event.eventType === 6);
+      const wft = taskStarted !== undefined && taskStarted >= 0 ? at(taskStarted) : started;
+      const ms = (value) => Math.round(value);
+      lines.push(
+        `${row.key}: commit→started ${ms(started - Number(row.created_ms))}, →first task ${ms(wft - started)}, started→marked ${ms(Number(row.dispatched_ms) - started)} ms`,
+      );
+    }
+    return lines;
+  } finally {
+    await connection.close();
+  }
 }
 
 /**
@@ -130,7 +175,8 @@ async function withCores(system, pool, database, run) {
   return { value, cores: { engine: cores(engine), temporal: cores(cpu.at(-1) ?? 0), postgres: cores(postgres) } };
 }
 
-const [fast, slow, stuck] = await Promise.all([startSink(), startSink({ delayMs: 2_000 }), startSink({ delayMs: 60_000 })]);
+const floodDelays = profile.floodEndpoints === 'fast' ? [0, 0] : [2_000, 60_000];
+const [fast, slow, stuck] = await Promise.all([startSink(), startSink({ delayMs: floodDelays[0] }), startSink({ delayMs: floodDelays[1] })]);
 const database = `bench_noisy_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: ADMIN_URL });
 await admin.connect();
@@ -191,7 +237,13 @@ try {
   result.aStuckAttempted = stuck.firstArrival.size;
   result.floodSeconds = +floodSeconds.toFixed(1);
   result.bP99Ratio = result.bAlone.p99Ms ? +(result.bUnderFlood.p99Ms / result.bAlone.p99Ms).toFixed(2) : null;
+  // B stopped: once its events are out of the admission window (5 s), A alone has the whole budget.
+  await sleep(6_000);
+  const slowAtAfter = slow.firstArrival.size;
+  await sleep(profile.afterSeconds * 1000);
+  result.aSlowRateAfterBStopped = +((slow.firstArrival.size - slowAtAfter) / profile.afterSeconds).toFixed(1);
   result.bStages = await stagesOf(pool, 'b-flood-%', floodStarted);
+  result.bSlowestRelaySplit = await relaySplitOf(pool, system.temporalAddress(), result.bStages.slowestKeys);
   result.bStagesAlone = await stagesOf(pool, 'b-alone-%', aloneStarted);
   result.aBusiestSeconds = await busiestSecondsOf(pool, floodStarted);
 } catch (error) {
@@ -206,7 +258,7 @@ try {
 }
 
 const row = (label, lag) =>
-  `${label.padEnd(34)} p50 ${lag.p50Ms} ms, p95 ${lag.p95Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms${lag.allDelivered ? '' : ' (not all delivered)'}`;
+  `${label.padEnd(34)} ${lag.count} events: p50 ${lag.p50Ms} ms, p95 ${lag.p95Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms${lag.allDelivered ? '' : ' (not all delivered)'}`;
 console.log(row(`B alone (${profile.trickleRate}/s)`, result.bAlone));
 console.log(row('B while A floods', result.bUnderFlood));
 console.log(`B's p99 under the flood / alone: ${result.bP99Ratio}× (target ≤ 2× and ≤ 250 ms)`);
@@ -216,13 +268,17 @@ for (const [label, stages] of [
 ]) {
   console.log(
     `B's stages ${label}: ${Object.entries(stages)
-      .filter(([name]) => name !== 'slowest')
+      .filter(([name]) => name !== 'slowest' && name !== 'slowestKeys')
       .map(([name, s]) => `${name} p50/p99/max ${s.p50Ms}/${s.p99Ms}/${s.maxMs} ms`)
       .join('; ')}; slowest (relay + start to send + send): ${stages.slowest.join(', ')}`,
   );
 }
 console.log(
-  `A's slow endpoint (2 s answers): ${result.aSlowDelivered} of ${profile.flood} arrived in the ${result.floodSeconds} s measured (${result.aSlowRatePerSecond}/s); endpoint that times out: ${result.aStuckAttempted} distinct events attempted`,
+  `A's slow endpoint (${profile.floodEndpoints === 'fast' ? 'answers at once here' : '2 s answers'}): ${result.aSlowDelivered} of ${profile.flood} arrived in the ${result.floodSeconds} s measured (${result.aSlowRatePerSecond}/s); ${profile.floodEndpoints === 'fast' ? 'its other endpoint' : 'endpoint that times out'}: ${result.aStuckAttempted} distinct events attempted`,
+);
+console.log(`B's slowest events under the flood, relay stage split: ${(result.bSlowestRelaySplit ?? []).join('; ')}`);
+console.log(
+  `A's ${profile.floodEndpoints === 'fast' ? 'first' : 'slow'} endpoint after B stopped (A alone, from 6 s after B's last event, for ${profile.afterSeconds} s): ${result.aSlowRateAfterBStopped}/s`,
 );
 console.log(`A's busiest seconds of attempts: ${result.aBusiestSeconds.join('; ')}`);
 const coresRow = ({ engine, temporal, postgres }) => `engine ${engine}, Temporal server ${temporal}, PostgreSQL ${postgres}`;

@@ -43,7 +43,8 @@ if (args.includes('--help') || args.includes('-h')) {
                           Temporal dev server (bench/bare-temporal/program.mjs)
   --scenario NAME         standard (the comparison below, default) or noisy-neighbour: tenant B
                           trickles 5/s alone, then while tenant A floods a 2 s endpoint and one
-                          that times out (--flood 5000 --trickle-seconds 60 --alone-seconds 20)
+                          that times out (--flood 5000 --trickle-seconds 60 --alone-seconds 60
+                          --after-seconds 15)
   --temporal KIND         which Temporal server "outbox" runs against: dev (the CLI's dev server on
                           SQLite, default), postgres (bench/temporal-pg: Temporal on PostgreSQL,
                           built with Go on first use), both (two rows side by side)

@@ -77,6 +77,7 @@ export async function createOutboxSystem({ databaseUrl, sinkUrl, engineEnv = {},
       else engine = run();
     },
     stopConsumers: () => Promise.all([engine, ...split].map(stopChild)),
+    temporalAddress: () => temporal.address,
     pids: () => [engine?.pid, ...split.map((child) => child.pid), temporal.process.pid].filter(Boolean),
     processNames: workers > 0 ? ['relay', ...Array.from({ length: workers }, (_, i) => `worker ${i + 1}`), 'Temporal server'] : ['engine', 'Temporal server'],
     async close() {
