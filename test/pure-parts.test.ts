@@ -1,12 +1,14 @@
 // Unit tests of the pure parts, no PostgreSQL or Temporal involved: how an event's status follows
 // from its routes, how a failed pass is summarised, fan-out roles, the CLI's option parsers and
-// its flags-to-target translation, and how the tenants sending share the admission budget.
+// its flags-to-target translation, and how the tenants sending share the admission budget and
+// backlogged tenants are paced.
 import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { collect, duration, durationList, fraction, isoDate, pointInTime, positiveInteger } from '../src/cli/option-parsers.js';
 import { flagForField, TargetFlagError, targetFromFlags } from '../src/cli/target-flags.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { admissionWindowOf, DEFAULT_TENANT_WINDOW, defaultTenantShare, tenantWindowFor } from '../src/outbox/admission-window.js';
+import { TenantPace } from '../src/outbox/tenant-pace.js';
 import { rolesUnder } from '../src/routing/fanout-roles.js';
 import type { DeliveryRoute } from '../src/routing/delivery-route.js';
 import { eventStatusFor, overallStatus } from '../src/workflows/event-status.js';
@@ -197,5 +199,29 @@ describe('the admission budget, shared by the tenants sending', () => {
     expect(() => loadConfig({ OUTBOX_TENANT_MAX_UNFINISHED: '30', OUTBOX_TENANT_MIN_UNFINISHED: '40' })).toThrow(
       /^Invalid environment variable OUTBOX_TENANT_MIN_UNFINISHED=40: must not exceed OUTBOX_TENANT_MAX_UNFINISHED \(30\)/,
     );
+  });
+});
+
+describe("the relay's pace for backlogged tenants", () => {
+  const events = (counts: Record<string, number>) => Object.entries(counts).flatMap(([tenant_id, n]) => Array.from({ length: n }, () => ({ tenant_id })));
+
+  it('spaces the batches of a tenant that took its whole share while others send; a trickle and a tenant alone go at once', () => {
+    const pace = new TenantPace(100);
+    pace.claimed(1_000, events({ flood: 5, trickle: 1 }), 5);
+    // Two tenants sending: the flooding one waits out its pace, the trickling one does not.
+    expect(pace.pacedNow(1_050, 2)).toEqual(['flood']);
+    expect(pace.nextInMs(1_050, 2)).toBe(50);
+    // Alone, nobody is paced, and the relay does not shorten its sleep for it.
+    expect(pace.pacedNow(1_050, 1)).toEqual([]);
+    expect(pace.nextInMs(1_050, 1)).toBeUndefined();
+    // Its pace over, it is claimed again.
+    expect(pace.pacedNow(1_100, 2)).toEqual([]);
+    expect(pace.nextInMs(1_100, 2)).toBeUndefined();
+  });
+
+  it('is off at 0', () => {
+    const pace = new TenantPace(0);
+    pace.claimed(1_000, events({ flood: 5 }), 5);
+    expect(pace.pacedNow(1_000, 3)).toEqual([]);
   });
 });

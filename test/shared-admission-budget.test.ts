@@ -2,11 +2,14 @@
 // a slow endpoint alone may have the whole budget (50 unfinished events started in the last
 // 5 s) inside Temporal; as soon as another tenant sends, its part is half of that (25), and it
 // stays there while the other keeps sending; when the other stops, it gets the whole budget
-// back. `outbox status` shows the budget, the tenants sending and each one's window.
+// back. `outbox status` shows the budget, the tenants sending and each one's window. And a
+// tenant flooding an endpoint that answers at once (which its window does not slow down) is
+// paced while another tenant sends: a share of its window per 100 ms, not the whole machine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { enqueueMany } from '../src/outbox/enqueue.js';
-import { DEFAULT_TENANT_WINDOW, unfinishedInWindowSql } from '../src/outbox/admission-window.js';
+import { DEFAULT_TENANT_WINDOW, defaultTenantShare, tenantWindowFor, unfinishedInWindowSql } from '../src/outbox/admission-window.js';
+import { DEFAULT_TENANT_PACE_MS } from '../src/outbox/tenant-pace.js';
 import { readHeldTenants } from '../src/outbox/read-held-tenants.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
 import { startTestEngine, type TestEngine } from './helpers/engine-harness.js';
@@ -103,5 +106,65 @@ describe('the admission budget shared by the tenants sending', () => {
       timeoutMs: 30_000,
       describe: async () => `A unfinished ${await unfinishedOfA()}, admission ${JSON.stringify(await admissionNow())}`,
     });
+  });
+});
+
+describe('the pace of a backlogged tenant while another sends', () => {
+  let engine: TestEngine;
+  let sink: WebhookSink;
+  beforeAll(async () => {
+    [engine, sink] = await Promise.all([startTestEngine(() => createTestDatabase(), { prefix: 'pace' }), new WebhookSink().start()]);
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await sink?.stop();
+  });
+
+  it('admits a flooding tenant a share per pace while another tenant sends, and never holds back the other', async () => {
+    const { db, pool } = engine.database;
+    const secret = generateWebhookSecret();
+    await addSubscription(db, { name: 'all', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret } } });
+    let sending = true;
+    let sentByD = 0;
+    const trickle = (async () => {
+      while (sending) {
+        await enqueueMany(pool, [{ tenant: 'd', type: 'd.order', payload: { n: sentByD }, idempotencyKey: `d-${sentByD}` }]);
+        sentByD += 1;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    })();
+    try {
+      await waitFor(() => engine.relay.stats.tenantsSending === 1, { what: 'the relay to count tenant d sending' });
+      // C's flood to an endpoint that answers at once: its window would never slow it down.
+      await enqueueMany(
+        pool,
+        Array.from({ length: 3_000 }, (_, i) => ({ tenant: 'c', type: 'c.order', payload: { i }, idempotencyKey: `c-${i}` })),
+      );
+      await waitFor(() => engine.relay.stats.tenantsSending === 2, { what: 'the relay to count both tenants sending' });
+      const { rows } = await sql<{ at: Date }>`SELECT clock_timestamp() AS at`.execute(db);
+      const since = rows[0]!.at;
+      const observedMs = 3_000;
+      await waitFor(() => Date.now() - since.getTime() >= observedMs, { what: 'the observation span to pass', timeoutMs: observedMs + 5_000 });
+      const counted = await sql<{ n: string; ms: number }>`
+        SELECT count(*) AS n, extract(epoch FROM clock_timestamp() - ${since}::timestamptz) * 1000 AS ms
+          FROM outbox.events WHERE tenant_id = 'c' AND dispatched_at >= ${since}`.execute(db);
+      const dispatched = Number(counted.rows[0]?.n);
+      const spanMs = Number(counted.rows[0]?.ms);
+      // At most one share of its window (two tenants sending: 25, share 5) per pace, and one more for the batch under way.
+      const share = defaultTenantShare(100, tenantWindowFor(DEFAULT_TENANT_WINDOW, 2));
+      const bound = (Math.floor(spanMs / DEFAULT_TENANT_PACE_MS) + 2) * share;
+      expect(dispatched, `C's events dispatched in ${Math.round(spanMs)} ms while D sent`).toBeLessThanOrEqual(bound);
+      expect(dispatched, 'C still goes on').toBeGreaterThan(0);
+      // D is never held back behind C's flood: all its events arrive while C's backlog is still there.
+      const sent = sentByD;
+      await waitFor(() => [...sink.countsById().keys()].filter((key) => key.startsWith('d-')).length >= sent, {
+        what: "all of D's events delivered while C floods",
+      });
+      const pending = await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.events WHERE tenant_id = 'c' AND status = 'pending'`.execute(db);
+      expect(Number(pending.rows[0]?.n)).toBeGreaterThan(0);
+    } finally {
+      sending = false;
+      await trickle;
+    }
   });
 });

@@ -7,6 +7,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { admissionWindowOf, DEFAULT_TENANT_WINDOW, type AdmissionWindow } from '../outbox/admission-window.js';
+import { DEFAULT_TENANT_PACE_MS } from '../outbox/tenant-pace.js';
+import type { RelayOptions } from '../outbox/relay-options.js';
 import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption-codec.js';
 import { AddressPolicy } from '../egress/address-policy.js';
 import { durationMs } from '../durations/duration.js';
@@ -46,6 +48,7 @@ const environmentSchema = z.object({
   OUTBOX_TENANT_MAX_UNFINISHED: integer(1, 1_000_000).default(DEFAULT_TENANT_WINDOW.maxUnfinished),
   OUTBOX_TENANT_MIN_UNFINISHED: integer(1, 1_000_000).optional(),
   OUTBOX_TENANT_WINDOW: durationMs.default(DEFAULT_TENANT_WINDOW.windowMs),
+  OUTBOX_TENANT_PACE: durationMs.default(DEFAULT_TENANT_PACE_MS),
   OUTBOX_RELAY_POLL_INTERVAL: durationMs.default(1000),
   OUTBOX_RELAY_BATCH_TIMEOUT: durationMs.default(30_000),
   OUTBOX_RELAY_EAGER_START: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
@@ -113,22 +116,10 @@ export interface EngineConfig {
   http: { host: string; port: number; maxConnections: number };
   /** Distinct event types kept as metric label values; later ones are labelled "other". */
   metrics: { maxEventTypes: number };
-  /**
-   * `batchTimeoutMs`: a relay transaction left idle this long (its process stopped, its host
-   * gone, Temporal not answering) is ended by PostgreSQL, releasing its rows to other relays.
-   * `eagerStart`: ask for eager workflow start when the relay shares a process with a worker.
-   * `tenantShare`: events of one tenant per batch, at most (unset: a fifth of its window);
-   * `tenantWindow`: the tenants' admission window and budget (admission-window.ts).
-   */
-  relay: {
-    batchSize: number;
+  /** The relay's settings, as RelayOptions documents them (`tenantShare` unset: a fifth of the tenant's window). */
+  relay: Required<Pick<RelayOptions, 'batchSize' | 'tenantPaceMs' | 'concurrency' | 'batchesInFlight' | 'pollIntervalMs' | 'batchTimeoutMs' | 'eagerStart'>> & {
     tenantShare: number | undefined;
     tenantWindow: AdmissionWindow;
-    concurrency: number;
-    batchesInFlight: number;
-    pollIntervalMs: number;
-    batchTimeoutMs: number;
-    eagerStart: boolean;
   };
   /** Longest an engine statement may run (OUTBOX_DB_STATEMENT_TIMEOUT). */
   statementTimeoutMs: number;
@@ -209,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
       tenantShare: values.OUTBOX_RELAY_TENANT_SHARE,
       tenantWindow: admissionWindowOf(tenantBudget, tenantMinimum, values.OUTBOX_TENANT_WINDOW),
+      tenantPaceMs: values.OUTBOX_TENANT_PACE,
       concurrency: values.OUTBOX_RELAY_CONCURRENCY,
       batchesInFlight: values.OUTBOX_RELAY_BATCHES_IN_FLIGHT,
       pollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL,

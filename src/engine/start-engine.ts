@@ -189,6 +189,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         batchSize: config.relay.batchSize,
         tenantShare: config.relay.tenantShare,
         tenantWindow: config.relay.tenantWindow,
+        tenantPaceMs: config.relay.tenantPaceMs,
         concurrency: config.relay.concurrency,
         batchesInFlight: config.relay.batchesInFlight,
         pollIntervalMs: config.relay.pollIntervalMs,

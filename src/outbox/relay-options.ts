@@ -33,6 +33,11 @@ export interface RelayOptions {
    * from DEFAULT_TENANT_WINDOW. `minUnfinished` equal to `maxUnfinished` turns the sharing off.
    */
   tenantWindow?: Partial<AdmissionWindow>;
+  /**
+   * While other tenants send, a tenant that took its whole share of a batch waits this long for
+   * its next (default DEFAULT_TENANT_PACE_MS, 100; 0: never). See TenantPace.
+   */
+  tenantPaceMs?: number;
   /** Workflow starts in flight at once within a batch. */
   concurrency: number;
   /**
@@ -74,4 +79,6 @@ export interface RelayStats {
   held: number;
   /** When the loop last completed an iteration (ms since epoch); 0 before the first. */
   lastLoopAt: number;
+  /** The tenants sending, as last counted: they share the admission budget (0 before the first count). */
+  tenantsSending: number;
 }

@@ -14,6 +14,7 @@ import { errorSummary } from './error-summary.js';
 import { OutboxListener } from './outbox-listener.js';
 import { RelaySweeps } from './relay-sweeps.js';
 import { startDeliveryWorkflow } from './start-delivery-workflow.js';
+import { DEFAULT_TENANT_PACE_MS, TenantPace } from './tenant-pace.js';
 import type { RelayOptions, RelayStats } from './relay-options.js';
 
 /** How soon the relay looks again after a batch that claimed some events but not a full share. */
@@ -53,6 +54,7 @@ export class Relay {
     dispatched: 0,
     held: 0,
     lastLoopAt: 0,
+    tenantsSending: 0,
   };
   private stopping = false;
   private loop: Promise<void> | undefined;
@@ -73,6 +75,8 @@ export class Relay {
   private readonly sweeps: RelaySweeps;
   /** The tenants' admission window, whose budget the tenants sending share (admission-window.ts). */
   private readonly budget: AdmissionWindow;
+  /** Backlogged tenants' batches spaced out while other tenants send (tenant-pace.ts). */
+  private readonly pace: TenantPace;
 
   constructor(private readonly options: RelayOptions) {
     this.eagerStart = options.eagerStart === true && options.client.connection instanceof NativeConnection;
@@ -85,6 +89,7 @@ export class Relay {
       window?.windowMs ?? DEFAULT_TENANT_WINDOW.windowMs,
     );
     this.sweeps = new RelaySweeps(options.pool, options.client, options.logger, this.budget.windowMs);
+    this.pace = new TenantPace(options.tenantPaceMs ?? DEFAULT_TENANT_PACE_MS);
     this.listener = new OutboxListener(options.connectionString, options.logger, () => {
       this.notified = true;
       this.wake?.();
@@ -109,17 +114,20 @@ export class Relay {
   }
 
   /**
-   * Claims one batch, excluding the tenants of the batches still in flight, and starts
-   * finishing it in the background (its starts, mark and commit). Returns what the loop does
-   * next: claim again at once (`more`), or sleep.
+   * Claims one batch, excluding the tenants of the batches still in flight and the paced ones,
+   * and starts finishing it in the background (its starts, mark and commit). Returns what the
+   * loop does next: claim again at once (`more`), or sleep.
    */
   private async claimBatch(): Promise<{ claimed: number; more: boolean }> {
     // The budget shared by the tenants sending, as the sweeps last counted them.
-    const window = { maxUnfinished: tenantWindowFor(this.budget, this.sweeps.sendingTenants), windowMs: this.budget.windowMs };
+    const sending = this.sweeps.sendingTenants;
+    const window = { maxUnfinished: tenantWindowFor(this.budget, sending), windowMs: this.budget.windowMs };
+    this.stats.tenantsSending = sending;
+    this.metrics.tenantsSending.set(sending);
     this.metrics.tenantWindow.set(window.maxUnfinished);
-    this.metrics.tenantsSending.set(this.sweeps.sendingTenants);
     const perTenant = this.options.tenantShare ?? defaultTenantShare(this.options.batchSize, window.maxUnfinished);
-    const busyTenants = [...this.inFlight.values()].flatMap((tenants) => [...tenants]);
+    const startedAt = Date.now();
+    const busyTenants = [...[...this.inFlight.values()].flatMap((tenants) => [...tenants]), ...this.pace.pacedNow(startedAt, sending)];
     this.claims += 1;
     const timer = this.metrics.relayLoopDuration.startTimer();
     const batch = await RelayBatch.open(this.options.pool, {
@@ -128,6 +136,7 @@ export class Relay {
       ...(this.options.batchTimeoutMs !== undefined && { batchTimeoutMs: this.options.batchTimeoutMs }),
     });
     const next = afterClaim(batch.events, { limit: this.options.batchSize, perTenant });
+    this.pace.claimed(startedAt, batch.events, perTenant);
     this.tenantCursor = next.afterTenant;
     const finishing = this.finishBatch(batch, this.claims, timer);
     this.inFlight.set(finishing, batch.tenants);
@@ -215,8 +224,10 @@ export class Relay {
       this.metrics.relayLastLoop.set(this.stats.lastLoopAt / 1000);
       // Events came but not a full share: more may be waiting for their tenant's admission
       // window (finishing events send no NOTIFY), so look again soon rather than at the poll.
+      // A paced tenant's next batch is due before the poll: look again then.
+      const pacedIn = this.pace.nextInMs(Date.now(), this.sweeps.sendingTenants) ?? Infinity;
       if (wait !== 'none' && !this.stopping)
-        await this.sleep(wait === 'soon' ? Math.min(SOON_MS, this.options.pollIntervalMs) : this.options.pollIntervalMs, true);
+        await this.sleep(Math.max(1, Math.min(pacedIn, wait === 'soon' ? SOON_MS : Infinity, this.options.pollIntervalMs)), true);
     }
     await Promise.all([...this.inFlight.keys(), this.sweeps.settle()]);
   }
