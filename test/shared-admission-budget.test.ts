@@ -7,6 +7,7 @@
 // paced while another tenant sends: a share of its window per 100 ms, not the whole machine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import type { Pool } from 'pg';
 import { enqueueMany } from '../src/outbox/enqueue.js';
 import { DEFAULT_TENANT_WINDOW, defaultTenantShare, tenantWindowFor, unfinishedInWindowSql } from '../src/outbox/admission-window.js';
 import { DEFAULT_TENANT_PACE_MS } from '../src/outbox/tenant-pace.js';
@@ -20,6 +21,28 @@ import { operatorEnv } from './helpers/operator-env.js';
 import { runCli } from './helpers/run-cli.js';
 
 const FLOOD = 1_000;
+
+/** A tenant sending one event every 300 ms, each in its own transaction, until stopped. */
+function startTrickle(pool: Pool, tenant: string): { readonly sent: number; stop(): Promise<void> } {
+  let sending = true;
+  let sent = 0;
+  const running = (async () => {
+    while (sending) {
+      await enqueueMany(pool, [{ tenant, type: `${tenant}.order`, payload: { n: sent }, idempotencyKey: `${tenant}-${sent}` }]);
+      sent += 1;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  })();
+  return {
+    get sent() {
+      return sent;
+    },
+    async stop() {
+      sending = false;
+      await running;
+    },
+  };
+}
 
 describe('the admission budget shared by the tenants sending', () => {
   let engine: TestEngine;
@@ -61,22 +84,14 @@ describe('the admission budget shared by the tenants sending', () => {
     expect(await admissionNow()).toMatchObject({ budget: 50, tenantsSending: 1, window: 50 });
 
     // B starts sending, one event every 300 ms, until told to stop.
-    let sending = true;
-    let sentByB = 0;
-    const trickle = (async () => {
-      while (sending) {
-        await enqueueMany(pool, [{ tenant: 'b', type: 'b.order', payload: { n: sentByB }, idempotencyKey: `b-${sentByB}` }]);
-        sentByB += 1;
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
-    })();
+    const trickle = startTrickle(pool, 'b');
     try {
       // A's part falls to half: its events already out finish (3 s) or age out of the window (5 s),
       // and no new ones are admitted until it is below 25.
       await waitFor(async () => (await unfinishedOfA()) === 25 && (await admissionNow()).tenantsSending === 2, {
         what: "A's window to be halved to 25 while B sends",
         timeoutMs: 30_000,
-        describe: async () => `A unfinished ${await unfinishedOfA()}, admission ${JSON.stringify(await admissionNow())}, B sent ${sentByB}`,
+        describe: async () => `A unfinished ${await unfinishedOfA()}, admission ${JSON.stringify(await admissionNow())}, B sent ${trickle.sent}`,
       });
       // ...and it stays within it for as long as B sends, while A still gets its events through.
       const slowBefore = slow.requests.length;
@@ -94,10 +109,9 @@ describe('the admission budget shared by the tenants sending', () => {
       expect(status.admission).toMatchObject({ budget: 50, tenantsSending: 2, window: 25 });
       const { stdout: text } = await runCli(['status'], operatorEnv(engine.database, engine.taskQueue));
       expect(text).toMatch(/tenant admission window\s+25 unfinished events each \(a budget of 50, 2 tenant\(s\) sending\)/);
-      await waitFor(() => fast.countsById().size === sentByB && sentByB >= 10, { what: "B's events all delivered while A floods" });
+      await waitFor(() => fast.countsById().size === trickle.sent && trickle.sent >= 10, { what: "B's events all delivered while A floods" });
     } finally {
-      sending = false;
-      await trickle;
+      await trickle.stop();
     }
 
     // B stopped: once its last event is out of the window, A gets the whole budget back.
@@ -124,15 +138,7 @@ describe('the pace of a backlogged tenant while another sends', () => {
     const { db, pool } = engine.database;
     const secret = generateWebhookSecret();
     await addSubscription(db, { name: 'all', events: '*', target: { kind: 'webhook', config: { url: sink.url, secret } } });
-    let sending = true;
-    let sentByD = 0;
-    const trickle = (async () => {
-      while (sending) {
-        await enqueueMany(pool, [{ tenant: 'd', type: 'd.order', payload: { n: sentByD }, idempotencyKey: `d-${sentByD}` }]);
-        sentByD += 1;
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
-    })();
+    const trickle = startTrickle(pool, 'd');
     try {
       await waitFor(() => engine.relay.stats.tenantsSending === 1, { what: 'the relay to count tenant d sending' });
       // C's flood to an endpoint that answers at once: its window would never slow it down.
@@ -156,15 +162,14 @@ describe('the pace of a backlogged tenant while another sends', () => {
       expect(dispatched, `C's events dispatched in ${Math.round(spanMs)} ms while D sent`).toBeLessThanOrEqual(bound);
       expect(dispatched, 'C still goes on').toBeGreaterThan(0);
       // D is never held back behind C's flood: all its events arrive while C's backlog is still there.
-      const sent = sentByD;
+      const sent = trickle.sent;
       await waitFor(() => [...sink.countsById().keys()].filter((key) => key.startsWith('d-')).length >= sent, {
         what: "all of D's events delivered while C floods",
       });
       const pending = await sql<{ n: string }>`SELECT count(*) AS n FROM outbox.events WHERE tenant_id = 'c' AND status = 'pending'`.execute(db);
       expect(Number(pending.rows[0]?.n)).toBeGreaterThan(0);
     } finally {
-      sending = false;
-      await trickle;
+      await trickle.stop();
     }
   });
 });

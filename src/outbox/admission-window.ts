@@ -24,8 +24,9 @@ export interface AdmissionWindow {
  * 50 unfinished events started in the last 5 s, shared by the tenants sending, at least 10 each.
  * Measured with the bench's noisy-neighbour scenario (README *Flow control*): a tenant alone
  * keeps a 2 s endpoint at 25 events/s (a 100 ms one at 500/s); with a second tenant sending,
- * the flooding one gets 25, which kept the other's p99 within 2× of its lag alone, where 50
- * did not. Events that live longer (retrying, a slower endpoint) stop counting after 5 s, so a
+ * the flooding one gets 25, which (with the pace) kept the other's p99 at 1.2–1.6× its lag
+ * alone; a fixed 50 gave 1.6–1.8× on a fast machine and went beyond 250 ms on slower ones,
+ * where the flooding tenant's work filled both cores. Events that live longer (retrying, a slower endpoint) stop counting after 5 s, so a
  * tenant always gets at least 2 new events a second; events waiting for their turn in an
  * ordered lane or for a rate-limit slot do not count at all (they cost nothing while they wait).
  */
