@@ -9,6 +9,7 @@ import { flagForField, TargetFlagError, targetFromFlags } from '../src/cli/targe
 import { loadConfig } from '../src/config/load-config.js';
 import { admissionWindowOf, DEFAULT_TENANT_WINDOW, defaultTenantShare, tenantWindowFor } from '../src/outbox/admission-window.js';
 import { TenantPace } from '../src/outbox/tenant-pace.js';
+import { afterClaim } from '../src/outbox/claim-pending-events.js';
 import { rolesUnder } from '../src/routing/fanout-roles.js';
 import type { DeliveryRoute } from '../src/routing/delivery-route.js';
 import { eventStatusFor, overallStatus } from '../src/workflows/event-status.js';
@@ -207,7 +208,7 @@ describe("the relay's pace for backlogged tenants", () => {
 
   it('spaces the batches of a tenant that took its whole share while others send; a trickle and a tenant alone go at once', () => {
     const pace = new TenantPace(100);
-    pace.claimed(1_000, events({ flood: 5, trickle: 1 }), 5);
+    pace.claimed(1_000, afterClaim(events({ flood: 5, trickle: 1 }), { limit: 200, perTenant: 5 }).fullTenants);
     // Two tenants sending: the flooding one waits out its pace, the trickling one does not.
     expect(pace.pacedNow(1_050, 2)).toEqual(['flood']);
     expect(pace.nextInMs(1_050, 2)).toBe(50);
@@ -221,7 +222,7 @@ describe("the relay's pace for backlogged tenants", () => {
 
   it('is off at 0', () => {
     const pace = new TenantPace(0);
-    pace.claimed(1_000, events({ flood: 5 }), 5);
+    pace.claimed(1_000, afterClaim(events({ flood: 5 }), { limit: 200, perTenant: 5 }).fullTenants);
     expect(pace.pacedNow(1_000, 3)).toEqual([]);
   });
 });

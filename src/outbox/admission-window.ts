@@ -33,13 +33,14 @@ export interface AdmissionWindow {
 export const DEFAULT_TENANT_WINDOW: AdmissionWindow = { maxUnfinished: 50, minUnfinished: 10, windowMs: 5_000 };
 
 /**
- * The admission window from its settings: without a minimum, the default's, unless the budget
- * is smaller than that (then it is not shared: each tenant keeps all of it).
+ * The admission window from its settings, the default's for those not given. Without a
+ * minimum, the default's, unless the budget is smaller than that (then it is not shared: each
+ * tenant keeps all of it).
  *
  * @example
  * admissionWindowOf(50, undefined, 5_000); // { maxUnfinished: 50, minUnfinished: 10, windowMs: 5000 }
  */
-export function admissionWindowOf(budget: number, minimum: number | undefined, windowMs: number): AdmissionWindow {
+export function admissionWindowOf(budget = DEFAULT_TENANT_WINDOW.maxUnfinished, minimum?: number, windowMs = DEFAULT_TENANT_WINDOW.windowMs): AdmissionWindow {
   return { maxUnfinished: budget, minUnfinished: minimum ?? Math.min(DEFAULT_TENANT_WINDOW.minUnfinished, budget), windowMs };
 }
 

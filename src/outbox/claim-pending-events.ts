@@ -64,18 +64,23 @@ export async function claimPendingEvents(client: pg.ClientBase, limit: number, s
 }
 
 /**
- * What a claim says about the next one: `more` when a tenant used its whole share or the batch
+ * What a claim says about the next one: the tenants that took their whole share (they have more
+ * waiting: the relay paces them while others send), `more` when there are some or the batch
  * was full (so claim again at once), and where the next claim starts: after the last tenant of
  * a full batch (it may have stopped short of some), else from the first tenant.
  *
  * @example
- * const { more, afterTenant } = afterClaim(events, { limit: 200, perTenant: 50 });
+ * const { more, afterTenant, fullTenants } = afterClaim(events, { limit: 200, perTenant: 50 });
  */
-export function afterClaim(events: ClaimedEvent[], share: { limit: number; perTenant: number }): { more: boolean; afterTenant: string } {
+export function afterClaim(
+  events: readonly Pick<ClaimedEvent, 'tenant_id'>[],
+  share: { limit: number; perTenant: number },
+): { more: boolean; afterTenant: string; fullTenants: string[] } {
   const counts = new Map<string, number>();
   for (const event of events) counts.set(event.tenant_id, (counts.get(event.tenant_id) ?? 0) + 1);
   const full = events.length >= share.limit;
-  return { more: full || [...counts.values()].some((count) => count >= share.perTenant), afterTenant: full ? (events.at(-1)?.tenant_id ?? '') : '' };
+  const fullTenants = [...counts].filter(([, count]) => count >= share.perTenant).map(([tenant]) => tenant);
+  return { more: full || fullTenants.length > 0, afterTenant: full ? (events.at(-1)?.tenant_id ?? '') : '', fullTenants };
 }
 
 /**

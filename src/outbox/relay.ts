@@ -6,7 +6,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
-import { admissionWindowOf, DEFAULT_TENANT_WINDOW, defaultTenantShare, tenantWindowFor, type AdmissionWindow } from './admission-window.js';
+import { admissionWindowOf, defaultTenantShare, tenantWindowFor, type AdmissionWindow } from './admission-window.js';
 import { afterClaim, type ClaimedEvent } from './claim-pending-events.js';
 import { RelayBatch } from './relay-batch.js';
 import { inDispatchSpan } from './dispatch-span.js';
@@ -83,11 +83,7 @@ export class Relay {
     this.batchesInFlight = options.batchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT;
     this.metrics = options.metrics ?? new EngineMetrics();
     const window = options.tenantWindow;
-    this.budget = admissionWindowOf(
-      window?.maxUnfinished ?? DEFAULT_TENANT_WINDOW.maxUnfinished,
-      window?.minUnfinished,
-      window?.windowMs ?? DEFAULT_TENANT_WINDOW.windowMs,
-    );
+    this.budget = admissionWindowOf(window?.maxUnfinished, window?.minUnfinished, window?.windowMs);
     this.sweeps = new RelaySweeps(options.pool, options.client, options.logger, this.budget.windowMs);
     this.pace = new TenantPace(options.tenantPaceMs ?? DEFAULT_TENANT_PACE_MS);
     this.listener = new OutboxListener(options.connectionString, options.logger, () => {
@@ -136,7 +132,7 @@ export class Relay {
       ...(this.options.batchTimeoutMs !== undefined && { batchTimeoutMs: this.options.batchTimeoutMs }),
     });
     const next = afterClaim(batch.events, { limit: this.options.batchSize, perTenant });
-    this.pace.claimed(startedAt, batch.events, perTenant);
+    this.pace.claimed(startedAt, next.fullTenants);
     this.tenantCursor = next.afterTenant;
     const finishing = this.finishBatch(batch, this.claims, timer);
     this.inFlight.set(finishing, batch.tenants);

@@ -21,7 +21,7 @@ export const DEFAULT_TENANT_PACE_MS = 100;
  * @example
  * const pace = new TenantPace(100);
  * const paced = pace.pacedNow(Date.now(), sendingTenants); // leave these out of the claim
- * pace.claimed(claimStartedAt, events, perTenant);
+ * pace.claimed(claimStartedAt, afterClaim(events, share).fullTenants);
  * const wakeIn = pace.nextInMs(Date.now(), sendingTenants); // look again then, not at the poll
  */
 export class TenantPace {
@@ -40,12 +40,10 @@ export class TenantPace {
     return paced;
   }
 
-  /** Records a claim that started at `startedAt`: the tenants that took their whole share are paced. */
-  claimed(startedAt: number, events: readonly { tenant_id: string }[], perTenant: number): void {
+  /** Records a claim that started at `startedAt`: the tenants that took their whole share in it (afterClaim) are paced. */
+  claimed(startedAt: number, fullTenants: readonly string[]): void {
     if (this.paceMs <= 0) return;
-    const counts = new Map<string, number>();
-    for (const event of events) counts.set(event.tenant_id, (counts.get(event.tenant_id) ?? 0) + 1);
-    for (const [tenant, count] of counts) if (count >= perTenant) this.lastFull.set(tenant, startedAt);
+    for (const tenant of fullTenants) this.lastFull.set(tenant, startedAt);
   }
 
   /** Milliseconds until the first paced tenant may be claimed again; undefined when none is paced. */
