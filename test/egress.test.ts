@@ -154,12 +154,22 @@ describe('webhook URL safety (SSRF)', () => {
     const bad = await runCli(['status'], { DATABASE_URL: database.url, OUTBOX_ALLOW_PRIVATE_TARGETS: 'loopback,10.0.0.0/40' });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/OUTBOX_ALLOW_PRIVATE_TARGETS=.*is not a CIDR range/);
-    const broker = await runCli(['subscriptions', 'add', '--events', '*', '--redis', 'redis://127.0.0.1:6379', '--stream', 's', '--allow-private-address'], {
+    // Broker targets go through the same policy: refused without the flag, saved with it.
+    const broker = await runCli(['subscriptions', 'add', '--events', '*', '--redis', 'redis://127.0.0.1:6379', '--stream', 's'], {
       DATABASE_URL: database.url,
+      OUTBOX_ALLOW_PRIVATE_TARGETS: '',
     });
     expect(broker.code).not.toBe(0);
-    expect(broker.stderr).toContain('--allow-private-address applies to HTTP targets');
+    expect(broker.stderr).toMatch(/127\.0\.0\.1 is a loopback address/);
+    expect(broker.stderr).toContain('--allow-private-address');
     expect(await subscriptions()).toBe(0);
+    const allowed = await runCli(['subscriptions', 'add', '--events', '*', '--redis', 'redis://127.0.0.1:6379', '--stream', 's', '--allow-private-address'], {
+      DATABASE_URL: database.url,
+      OUTBOX_ALLOW_PRIVATE_TARGETS: '',
+    });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(await subscriptions()).toBe(1);
+    await database.db.deleteFrom('outbox.subscriptions').execute();
   });
 
   it('at connect time: IP literals and names resolving to internal addresses (DNS rebinding) are refused before any socket opens', async () => {

@@ -10,6 +10,7 @@ import { connect as connectNats, StringCodec } from 'nats';
 import { pino } from 'pino';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AddressPolicy } from '../src/egress/address-policy.js';
 import { TargetConnections } from '../src/targets/target-connections.js';
 import type { TargetKind } from '../src/targets/target-kind.js';
 import { TARGET_KINDS } from '../src/targets/target-registry.js';
@@ -63,7 +64,7 @@ describe('targets', () => {
 
   /** Sends one event through a kind twice, as an activity retry after a lost reply would. */
   async function sendTwice(kind: TargetKind, config: unknown, tenant: string, key: string): Promise<void> {
-    const connections = new TargetConnections(quiet);
+    const connections = new TargetConnections(quiet, { policy: AddressPolicy.parse(process.env.OUTBOX_ALLOW_PRIVATE_TARGETS) });
     const http = new Agent();
     const row = {
       id: '999999',

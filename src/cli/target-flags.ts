@@ -83,9 +83,9 @@ export function targetFromFlags(flags: TargetFlags): { kind: TargetKindName; con
       throw new TargetFlagError(`--config must be a JSON object of ${kind} settings, e.g. '{"timeoutMs": 5000}'`);
     }
   }
-  if (flags.allowPrivateAddress && !['webhook', 'slack', 'n8n'].includes(kind)) {
+  if (flags.allowPrivateAddress && kind === 'realtime') {
     throw new TargetFlagError(
-      `--allow-private-address applies to HTTP targets (--webhook, --slack, --n8n); ${flagName(TARGET_FLAGS[kind])} connects to the broker you name.`,
+      `--allow-private-address applies to targets that connect somewhere; --realtime connects nowhere (clients connect to the engine).`,
     );
   }
   const config: Record<string, unknown> = {

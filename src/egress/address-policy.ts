@@ -5,9 +5,14 @@
  */
 import ipaddr from 'ipaddr.js';
 
+/** The error code of a refused address, so it is recognised after a client rewrapped it. */
+export const PRIVATE_ADDRESS_CODE = 'EOUTBOX_PRIVATE_ADDRESS';
+
 /** A target address was refused: loopback, private, link-local, unique-local, multicast, … */
 export class PrivateAddressError extends Error {
   override readonly name = 'PrivateAddressError';
+  /** Kept by clients that rewrap socket errors with only their message and code (kafkajs). */
+  readonly code = PRIVATE_ADDRESS_CODE;
   constructor(
     readonly host: string,
     readonly address: string,
@@ -99,7 +104,7 @@ export class AddressPolicy {
     if (this.allowAll) return undefined;
     const bare = address.replace(/^\[|\]$/g, '');
     if (!ipaddr.isValid(bare)) return new PrivateAddressError(host, bare, 'unparseable');
-    const parsed = ipaddr.process(bare);
+    const parsed = embeddedIpv4(ipaddr.process(bare));
     const range = parsed.range();
     if (range === 'unicast') return undefined;
     if (this.hosts.has(normaliseHost(host))) return undefined;
@@ -108,6 +113,18 @@ export class AddressPolicy {
     const shownHost = isIpLiteral(host) ? parsed.toString() : host;
     return new PrivateAddressError(shownHost, parsed.toString(), RANGE_NAMES[range] ?? `non-public (${range})`);
   }
+}
+
+/**
+ * An IPv4-compatible IPv6 address (`::a.b.c.d`, written `::7f00:1` once a URL parser has
+ * normalised it) is judged as the IPv4 address it carries: ipaddr.js calls `::7f00:1` unicast,
+ * which would let `http://[::127.0.0.1]/` through. `::` and `::1` keep their own ranges.
+ */
+function embeddedIpv4(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (address.kind() !== 'ipv6') return address;
+  const parts = (address as ipaddr.IPv6).parts;
+  if (parts.slice(0, 6).some((part) => part !== 0) || (parts[6] === 0 && (parts[7] ?? 0) <= 1)) return address;
+  return ipaddr.fromByteArray([parts[6]! >> 8, parts[6]! & 0xff, parts[7]! >> 8, parts[7]! & 0xff]);
 }
 
 function normaliseHost(host: string): string {

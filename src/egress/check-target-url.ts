@@ -19,9 +19,34 @@ export interface TargetUrlCheck {
  * const refusal = await checkTargetUrl('http://169.254.169.254/latest', {}); // PrivateAddressError
  */
 export async function checkTargetUrl(url: string, check: TargetUrlCheck): Promise<PrivateAddressError | undefined> {
+  return checkTargetHost(new URL(url).hostname, check);
+}
+
+/**
+ * Checks every place a target connects to (URLs, or Kafka's `host:port`) as checkTargetUrl
+ * does; `env:NAME` values are skipped here (they are checked at connect time). Returns the first
+ * refusal with the destination it concerns.
+ *
+ * @example
+ * await checkTargetDestinations(['redis://10.0.0.5:6379'], {}); // { destination, refusal: PrivateAddressError }
+ */
+export async function checkTargetDestinations(
+  destinations: string[],
+  check: TargetUrlCheck,
+): Promise<{ destination: string; refusal: PrivateAddressError } | undefined> {
+  for (const destination of destinations.map((value) => value.trim())) {
+    if (/^env:/.test(destination)) continue;
+    const host = URL.canParse(destination) ? new URL(destination).hostname : destination.replace(/:\d+$/, '');
+    const refusal = await checkTargetHost(host, check);
+    if (refusal) return { destination, refusal };
+  }
+  return undefined;
+}
+
+async function checkTargetHost(rawHost: string, check: TargetUrlCheck): Promise<PrivateAddressError | undefined> {
   const policy = check.addressPolicy ?? AddressPolicy.parse(process.env.OUTBOX_ALLOW_PRIVATE_TARGETS);
   if (policy.allowsEverything) return undefined;
-  const host = new URL(url).hostname;
+  const host = rawHost.replace(/^\[|\]$/g, '');
   if (isIpLiteral(host)) return policy.refusal(host, host);
   let addresses: { address: string }[];
   try {

@@ -40,27 +40,7 @@ export function createGuardedAgent(options: GuardedAgentOptions): Agent {
   const timeout = options.connectTimeoutMs ?? 10_000;
   if (policy.allowsEverything && !options.resolve) return new Agent({ ...agentOptions, connect: { timeout } });
 
-  // net.connect calls this instead of dns.lookup; refusing here means no socket is ever opened.
-  const guardedLookup = (hostname: string, lookupOptions: LookupOptions | LookupAllOptions, callback: LookupCallback): void => {
-    resolve(hostname).then(
-      (all) => {
-        const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? all.filter((entry) => entry.family === lookupOptions.family) : all;
-        if (wanted.length === 0) {
-          callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), []);
-          return;
-        }
-        // Every address must pass: connecting may fall back from one to the next.
-        for (const entry of wanted) {
-          const refusal = policy.refusal(hostname, entry.address);
-          if (refusal) return callback(refusal, []);
-        }
-        if (lookupOptions.all) callback(null, wanted);
-        else callback(null, wanted[0]!.address, wanted[0]!.family);
-      },
-      (error: NodeJS.ErrnoException) => callback(error, []),
-    );
-  };
-  const connectBase = buildConnector({ timeout, lookup: guardedLookup });
+  const connectBase = buildConnector({ timeout, lookup: guardedLookup(policy, resolve) });
   return new Agent({
     ...agentOptions,
     connect: (connectOptions, callback) => {
@@ -75,4 +55,35 @@ export function createGuardedAgent(options: GuardedAgentOptions): Agent {
       connectBase(connectOptions, callback);
     },
   });
+}
+
+/**
+ * A `lookup` for net.connect / tls.connect that resolves with `resolve` and refuses (before any
+ * socket is opened) when any address the name resolves to is refused by the policy: connecting
+ * may fall back from one address to the next. The connection then goes to the address checked,
+ * so a DNS answer that changes between check and connect (rebinding) cannot slip through. IP
+ * literals skip lookups: check those with the policy before connecting.
+ *
+ * @example
+ * net.connect({ host: 'broker.example.com', port: 9092, lookup: guardedLookup(policy) });
+ */
+export function guardedLookup(policy: AddressPolicy, resolve: ResolveHost = systemResolver) {
+  return (hostname: string, lookupOptions: LookupOptions | LookupAllOptions, callback: LookupCallback): void => {
+    resolve(hostname).then(
+      (all) => {
+        const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? all.filter((entry) => entry.family === lookupOptions.family) : all;
+        if (wanted.length === 0) {
+          callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), []);
+          return;
+        }
+        for (const entry of wanted) {
+          const refusal = policy.refusal(hostname, entry.address);
+          if (refusal) return callback(refusal, []);
+        }
+        if (lookupOptions.all) callback(null, wanted);
+        else callback(null, wanted[0]!.address, wanted[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    );
+  };
 }

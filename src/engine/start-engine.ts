@@ -139,7 +139,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         () => http.close(),
         () => httpAllowingPrivate.close(),
       );
-      const connections = new TargetConnections(logger);
+      // Broker connections too: resolved and checked against the same policy when they open.
+      const connections = new TargetConnections(logger, { policy: config.targets.addressPolicy });
       cleanups.push(() => connections.close());
       const workerOptions = {
         connection: workerConnection,

@@ -6,7 +6,7 @@
  * errors) and nothing else of the engine: targets, activities and workflows all import it.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { PrivateAddressError } from '../egress/address-policy.js';
+import { PRIVATE_ADDRESS_CODE, PrivateAddressError } from '../egress/address-policy.js';
 import { DeliveryError, MissingSecretError, parseRetryAfter } from './delivery-error.js';
 import { DeliveryFailureType, isRetriedFailureType, type DeliveryFailureDetails } from './failure-types.js';
 
@@ -44,11 +44,8 @@ export function classifyTransportError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   if (error instanceof MissingSecretError) return new DeliveryError(error.message, { type: DeliveryFailureType.misconfigured });
   // Retrying cannot help until an operator allows the address or fixes the DNS record.
-  const cause = (error as { cause?: unknown }).cause;
-  if (error instanceof PrivateAddressError || cause instanceof PrivateAddressError) {
-    const refused = error instanceof PrivateAddressError ? error : (cause as PrivateAddressError);
-    return new DeliveryError(refused.message, { type: DeliveryFailureType.privateAddress });
-  }
+  const refused = refusedAddress(error);
+  if (refused) return new DeliveryError(refused, { type: DeliveryFailureType.privateAddress });
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {
     return new DeliveryError('target did not answer before the timeout');
@@ -56,6 +53,18 @@ export function classifyTransportError(error: unknown): DeliveryError {
   const code = err.code ?? err.cause?.code;
   const message = err.cause?.message ?? err.message ?? String(error);
   return new DeliveryError(`could not reach target: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`);
+}
+
+/**
+ * The message of a refused address anywhere in the error's cause chain: a PrivateAddressError,
+ * or an error a client rewrapped keeping its code (kafkajs keeps only the message and code).
+ */
+function refusedAddress(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+    if (current instanceof PrivateAddressError) return current.message;
+    if ((current as { code?: unknown }).code === PRIVATE_ADDRESS_CODE) return (current as Error).message;
+  }
+  return undefined;
 }
 
 /**

@@ -8,8 +8,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { type z } from 'zod';
 import type { Database, SubscriptionRow } from '../db/database.js';
 import { targetKindNamed } from '../targets/target-registry.js';
-import { checkTargetUrl, type TargetUrlCheck } from '../egress/check-target-url.js';
-import { isEnvReference } from '../targets/secret-reference.js';
+import { checkTargetDestinations, type TargetUrlCheck } from '../egress/check-target-url.js';
 import {
   flowControlSchema,
   newSubscriptionSchema,
@@ -110,15 +109,8 @@ export async function addSubscription(
     throw new InvalidSubscriptionError(`Invalid subscription: ${text}. Nothing was saved.`, issues);
   }
   const subscription = parsed.data;
-  // SSRF protection, first pass: the URL as saved (the worker checks every connection again).
-  const httpTarget = targetKindNamed(subscription.target.kind)?.httpTarget?.(subscription.target.config);
-  if (httpTarget && !httpTarget.allowPrivateAddresses && !isEnvReference(httpTarget.url)) {
-    const refusal = await checkTargetUrl(httpTarget.url, urlCheck);
-    if (refusal)
-      throw new InvalidSubscriptionError(`Invalid subscription: url: ${refusal.message} Nothing was saved.`, [
-        { field: 'url', message: refusal.message.replace(/\.$/, '') },
-      ]);
-  }
+  // SSRF protection, first pass: the addresses as saved (the worker checks every connection again).
+  await refuseUnreachableTarget(subscription.target, urlCheck, 'Invalid subscription');
   try {
     const row = await db
       .insertInto('outbox.subscriptions')
@@ -144,6 +136,22 @@ export async function addSubscription(
     }
     throw error;
   }
+}
+
+/**
+ * Refuses a target that connects to an address the policy refuses (loopback, private,
+ * link-local, …), unless it sets `allowPrivateAddresses`: every kind, HTTP or broker, the same
+ * way. Throws InvalidSubscriptionError naming the field.
+ */
+export async function refuseUnreachableTarget(target: { kind: string; config: unknown }, urlCheck: TargetUrlCheck, what: string): Promise<void> {
+  const egress = targetKindNamed(target.kind)?.egress?.(target.config);
+  if (!egress || egress.allowPrivateAddresses) return;
+  const refused = await checkTargetDestinations(egress.destinations, urlCheck);
+  if (!refused) return;
+  const field = target.kind === 'kafka' ? 'brokers' : 'url';
+  throw new InvalidSubscriptionError(`${what}: ${field}: ${refused.refusal.message} Nothing was saved.`, [
+    { field, message: refused.refusal.message.replace(/\.$/, '') },
+  ]);
 }
 
 function fieldIssues(error: z.ZodError): { field: string; message: string }[] {

@@ -2,13 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { TargetUrlCheck } from '../egress/check-target-url.js';
-import { checkTargetUrl } from '../egress/check-target-url.js';
-import { targetKindNamed } from '../targets/target-registry.js';
 import { eventPatternSchema } from '../events/event-formats.js';
 import { contentFilterSchema } from './content-filter.js';
-import { isEnvReference } from '../targets/secret-reference.js';
 import { flowControlSchema, retryPolicySchema, targetSchema } from './subscription-schema.js';
-import { getSubscription, InvalidSubscriptionError, type SubscriptionSummary } from './subscription-store.js';
+import { getSubscription, InvalidSubscriptionError, refuseUnreachableTarget, type SubscriptionSummary } from './subscription-store.js';
 
 /** What an update may change; every field is optional, and only those given change. */
 const changesSchema = z
@@ -47,17 +44,8 @@ export async function updateSubscription(
   const next = parsed.data;
   const current = await getSubscription(db, idOrName);
   if (!current) return undefined;
-  if (next.target) {
-    // SSRF protection, as when adding (the worker checks every connection again).
-    const httpTarget = targetKindNamed(next.target.kind)?.httpTarget?.(next.target.config);
-    if (httpTarget && !httpTarget.allowPrivateAddresses && !isEnvReference(httpTarget.url)) {
-      const refusal = await checkTargetUrl(httpTarget.url, urlCheck);
-      if (refusal)
-        throw new InvalidSubscriptionError(`Invalid changes: url: ${refusal.message} Nothing was saved.`, [
-          { field: 'url', message: refusal.message.replace(/\.$/, '') },
-        ]);
-    }
-  }
+  // SSRF protection, as when adding (the worker checks every connection again).
+  if (next.target) await refuseUnreachableTarget(next.target, urlCheck, 'Invalid changes');
   const set = {
     ...(next.events !== undefined && { event_pattern: next.events }),
     ...(next.target !== undefined && { target_kind: next.target.kind, target_config: JSON.stringify(next.target.config) }),

@@ -16,7 +16,7 @@ export interface SendContext {
   http: Dispatcher;
   /** The same, allowing any address: for subscriptions with `allowPrivateAddresses`. */
   httpAllowingPrivate: Dispatcher;
-  /** The worker's pooled broker connections. */
+  /** The worker's pooled broker connections (checked against the same address policy). */
   connections: TargetConnections;
   /** Aborted at the attempt's timeout or when Temporal cancels the activity. */
   signal: AbortSignal;
@@ -49,10 +49,13 @@ export interface TargetKind<Config = unknown> {
   timeoutMs(config: Config): number;
   send(context: SendContext, config: Config, message: TargetMessage): Promise<SendResult>;
   /**
-   * HTTP kinds: the URL they call and whether the subscription may reach private addresses,
-   * checked against the address policy when the subscription is saved (and at every connect).
+   * Where the kind connects: URLs (`https://…`, `redis://…`, several NATS servers) or Kafka's
+   * `host:port`, any of them possibly `env:NAME`, and whether the subscription may reach private
+   * addresses (operator-only). Every kind that connects anywhere declares it: the addresses are
+   * checked against the address policy when the subscription is saved, and again at every
+   * connection (HTTP: the guarded agent; brokers: TargetConnections).
    */
-  httpTarget?(config: Config): { url: string; allowPrivateAddresses: boolean };
+  egress?(config: Config): { destinations: string[]; allowPrivateAddresses: boolean };
   /**
    * True when the delivery log row itself is the delivery (the realtime stream reads it), so it
    * must be written in commit order per tenant.

@@ -7,6 +7,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { inject } from 'vitest';
 import type { BreakerSettings } from '../../src/activities/circuit-breaker.js';
 import { TargetConnections } from '../../src/targets/target-connections.js';
+import { AddressPolicy } from '../../src/egress/address-policy.js';
 import { Relay } from '../../src/outbox/relay.js';
 import type { Tracing } from '../../src/tracing/set-up-tracing.js';
 import { createDeliveryWorker } from '../../src/worker/create-delivery-worker.js';
@@ -66,7 +67,8 @@ export async function startTestWorker(
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   // Tests' sinks are on loopback: a plain pool unless the test brings its own (egress tests).
   const http = options.http ?? new Agent({ keepAliveTimeout: 10_000 });
-  const connections = new TargetConnections(testLogger);
+  // Broker connections under the run's policy (OUTBOX_ALLOW_PRIVATE_TARGETS=loopback, vitest.config.ts).
+  const connections = new TargetConnections(testLogger, { policy: AddressPolicy.parse(process.env.OUTBOX_ALLOW_PRIVATE_TARGETS) });
   const pace = new EndpointPace();
   const worker = await createDeliveryWorker({
     pace,

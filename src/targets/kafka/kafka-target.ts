@@ -5,7 +5,7 @@ import { classifyTransportError } from '../../failures/classify-failure.js';
 import { destinationTemplate } from '../destination-template.js';
 import { defineTargetKind } from '../target-kind.js';
 import { renderDestination } from '../target-message.js';
-import { timeoutSchema } from '../target-options.js';
+import { allowPrivateAddressesSchema, timeoutSchema } from '../target-options.js';
 
 export const kafkaConfigSchema = z
   .object({
@@ -20,6 +20,8 @@ export const kafkaConfigSchema = z
       .strict()
       .optional(),
     timeoutMs: timeoutSchema,
+    /** Operator-only: lets this subscription reach loopback/private addresses (an internal broker). */
+    allowPrivateAddresses: allowPrivateAddressesSchema,
   })
   .strict();
 
@@ -37,20 +39,24 @@ export const kafkaTarget = defineTargetKind<KafkaTargetConfig>({
   configSchema: kafkaConfigSchema,
   endpoint: (config) => `kafka ${config.brokers.join(',')} ${config.topic}`,
   timeoutMs: (config) => config.timeoutMs,
+  egress: (config) => ({ destinations: config.brokers, allowPrivateAddresses: config.allowPrivateAddresses === true }),
   send: async (context, config, message) => {
     const topic = renderDestination(config.topic, message);
     const sasl = config.sasl ? { mechanism: config.sasl.mechanism, username: config.sasl.username, password: context.secret(config.sasl.password) } : undefined;
     try {
       const producer = await untilAborted(
-        context.connections.kafkaProducer({
-          clientId: config.clientId,
-          brokers: config.brokers,
-          ssl: config.ssl,
-          ...(sasl && { sasl: sasl as never }),
-          connectionTimeout: Math.min(config.timeoutMs, 10_000),
-          requestTimeout: config.timeoutMs,
-          retry: { retries: 2, initialRetryTime: 100 },
-        }),
+        context.connections.kafkaProducer(
+          {
+            clientId: config.clientId,
+            brokers: config.brokers,
+            ssl: config.ssl,
+            ...(sasl && { sasl: sasl as never }),
+            connectionTimeout: Math.min(config.timeoutMs, 10_000),
+            requestTimeout: config.timeoutMs,
+            retry: { retries: 2, initialRetryTime: 100 },
+          },
+          { allowPrivateAddresses: config.allowPrivateAddresses === true },
+        ),
         context.signal,
       );
       await untilAborted(

@@ -5,7 +5,7 @@ import { classifyTransportError } from '../../failures/classify-failure.js';
 import { destinationTemplate, displayServer } from '../destination-template.js';
 import { defineTargetKind } from '../target-kind.js';
 import { renderDestination } from '../target-message.js';
-import { timeoutSchema } from '../target-options.js';
+import { allowPrivateAddressesSchema, timeoutSchema } from '../target-options.js';
 
 const mqttUrl = z.string().refine((value) => URL.canParse(value) && /^(mqtts?|wss?):$/.test(new URL(value).protocol), {
   error: 'must be an mqtt://, mqtts:// or ws(s):// URL (or env:NAME)',
@@ -19,6 +19,8 @@ export const mqttConfigSchema = z
     username: z.string().min(1).optional(),
     password: secretOr(z.string().min(1)).optional(),
     timeoutMs: timeoutSchema,
+    /** Operator-only: lets this subscription reach loopback/private addresses (an internal broker). */
+    allowPrivateAddresses: allowPrivateAddressesSchema,
   })
   .strict();
 
@@ -33,6 +35,7 @@ export const mqttTarget = defineTargetKind<MqttConfig>({
   configSchema: mqttConfigSchema,
   endpoint: (config) => `${displayServer(config.url)} ${config.topic}`,
   timeoutMs: (config) => config.timeoutMs,
+  egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   send: async (context, config, message) => {
     const topic = renderDestination(config.topic, message);
     const auth = {
@@ -40,7 +43,10 @@ export const mqttTarget = defineTargetKind<MqttConfig>({
       ...(config.password !== undefined && { password: context.secret(config.password) }),
     };
     try {
-      const client = await untilAborted(context.connections.mqtt(context.secret(config.url), auth), context.signal);
+      const client = await untilAborted(
+        context.connections.mqtt(context.secret(config.url), auth, { allowPrivateAddresses: config.allowPrivateAddresses === true }),
+        context.signal,
+      );
       if (!client.connected) throw new Error('the MQTT connection is down (reconnecting)');
       await untilAborted(client.publishAsync(topic, message.body, { qos: 1 }), context.signal);
       return {};

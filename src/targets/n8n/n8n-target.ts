@@ -30,7 +30,7 @@ export const n8nTarget = defineTargetKind<N8nConfig>({
   kind: 'n8n',
   configSchema: n8nConfigSchema,
   endpoint: (config) => displayUrl(config.url),
-  httpTarget: (config) => ({ url: config.url, allowPrivateAddresses: config.allowPrivateAddresses === true }),
+  egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,
   send: async (context, config, message) => {
     const headers: Record<string, string> = {

@@ -7,7 +7,7 @@ import { DeliveryError } from '../../failures/delivery-error.js';
 import { destinationTemplate, displayServer } from '../destination-template.js';
 import { defineTargetKind } from '../target-kind.js';
 import { renderDestination } from '../target-message.js';
-import { timeoutSchema } from '../target-options.js';
+import { allowPrivateAddressesSchema, timeoutSchema } from '../target-options.js';
 
 const natsUrl = z.string().refine((value) => value.split(',').every((server) => URL.canParse(server) && /^(nats|tls|wss?):$/.test(new URL(server).protocol)), {
   error: 'must be a nats:// URL, or several separated by commas (or env:NAME)',
@@ -22,6 +22,8 @@ export const natsConfigSchema = z
     pass: secretOr(z.string().min(1)).optional(),
     token: secretOr(z.string().min(1)).optional(),
     timeoutMs: timeoutSchema,
+    /** Operator-only: lets this subscription reach loopback/private addresses (an internal broker). */
+    allowPrivateAddresses: allowPrivateAddressesSchema,
   })
   .strict();
 
@@ -38,6 +40,7 @@ export const natsTarget = defineTargetKind<NatsConfig>({
   configSchema: natsConfigSchema,
   endpoint: (config) => `${config.url.split(',').map(displayServer).join(',')} ${config.subject}`,
   timeoutMs: (config) => config.timeoutMs,
+  egress: (config) => ({ destinations: config.url.split(','), allowPrivateAddresses: config.allowPrivateAddresses === true }),
   send: async (context, config, message) => {
     const subject = renderDestination(config.subject, message);
     const auth = {
@@ -46,7 +49,10 @@ export const natsTarget = defineTargetKind<NatsConfig>({
       ...(config.token !== undefined && { token: context.secret(config.token) }),
     };
     try {
-      const jetstream = await untilAborted(context.connections.jetstream(context.secret(config.url), auth), context.signal);
+      const jetstream = await untilAborted(
+        context.connections.jetstream(context.secret(config.url), auth, { allowPrivateAddresses: config.allowPrivateAddresses === true }),
+        context.signal,
+      );
       const headers = natsHeaders();
       headers.set('Outbox-Event-Type', message.eventType);
       headers.set('Outbox-Tenant', message.envelope.tenant);

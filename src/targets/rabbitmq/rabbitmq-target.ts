@@ -7,7 +7,7 @@ import { DeliveryError } from '../../failures/delivery-error.js';
 import { destinationTemplate, displayServer } from '../destination-template.js';
 import { defineTargetKind } from '../target-kind.js';
 import { renderDestination } from '../target-message.js';
-import { timeoutSchema } from '../target-options.js';
+import { allowPrivateAddressesSchema, timeoutSchema } from '../target-options.js';
 
 const amqpUrl = z.string().refine((value) => URL.canParse(value) && /^amqps?:$/.test(new URL(value).protocol), {
   error: 'must be an amqp:// or amqps:// URL (or env:NAME)',
@@ -21,6 +21,8 @@ export const rabbitmqConfigSchema = z
     /** Routing key; may use {tenant}, {type}, … */
     routingKey: destinationTemplate(/^[^\s]*$/, 'routing key').default('{type}'),
     timeoutMs: timeoutSchema,
+    /** Operator-only: lets this subscription reach loopback/private addresses (an internal broker). */
+    allowPrivateAddresses: allowPrivateAddressesSchema,
   })
   .strict();
 
@@ -53,10 +55,14 @@ export const rabbitmqTarget = defineTargetKind<RabbitmqConfig>({
   configSchema: rabbitmqConfigSchema,
   endpoint: (config) => `${displayServer(config.url)} exchange "${config.exchange}" ${config.routingKey}`,
   timeoutMs: (config) => config.timeoutMs,
+  egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   send: async (context, config, message) => {
     const routingKey = renderDestination(config.routingKey, message);
     try {
-      const channel = await untilAborted(context.connections.amqpChannel(context.secret(config.url)), context.signal);
+      const channel = await untilAborted(
+        context.connections.amqpChannel(context.secret(config.url), { allowPrivateAddresses: config.allowPrivateAddresses === true }),
+        context.signal,
+      );
       const unroutable = watchReturns(channel);
       unroutable.delete(message.id);
       await untilAborted(

@@ -5,7 +5,7 @@ import { classifyTransportError } from '../../failures/classify-failure.js';
 import { destinationTemplate, displayServer } from '../destination-template.js';
 import { defineTargetKind } from '../target-kind.js';
 import { renderDestination } from '../target-message.js';
-import { timeoutSchema } from '../target-options.js';
+import { allowPrivateAddressesSchema, timeoutSchema } from '../target-options.js';
 
 const redisUrl = z.string().refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), {
   error: 'must be a redis:// or rediss:// URL (or env:NAME)',
@@ -26,6 +26,8 @@ export const redisStreamConfigSchema = z
       .max(30 * 86_400)
       .default(7 * 86_400),
     timeoutMs: timeoutSchema,
+    /** Operator-only: lets this subscription reach loopback/private addresses (an internal broker). */
+    allowPrivateAddresses: allowPrivateAddressesSchema,
   })
   .strict();
 
@@ -57,11 +59,15 @@ export const redisStreamTarget = defineTargetKind<RedisStreamConfig>({
   configSchema: redisStreamConfigSchema,
   endpoint: (config) => `${displayServer(config.url)} ${config.stream}`,
   timeoutMs: (config) => config.timeoutMs,
+  egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   send: async (context, config, message) => {
     const stream = renderDestination(config.stream, message);
     const marker = `outbox:dedupe:{${stream}}:${message.envelope.tenant}:${message.id}`;
     try {
-      const redis = await untilAborted(context.connections.redis(context.secret(config.url)), context.signal);
+      const redis = await untilAborted(
+        context.connections.redis(context.secret(config.url), { allowPrivateAddresses: config.allowPrivateAddresses === true }),
+        context.signal,
+      );
       const fields = [
         'id',
         message.id,

@@ -70,7 +70,7 @@ export const slackTarget = defineTargetKind<SlackConfig>({
   configSchema: slackConfigSchema,
   endpoint: (config) => slackEndpoint(config.url),
   // An env:NAME URL is only known to the worker: checked at connect time only.
-  httpTarget: (config) => ({ url: config.url, allowPrivateAddresses: config.allowPrivateAddresses === true }),
+  egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,
   send: async (context, config, message) => {
     const text = renderSlackText(config.template, message.envelope).slice(0, SLACK_TEXT_LIMIT);

@@ -45,7 +45,7 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
   kind: 'webhook',
   configSchema: webhookConfigSchema,
   endpoint: (config) => displayUrl(config.url),
-  httpTarget: (config) => ({ url: config.url, allowPrivateAddresses: config.allowPrivateAddresses === true }),
+  egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,
   send: async (context, config, message) => {
     // The signature covers the timestamp header, so both come from the same instant.
