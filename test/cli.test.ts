@@ -105,7 +105,9 @@ describe('outbox CLI', () => {
     expect(json.stdout).not.toContain(secret);
 
     const duplicate = await runCli(['subscriptions', 'add', '--name', 'erp', '--events', 'x', '--webhook', 'https://erp.example.com/'], env);
-    expect(duplicate.stderr).toBe('error: A subscription named "erp" already exists. Choose another name, or remove the old one first.\n');
+    expect(duplicate.stderr).toBe(
+      'error: A subscription named "erp" already exists where this one would deliver (this tenant\'s, or one for every tenant). Choose another name, or remove the old one first.\n',
+    );
 
     expect((await runCli(['subscriptions', 'remove', 'erp'], env)).stdout).toMatch(/^removed subscription erp/);
     const missing = await runCli(['subscriptions', 'remove', 'erp'], env);

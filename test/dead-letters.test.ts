@@ -47,6 +47,40 @@ describe('dead letters and operator signals', () => {
       { what: `${tenant}/${key} to reach the expected state` },
     );
 
+  it('refuses a malformed or misnamed signal (acting on nothing, listed by the status query), and a retried route keeps no dead letter id (issue 31 E, G)', async () => {
+    const endpoint = await deadEndpoint();
+    await addSubscription(engine.database.db, {
+      name: 'sv-dl',
+      tenant: 'dlsig',
+      events: '*',
+      target: { kind: 'webhook', config: { url: endpoint.url, secret: generateWebhookSecret() } },
+      retryPolicy: { maximumAttempts: 1 },
+    });
+    await enqueue(engine.database.pool, { tenant: 'dlsig', type: 'order.created', payload: { n: 1 }, idempotencyKey: 'dlsig-a' });
+    await queryStatus('dlsig', 'dlsig-a', (status) => status.routes[0]?.state === 'dead_lettered');
+    const handle = engine.handle('dlsig', 'dlsig-a');
+    const sink = await endpoint.revive();
+    // What the Temporal UI's Signal button lets anyone type: a string, and a name in the wrong case.
+    await handle.signal('retry', { subscriptions: 'not-sv-dl-at-all' } as never);
+    await handle.signal('retry', { subscriptions: ['sv-DL'] });
+    const refused = await queryStatus('dlsig', 'dlsig-a', (status) => (status.refusedSignals?.length ?? 0) === 2);
+    expect(refused.routes[0]).toMatchObject({ state: 'dead_lettered', deadLetterId: expect.any(String) as unknown });
+    expect(refused.refusedSignals?.map((signal) => signal.reason)).toEqual([
+      'subscriptions must be a list of names, e.g. ["erp"]; got a string',
+      'no route of this event is named "sv-DL" (names match exactly); its routes: sv-dl',
+    ]);
+    expect(sink.requests).toHaveLength(0);
+    await handle.signal('retry', { subscriptions: ['sv-dl'], actor: 'cli:test' });
+    const delivered = await queryStatus('dlsig', 'dlsig-a', (status) => status.routes[0]?.state === 'delivered');
+    expect(delivered.routes[0]?.deadLetterId).toBeUndefined();
+    const [resolved] = await engine.database.db
+      .selectFrom('outbox.dead_letters')
+      .select(['resolution', 'resolved_by'])
+      .where('tenant_id', '=', 'dlsig')
+      .execute();
+    expect(resolved).toEqual({ resolution: 'retried', resolved_by: 'cli:test' });
+  });
+
   it('a delivery to a dead endpoint is dead-lettered, stays visible, and the real `temporal workflow signal --name retry` delivers it', async () => {
     const endpoint = await deadEndpoint();
     await addSubscription(engine.database.db, {

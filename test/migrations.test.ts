@@ -44,7 +44,9 @@ describe('migrations', () => {
       'fanout_rules',
       'installation',
       'migrations',
+      'operator_actions',
       'ordered_deliveries',
+      'portal_link_revocations',
       'saga_step_results',
       'sagas',
       'settings',
@@ -52,6 +54,7 @@ describe('migrations', () => {
       'subscription_breakers',
       'subscriptions',
       'tenant_flow_control',
+      'tenant_permissions',
     ]);
     expect(await pendingMigrations(database.pool)).toEqual([]);
   });

@@ -160,10 +160,12 @@ describe("the CLI's flags to a target", () => {
     });
   });
 
-  it('refuses no target, two targets, a private-address opt-in for a broker, and a malformed header, naming the flag', () => {
+  it('refuses no target, two targets, a private-address opt-in for the realtime stream, and a malformed header, naming the flag', () => {
     expect(() => targetFromFlags({})).toThrow(/Say where events go: one of --webhook/);
     expect(() => targetFromFlags({ webhook: 'https://a', slack: 'https://b' })).toThrow(/not --webhook and --slack/);
-    expect(() => targetFromFlags({ nats: 'nats://127.0.0.1', subject: 's', allowPrivateAddress: true })).toThrow(TargetFlagError);
+    expect(() => targetFromFlags({ realtime: true, allowPrivateAddress: true })).toThrow(TargetFlagError);
+    // Brokers go through the address policy too, so the opt-in applies to them (issue 31).
+    expect(targetFromFlags({ nats: 'nats://127.0.0.1', subject: 's', allowPrivateAddress: true }).config).toMatchObject({ allowPrivateAddresses: true });
     expect(() => targetFromFlags({ webhook: 'https://a', header: ['no colon'] })).toThrow(/--header takes "Name: value"/);
     expect(() => targetFromFlags({ webhook: 'https://a', config: '{nope' })).toThrow(/--config must be a JSON object/);
   });

@@ -173,4 +173,41 @@ describe('realtime stream (server-sent events)', () => {
       await server.close();
     }
   });
+
+  it('gives each tenant a share of the streams (issue 31): one tenant cannot take every slot', async () => {
+    const small = new RealtimeStream({
+      db: engine.database.db,
+      connectionString: engine.database.url,
+      secret: SECRET,
+      allowedOrigins: [],
+      logger: testLogger,
+      maxClients: 10,
+    });
+    await small.start();
+    const server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      checks: [],
+      logger: testLogger,
+      routes: { '/v1/stream': (req, res, u) => small.handle(req, res, u) },
+    });
+    const streams: SseConnection[] = [];
+    const openOn = (tenant: string) =>
+      openSse(`http://127.0.0.1:${server.address.port}/v1/stream?tenant=${tenant}&token=${signStreamToken(SECRET, tenant, 60_000)}`);
+    try {
+      // A fifth of 10: two streams each.
+      for (let index = 0; index < 2; index += 1) streams.push(await openOn('hog'));
+      expect(streams.map((connection) => connection.status)).toEqual([200, 200]);
+      const third = await fetch(`http://127.0.0.1:${server.address.port}/v1/stream?tenant=hog&token=${signStreamToken(SECRET, 'hog', 60_000)}`);
+      expect(third.status).toBe(429);
+      expect(((await third.json()) as { error: string }).error).toContain("its share of this engine's 10");
+      const other = await openOn('polite');
+      streams.push(other);
+      expect(other.status).toBe(200);
+    } finally {
+      streams.forEach((connection) => connection.close());
+      await server.close();
+      await small.stop();
+    }
+  });
 });

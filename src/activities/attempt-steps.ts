@@ -1,4 +1,5 @@
 import { trace } from '@opentelemetry/api';
+import { TEST_EVENT_TYPE } from '../routing/test-send-route.js';
 import type { Context } from '@temporalio/activity';
 import type { EventRow } from '../db/database.js';
 import { classifyTransportError } from '../failures/classify-failure.js';
@@ -86,11 +87,13 @@ export async function sendAttempt(
   try {
     endSend = deps.pace?.beginSend(subscription.id);
     const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(plan.timeoutMs)]);
+    // Test sends go through pools of their own: a tenant testing a dead endpoint holds no delivery's socket.
+    const pools = (event.event_type === TEST_EVENT_TYPE && deps.testSends) || deps;
     const result = await plan.kind.send(
       {
-        http: deps.http,
-        httpAllowingPrivate: deps.httpAllowingPrivate ?? deps.http,
-        connections: deps.connections,
+        http: pools.http,
+        httpAllowingPrivate: pools.httpAllowingPrivate ?? pools.http,
+        connections: pools.connections,
         signal,
         secret: (value) => resolveSecret(value, deps.env),
         captureResponse: plan.keepsAnswer,

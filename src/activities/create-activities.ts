@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { TargetConnections } from '../targets/target-connections.js';
 import type { Database, EventStatus } from '../db/database.js';
 import { CircuitBreakers, DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from './circuit-breaker.js';
-import type { DeliverInput } from './deliver-input.js';
+import type { DeliverInput, SendPools } from './deliver-input.js';
 import { deliverToTarget } from './deliver-to-target.js';
 import { recordDeadLetter, resolveDeadLetter, setEventStatus, type DeadLetterInput } from './event-outcome.js';
 import { resolveRoutes, routeFor } from './resolve-routes.js';
@@ -33,6 +33,8 @@ export interface ActivityDependencies {
   httpAllowingPrivate?: Dispatcher;
   /** Pooled broker connections (Redis, NATS, AMQP, MQTT, Kafka); closed by the worker's owner. */
   connections: TargetConnections;
+  /** Test sends' own pools, apart from deliveries' (closed by the worker's owner); the delivery pools when absent. */
+  testSends?: SendPools;
   logger: Logger;
   /** Where `env:NAME` secrets are read from (the worker's environment). */
   env?: NodeJS.ProcessEnv;
@@ -72,7 +74,7 @@ export function createActivities(deps: ActivityDependencies) {
     /** Records a delivery that will not be retried automatically. */
     recordDeadLetter: (input: DeadLetterInput) => recordDeadLetter(outcomes, input),
     /** Closes a dead letter (retried, discarded or expired). */
-    resolveDeadLetter: (input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string }) =>
+    resolveDeadLetter: (input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string; actor?: string }) =>
       resolveDeadLetter(outcomes, input),
     /**
      * Reserves when a delivery to a rate-limited subscription may start (its `admit` clock); the

@@ -43,11 +43,17 @@ export interface DeliverResult {
   skipped?: true;
 }
 
-export interface DeliveryDependencies {
-  db: Kysely<Database>;
+/** The pools one kind of traffic sends through. */
+export interface SendPools {
   http: Dispatcher;
   httpAllowingPrivate?: Dispatcher;
   connections: TargetConnections;
+}
+
+export interface DeliveryDependencies extends SendPools {
+  db: Kysely<Database>;
+  /** Test sends' own pools (sockets and broker connections apart from deliveries'); the delivery pools when absent. */
+  testSends?: SendPools;
   breakers: CircuitBreakers;
   /** This worker's view of how fast each endpoint answers (for the first pass). */
   pace?: EndpointPace;

@@ -11,6 +11,7 @@ import type { DeliverableSubscription, DeliverInput, DeliverResult, DeliveryDepe
 import { recordAttemptOutcome } from './record-attempt-outcome.js';
 import { buildSagaMessage } from './saga-message.js';
 import { breakerKey } from '../targets/breaker-key.js';
+import { attemptTimeoutMs } from '../routing/test-send-route.js';
 
 /**
  * One delivery attempt of one event to one subscription's target: reads both rows, sends
@@ -64,7 +65,7 @@ export async function attemptDelivery(
     config,
     endpoint,
     breakerKey: breakerKey(kind.kind, endpoint),
-    timeoutMs: kind.timeoutMs(config),
+    timeoutMs: attemptTimeoutMs(event.event_type, kind.timeoutMs(config)),
     attempt,
     // The workflow's id is the message id: unique across tenants and installations, stable across retries and replays.
     message: input.sagaStep ? await buildSagaMessage(deps.db, event, input.workflowId, input.sagaStep) : buildTargetMessage(event, input.workflowId),

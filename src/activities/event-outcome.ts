@@ -111,7 +111,10 @@ export async function recordDeadLetter(deps: OutcomeDependencies, original: Dead
     return { recorded: { id: row.id, ...recorded }, eventType: event?.event_type ?? 'unknown', statusChanged: changed !== undefined };
   });
   if (outcome.eventType !== undefined) {
-    deps.metrics.deadLetters.inc({ event_type: deps.metrics.eventTypeLabel(outcome.eventType), subscription: input.subscriptionName });
+    deps.metrics.deadLetters.inc({
+      event_type: deps.metrics.eventTypeLabel(outcome.eventType),
+      subscription: deps.metrics.subscriptionLabel(input.subscriptionName),
+    });
     if (outcome.statusChanged) deps.metrics.eventsFinished.inc({ event_type: deps.metrics.eventTypeLabel(outcome.eventType), status: 'dead_lettered' });
     deps.logger.warn(
       {
@@ -146,11 +149,17 @@ async function withLastAttempt(db: Kysely<Database>, input: DeadLetterInput): Pr
 /** Closes a dead letter: the operator retried or discarded it, or its hold expired. */
 export async function resolveDeadLetter(
   deps: OutcomeDependencies,
-  input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string },
+  input: { deadLetterId: string; resolution: 'retried' | 'discarded' | 'expired' | 'superseded'; reason?: string; actor?: string },
 ): Promise<void> {
   const resolved = await deps.db
     .updateTable('outbox.dead_letters')
-    .set({ resolved_at: sql`now()`, resolution: input.resolution, resolution_reason: input.reason ?? null })
+    .set({
+      resolved_at: sql`now()`,
+      resolution: input.resolution,
+      resolution_reason: input.reason ?? null,
+      // Signals from the Temporal UI or `temporal workflow signal` name nobody.
+      ...(input.resolution === 'retried' || input.resolution === 'discarded' ? { resolved_by: input.actor ?? 'a signal that named no actor' } : {}),
+    })
     .where('id', '=', input.deadLetterId)
     .where('resolved_at', 'is', null)
     .returning(['event_id', 'subscription_name'])
@@ -164,6 +173,7 @@ export async function resolveDeadLetter(
         deadLetterId: input.deadLetterId,
         resolution: input.resolution,
         ...(input.reason && { reason: input.reason }),
+        ...(input.actor && { actor: input.actor }),
       },
       `dead letter ${input.resolution}`,
     );

@@ -10,6 +10,7 @@ import { refuseUndeliverable } from './load-subscription.js';
 import { resolveRoutes, type ResolvedRoutes } from './resolve-routes.js';
 import { rolesUnder } from '../routing/fanout-roles.js';
 import { toRoute, withTenantLimits } from '../routing/route-row.js';
+import { routeForEventType } from '../routing/test-send-route.js';
 import { retryTimingOf } from '../failures/retry-delay.js';
 
 /**
@@ -56,7 +57,7 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
   if (routing.hasSaga || lanesPossible) return { resolved: await resolveRoutes(deps.db, input.eventId, input.workflowId) };
 
   const tenantLimits = tenantLimitsOf(routing.tenantLimits);
-  const routes = routing.subscriptions.map((row) => withTenantLimits(toRoute(row), tenantLimits));
+  const routes = routing.subscriptions.map((row) => routeForEventType(withTenantLimits(toRoute(row), tenantLimits), routing.event.event_type));
   const found = new Set(routes.map((route) => route.subscriptionName));
   const missingTargets = (routing.event.targets ?? []).filter((name) => !found.has(name));
   const resolved: ResolvedRoutes = {
@@ -80,7 +81,7 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
         const deferred = deps.pace?.deferral(subscription.id);
         if (deferred) {
           attempts[route.subscriptionName] = { deferred };
-          deps.metrics.firstPassDeferred.inc({ subscription: subscription.name, reason: deferred });
+          deps.metrics.firstPassDeferred.inc({ subscription: deps.metrics.subscriptionLabel(subscription.name), reason: deferred });
           span.end();
           return;
         }

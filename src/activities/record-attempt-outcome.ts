@@ -42,7 +42,12 @@ export async function recordAttemptOutcome(deps: DeliveryDependencies, plan: Att
   });
 
   const eventType = deps.metrics.eventTypeLabel(event.event_type);
-  deps.metrics.deliveryAttempts.inc({ event_type: eventType, target_kind: subscription.target_kind, subscription: subscription.name, outcome: result });
+  deps.metrics.deliveryAttempts.inc({
+    event_type: eventType,
+    target_kind: subscription.target_kind,
+    subscription: deps.metrics.subscriptionLabel(subscription.name),
+    outcome: result,
+  });
   deps.metrics.deliveryAttemptDuration.observe({ target_kind: subscription.target_kind, outcome: result }, durationMs / 1000);
   if (!failure)
     deps.metrics.endToEndLatency.observe({ event_type: eventType, target_kind: subscription.target_kind }, (Date.now() - event.created_at.getTime()) / 1000);

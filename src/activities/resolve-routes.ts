@@ -3,6 +3,7 @@ import type { Database, FanoutStrategy } from '../db/database.js';
 import type { DeliveryRoute, RouteRole, SagaPlan } from '../routing/delivery-route.js';
 import { rolesUnder, type FanoutRule } from '../routing/fanout-roles.js';
 import { routeColumns, toRoute, withTenantLimits } from '../routing/route-row.js';
+import { routeForEventType } from '../routing/test-send-route.js';
 import { appliesTo, routesTo } from '../routing/routing-rule.js';
 import { sagaPlanFor } from './resolve-saga.js';
 import { openLanesOf } from './ordered-lanes.js';
@@ -66,7 +67,7 @@ export async function resolveRoutes(db: Kysely<Database>, eventId: string, workf
   const rows = await routeColumns(db).where(routesTo(event)).orderBy('id').execute();
 
   const tenantLimits = await tenantFlowControl(db, event.tenant_id);
-  const routes = rows.map((row) => withTenantLimits(toRoute(row), tenantLimits));
+  const routes = rows.map((row) => routeForEventType(withTenantLimits(toRoute(row), tenantLimits), event.event_type));
   const found = new Set(routes.map((route) => route.subscriptionName));
   const missingTargets = (event.targets ?? []).filter((name) => !found.has(name));
   const rule = await fanoutRuleFor(db, event.tenant_id, event.event_type);
@@ -97,11 +98,11 @@ async function fanoutRuleFor(db: Kysely<Database>, tenant: string, eventType: st
  * subscription of that name for the event's tenant.
  */
 export async function routeFor(db: Kysely<Database>, input: { eventId: string; subscriptionName: string }): Promise<DeliveryRoute | undefined> {
-  const event = await db.selectFrom('outbox.events').select('tenant_id').where('id', '=', input.eventId).executeTakeFirst();
+  const event = await db.selectFrom('outbox.events').select(['tenant_id', 'event_type']).where('id', '=', input.eventId).executeTakeFirst();
   if (!event) return undefined;
   const row = await routeColumns(db)
     .where('name', '=', input.subscriptionName)
     .where((eb) => eb.or([eb('tenant_id', '=', '*'), eb('tenant_id', '=', event.tenant_id)]))
     .executeTakeFirst();
-  return row ? withTenantLimits(toRoute(row), await tenantFlowControl(db, event.tenant_id)) : undefined;
+  return row ? routeForEventType(withTenantLimits(toRoute(row), await tenantFlowControl(db, event.tenant_id)), event.event_type) : undefined;
 }

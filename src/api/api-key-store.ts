@@ -1,3 +1,4 @@
+import { isBigintId } from '../subscriptions/find-subscription.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
@@ -93,7 +94,7 @@ export async function listApiKeys(db: Kysely<Database>): Promise<ApiKeySummary[]
  * await revokeApiKey(db, 'obk_AbCdEfGhIjKl');
  */
 export async function revokeApiKey(db: Kysely<Database>, idOrPrefix: string): Promise<ApiKeySummary | undefined> {
-  const byId = /^\d{1,19}$/.test(idOrPrefix) ? idOrPrefix : null;
+  const byId = isBigintId(idOrPrefix) ? idOrPrefix : null;
   const { rows } = await sql<ApiKeyRow>`
     UPDATE outbox.api_keys SET revoked_at = now()
      WHERE revoked_at IS NULL AND (prefix = ${idOrPrefix} OR id = ${byId}::bigint)

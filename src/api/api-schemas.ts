@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { HttpProblem } from './http-errors.js';
+import { isBigintId } from '../subscriptions/find-subscription.js';
+
+/**
+ * An id (`what`: "an event id", …) as a string of digits within PostgreSQL's bigint: a longer
+ * one is refused as a bad request, never passed to a query that would fail on it.
+ *
+ * @example
+ * z.object({ id: idString('an event id') });
+ */
+export const idString = (what: string) => z.string().refine(isBigintId, { error: `must be ${what} (digits, at most 9223372036854775807)` });
 
 /** RFC 9457 problem document, as every 4xx and 5xx under /v1 answers. */
 export const problemSchema = z
@@ -32,7 +42,7 @@ export function encodeCursor(lastId: string): string {
 export function decodeCursor(cursor: string): string | undefined {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    return typeof parsed.after === 'string' && /^\d{1,19}$/.test(parsed.after) ? parsed.after : undefined;
+    return typeof parsed.after === 'string' && isBigintId(parsed.after) ? parsed.after : undefined;
   } catch {
     return undefined;
   }

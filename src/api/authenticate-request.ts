@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { HttpProblem } from './http-errors.js';
+import { HttpProblem, requestPath } from './http-errors.js';
 import { authenticateApiKey, type ApiPrincipal } from './api-key-store.js';
 import { checkPortalToken, isPortalToken } from './portal-links.js';
 
@@ -13,7 +13,7 @@ declare module 'fastify' {
 }
 
 /** Routes anyone may read: the API's own documentation. */
-const PUBLIC = /^\/v1\/(openapi\.json|docs)(\/|$|\?)/;
+const PUBLIC = /^\/v1\/(openapi\.json|docs)(\/|$)/;
 
 /**
  * The `onRequest` hook of the management API: `Authorization: Bearer <API key or portal link
@@ -25,11 +25,18 @@ const PUBLIC = /^\/v1\/(openapi\.json|docs)(\/|$|\?)/;
  */
 export function authenticateRequest(db: Kysely<Database>) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    if (PUBLIC.test(request.url)) return;
+    if (PUBLIC.test(requestPath(request))) return;
     const bearer = /^Bearer ([^\s]+)$/.exec(request.headers.authorization ?? '')?.[1];
     let principal: ApiPrincipal | undefined;
     if (bearer && isPortalToken(bearer)) {
       const check = await checkPortalToken(db, bearer);
+      if (!check.valid && check.revokedAt) {
+        throw new HttpProblem(
+          401,
+          'Portal link revoked',
+          `This portal link was revoked at ${check.revokedAt.toISOString()}. Ask for a new one (\`outbox portal-link --tenant T\` or POST /v1/portal-links).`,
+        );
+      }
       if (!check.valid && check.expiredAt) {
         throw new HttpProblem(
           401,
@@ -61,4 +68,9 @@ export function principalOf(request: FastifyRequest): ApiPrincipal {
 /** Refuses a tenant key an operator's action: 403, saying who may. */
 export function requireOperator(request: FastifyRequest, what: string): void {
   if (principalOf(request).scope !== 'operator') throw new HttpProblem(403, 'Forbidden', `${what} needs an operator key; this key belongs to one tenant.`);
+}
+
+/** How the audit names a principal: `portal-link:<id>` or `api-key:<id>`. */
+export function actorOf(principal: ApiPrincipal): string {
+  return principal.scope === 'tenant' && principal.portalLink ? `portal-link:${principal.portalLink.id}` : `api-key:${principal.keyId}`;
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { AmbiguousSubscriptionError } from '../subscriptions/find-subscription.js';
 
 /**
  * An error a handler throws to answer with its status and words, as an RFC 9457 problem
@@ -15,16 +16,33 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors: { field: string; message: string }[] = [],
+    /** Extra response headers (e.g. Retry-After on a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
 }
 
-const isApi = (request: FastifyRequest) => request.url.startsWith('/v1/') && !request.url.startsWith('/v1/stream');
+/**
+ * The request's path, whatever form its target took: `GET http://host/v1/x HTTP/1.1` (the
+ * absolute form, legal HTTP) has the url `http://host/v1/x`, which prefix checks on the url
+ * would not recognise as an API request.
+ *
+ * @example
+ * requestPath(request); // '/v1/subscriptions'
+ */
+export function requestPath(request: FastifyRequest): string {
+  const url = request.url;
+  if (url.startsWith('/')) return url.split('?')[0]!;
+  return URL.canParse(url) ? new URL(url).pathname : url;
+}
+
+const isApi = (request: FastifyRequest) => requestPath(request).startsWith('/v1/') && !requestPath(request).startsWith('/v1/stream');
 
 /** Answers a problem: `application/problem+json` under /v1, `{ error }` elsewhere (health, metrics). */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
   reply.code(problem.status).header('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   if (!isApi(request)) return reply.send({ error: problem.detail });
   return reply.type('application/problem+json').send({
     type: 'about:blank',
@@ -38,6 +56,13 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 /** Fastify's errors in our words: validation names each field, sizes and syntax say what to send. */
 export function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
   if (error instanceof HttpProblem) return sendProblem(request, reply, error);
+  if (error instanceof AmbiguousSubscriptionError) {
+    return sendProblem(
+      request,
+      reply,
+      new HttpProblem(409, 'Ambiguous subscription', error.message, [{ field: 'params.id', message: 'names several subscriptions' }]),
+    );
+  }
   // PostgreSQL's row-level security refused the key's role (the backstop behind route checks).
   if ((error as { code?: string }).code === '42501') {
     return sendProblem(
@@ -76,7 +101,7 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
 
 /** No such route: says which exist. */
 export function answerNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const path = request.url.split('?')[0]!.slice(0, 200);
+  const path = requestPath(request).slice(0, 200);
   const hint = isApi(request) ? 'the routes are listed in /v1/openapi.json and at /v1/docs' : 'try /healthz, /readyz, /metrics, /v1/stream or /v1/docs';
   return sendProblem(request, reply, new HttpProblem(404, 'Not found', `no route ${request.method} ${path}; ${hint}`));
 }

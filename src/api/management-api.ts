@@ -21,6 +21,7 @@ import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { HttpProblem } from './http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { honourIdempotencyKeys } from './idempotent-post.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth.js';
 import { refuseCrossSite } from './refuse-cross-site.js';
 import { consoleRoutes, type TemporalUiLink } from './routes/console-routes.js';
 import { deadLetterRoutes } from './routes/dead-letter-routes.js';
@@ -32,6 +33,7 @@ import { statusRoutes } from './routes/status-routes.js';
 import { subscriptionActionRoutes } from './routes/subscription-action-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tenantLimitRoutes } from './routes/tenant-limit-routes.js';
+import { tenantPermissionRoutes } from './routes/tenant-permission-routes.js';
 import { testSendRoutes } from './routes/test-send-routes.js';
 
 export interface ManagementApiOptions {
@@ -45,7 +47,7 @@ export interface ManagementApiOptions {
   replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number } | undefined;
   /** Where the console links workflows to (GET /v1/me); none when the engine does not know the UI. */
   temporalUi?: TemporalUiLink;
-  /** The console's public address for portal links; by default the address the request came to, + /console/. */
+  /** The console's public address for portal links (OUTBOX_CONSOLE_URL, else the engine's own address); a relative /console/ when absent. */
   consoleUrl?: string;
   /** The API's version in the document (the package version). */
   version?: string;
@@ -71,6 +73,12 @@ export function managementApi(options: ManagementApiOptions) {
       api.removeContentTypeParser('application/json');
       api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         if (body === '') return done(null, undefined);
+        if (jsonDepthExceeds(body as string)) {
+          return done(
+            new HttpProblem(400, 'Invalid JSON', `The body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels; send a flatter document.`),
+            undefined,
+          );
+        }
         try {
           done(null, JSON.parse(body as string));
         } catch {
@@ -98,6 +106,11 @@ export function managementApi(options: ManagementApiOptions) {
       });
       await api.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
       api.get('/v1/openapi.json', { schema: { hide: true } }, () => api.swagger());
+      // Answers hold tenants' data and are per key: no cache (a browser's, or a proxy's) keeps them.
+      api.addHook('onSend', async (_request, reply, payload) => {
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+        return payload;
+      });
       api.addHook('onRequest', refuseCrossSite);
       api.addHook('onRequest', authenticateRequest(options.db));
       honourIdempotencyKeys(api, options.db);
@@ -108,6 +121,7 @@ export function managementApi(options: ManagementApiOptions) {
       deadLetterRoutes(options)(api);
       replayRoutes(options)(api);
       tenantLimitRoutes(options)(api);
+      tenantPermissionRoutes(options)(api);
       routingRoutes(options)(api);
       eventTypeRoutes(options)(api);
       statusRoutes(options)(api);

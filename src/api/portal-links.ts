@@ -18,12 +18,14 @@ interface Claims {
   t: string;
   /** expiry, seconds since the epoch */
   e: number;
-  /** the link's id, for the audit */
+  /** the link's id, for the audit and for revoking it */
   n: string;
+  /** issued at, milliseconds since the epoch (links made before revocation existed lack it: issued at 0) */
+  i?: number;
 }
 
 /** What a portal token turned out to be when checked. */
-export type PortalTokenCheck = { valid: true; principal: ApiPrincipal } | { valid: false; expiredAt?: Date };
+export type PortalTokenCheck = { valid: true; principal: ApiPrincipal } | { valid: false; expiredAt?: Date; revokedAt?: Date };
 
 /** A new portal link's token and its facts. */
 export interface PortalLink {
@@ -70,7 +72,7 @@ export async function createPortalLink(db: Kysely<Database>, input: { tenant: st
   }
   const expiresAt = new Date(Math.floor(Date.now() / 1000 + input.expiresInSeconds) * 1000);
   const id = randomBytes(9).toString('base64url');
-  const claims = Buffer.from(JSON.stringify({ t: input.tenant, e: expiresAt.getTime() / 1000, n: id } satisfies Claims)).toString('base64url');
+  const claims = Buffer.from(JSON.stringify({ t: input.tenant, e: expiresAt.getTime() / 1000, n: id, i: Date.now() } satisfies Claims)).toString('base64url');
   const signature = sign(await signingKey(db), claims).toString('base64url');
   return { token: `obp_${claims}.${signature}`, tenant: input.tenant, expiresAt, id };
 }
@@ -79,8 +81,9 @@ export async function createPortalLink(db: Kysely<Database>, input: { tenant: st
 export const isPortalToken = (token: string): boolean => token.startsWith('obp_');
 
 /**
- * Checks a portal token: its signature (in constant time), then its expiry. A valid one stands
- * for its tenant, as a tenant API key does; an expired one says when it expired.
+ * Checks a portal token: its signature (in constant time), its expiry, then whether it was
+ * revoked (by its id, or with every link of its tenant issued before). A valid one stands for
+ * its tenant, as a tenant API key does; an expired or revoked one says when.
  *
  * @example
  * const check = await checkPortalToken(db, token);
@@ -100,5 +103,32 @@ export async function checkPortalToken(db: Kysely<Database>, token: string): Pro
   if (typeof claims.e !== 'number' || typeof claims.t !== 'string' || typeof claims.n !== 'string') return { valid: false };
   const expiresAt = new Date(claims.e * 1000);
   if (expiresAt.getTime() <= Date.now()) return { valid: false, expiredAt: expiresAt };
+  const revoked = await db
+    .selectFrom('outbox.portal_link_revocations')
+    .select('revoked_at')
+    .where((eb) => eb.or([eb('link_id', '=', claims.n), eb.and([eb('tenant_id', '=', claims.t), eb('revoked_at', '>=', new Date(claims.i ?? 0))])]))
+    .orderBy('revoked_at')
+    .limit(1)
+    .executeTakeFirst();
+  if (revoked) return { valid: false, revokedAt: revoked.revoked_at };
   return { valid: true, principal: { keyId: claims.n, scope: 'tenant', tenant: claims.t, portalLink: { id: claims.n, expiresAt: expiresAt.toISOString() } } };
+}
+
+/**
+ * Revokes portal links before they expire: one by its id (`PortalLink.id`, shown when made), or
+ * every link of a tenant made until now. Returns when the revocation took effect.
+ *
+ * @example
+ * await revokePortalLinks(db, { tenant: 'acme' }, 'cli:alice');
+ */
+export async function revokePortalLinks(db: Kysely<Database>, which: { id: string } | { tenant: string }, actor: string): Promise<Date> {
+  if ('tenant' in which && !TENANT_SHAPE.test(which.tenant))
+    throw new Error(`tenant: "${which.tenant}" is not a tenant id (letters, digits, "_", "." or "-", up to 128)`);
+  if ('id' in which && !/^[A-Za-z0-9_-]{1,64}$/.test(which.id)) throw new Error(`id: "${which.id.slice(0, 64)}" is not a portal link id`);
+  const row = await db
+    .insertInto('outbox.portal_link_revocations')
+    .values({ ...('id' in which ? { link_id: which.id } : { tenant_id: which.tenant }), actor })
+    .returning('revoked_at')
+    .executeTakeFirstOrThrow();
+  return row.revoked_at;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { ApiPrincipal } from './api-key-store.js';
+import { actorOf } from './authenticate-request.js';
 
 /**
  * Runs `work` in one transaction as the principal: a tenant key's work runs as the role
@@ -14,8 +15,7 @@ import type { ApiPrincipal } from './api-key-store.js';
  */
 export async function inScope<T>(db: Kysely<Database>, principal: ApiPrincipal, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    const actor = principal.scope === 'tenant' && principal.portalLink ? `portal-link:${principal.portalLink.id}` : `api-key:${principal.keyId}`;
-    await sql`SELECT set_config('outbox.actor', ${actor}, true)`.execute(trx);
+    await sql`SELECT set_config('outbox.actor', ${actorOf(principal)}, true)`.execute(trx);
     if (principal.scope === 'tenant') {
       await sql`SET LOCAL ROLE outbox_tenant_api`.execute(trx);
       await sql`SELECT set_config('app.tenant_id', ${principal.tenant}, true)`.execute(trx);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from '../api/api-key-store.js';
-import { createPortalLink } from '../api/portal-links.js';
+import { createPortalLink, revokePortalLinks } from '../api/portal-links.js';
+import { cliActor } from '../dead-letters/operator-actions.js';
 import { loadConfig } from '../config/load-config.js';
 import { exitWith } from './exit-with.js';
 import { duration } from './option-parsers.js';
@@ -72,11 +73,30 @@ export function registerApiKeyCommands(program: Command): void {
     .option('--json', 'print the link and its expiry as JSON')
     .action(async (flags: { tenant: string; expires: number; baseUrl?: string; json?: boolean }) => {
       const config = loadConfig();
-      const base = flags.baseUrl ?? config.console.url ?? `http://${config.http.host}:${config.http.port}/console/`;
+      const base = flags.baseUrl ?? config.console.url;
       const link = await withDatabase((db) => createPortalLink(db, { tenant: flags.tenant, expiresInSeconds: Math.round(flags.expires / 1000) }));
       const url = `${base}#portal=${link.token}`;
-      if (flags.json) return void console.log(JSON.stringify({ url, tenant: link.tenant, expiresAt: link.expiresAt.toISOString() }, null, 2));
+      if (flags.json) return void console.log(JSON.stringify({ url, id: link.id, tenant: link.tenant, expiresAt: link.expiresAt.toISOString() }, null, 2));
       console.log(url);
-      process.stderr.write(`portal link for tenant ${link.tenant}, valid until ${link.expiresAt.toISOString()}; anyone with it sees that tenant's console\n`);
+      process.stderr.write(
+        `portal link ${link.id} for tenant ${link.tenant}, valid until ${link.expiresAt.toISOString()}; anyone with it sees that tenant's console ` +
+          `(revoke it: outbox portal-link-revoke --id ${link.id})\n`,
+      );
+    });
+  program
+    .command('portal-link-revoke')
+    .description('revoke a portal link before it expires (--id), or every link of a tenant made until now (--tenant)')
+    .option('--id <id>', 'the link id (printed when the link was made; the audit names it portal-link:<id>)')
+    .option('--tenant <id>', "every link of this tenant's made until now")
+    .action(async (flags: { id?: string; tenant?: string }) => {
+      if ((flags.id === undefined) === (flags.tenant === undefined)) {
+        process.stderr.write('error: give exactly one of --id <link id> or --tenant <id>\n');
+        return exitWith(false);
+      }
+      const which = flags.id !== undefined ? { id: flags.id } : { tenant: flags.tenant! };
+      const revokedAt = await withDatabase((db) => revokePortalLinks(db, which, cliActor()));
+      console.log(
+        `revoked ${flags.id !== undefined ? `portal link ${flags.id}` : `every portal link of tenant ${flags.tenant} made until now`} at ${revokedAt.toISOString()}`,
+      );
     });
 }

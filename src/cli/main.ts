@@ -15,6 +15,7 @@ import { registerOperationsCommands } from './operations-commands.js';
 import { registerReplayCommands } from './replay-commands.js';
 import { registerSagaCommands } from './saga-commands.js';
 import { registerSubscriptionCommands } from './subscription-commands.js';
+import { registerTenantPermissionCommands } from './tenant-permission-commands.js';
 
 /** Builds the `outbox` command line; exported so tests can parse argv without a process. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   // In the order `outbox --help` lists them.
   registerEngineCommands(program);
   registerSubscriptionCommands(program);
+  registerTenantPermissionCommands(program);
   registerApiKeyCommands(program);
   registerEventTypeCommands(program);
   registerInstallationCommands(program);

@@ -41,6 +41,7 @@ const environmentSchema = z.object({
   OUTBOX_HTTP_PORT: integer(0, 65535).default(8080),
   OUTBOX_HTTP_MAX_CONNECTIONS: integer(1, 100_000).default(1_000),
   OUTBOX_METRICS_MAX_EVENT_TYPES: integer(1, 100_000).default(100),
+  OUTBOX_METRICS_MAX_SUBSCRIPTIONS: integer(1, 100_000).default(200),
   OUTBOX_RELAY_BATCH_SIZE: integer(1, 5000).default(200),
   OUTBOX_RELAY_CONCURRENCY: integer(1, 1000).default(64),
   OUTBOX_RELAY_BATCHES_IN_FLIGHT: integer(1, 8).default(2),
@@ -115,7 +116,7 @@ export interface EngineConfig {
   /** The engine's HTTP port; `maxConnections` caps open connections (SSE clients included). */
   http: { host: string; port: number; maxConnections: number };
   /** Distinct event types kept as metric label values; later ones are labelled "other". */
-  metrics: { maxEventTypes: number };
+  metrics: { maxEventTypes: number; maxSubscriptions: number };
   /** The relay's settings, as RelayOptions documents them (`tenantShare` unset: a fifth of the tenant's window). */
   relay: Required<Pick<RelayOptions, 'batchSize' | 'tenantPaceMs' | 'concurrency' | 'batchesInFlight' | 'pollIntervalMs' | 'batchTimeoutMs' | 'eagerStart'>> & {
     tenantShare: number | undefined;
@@ -141,7 +142,7 @@ export interface EngineConfig {
   /** The /codec endpoint for the Temporal UI and CLI: its bearer token and CORS origins. */
   codec: { token: string | undefined; allowedOrigins: string[] };
   /** The web console: its public URL for portal links, and the Temporal UI it links workflows to (`dev`: the embedded one's). */
-  console: { url: string | undefined; temporalUiUrl: string | undefined };
+  console: { url: string; temporalUiUrl: string | undefined };
   /**
    * OUTBOX_ALLOW_PRIVATE_TARGETS: which private addresses HTTP targets may reach (none by
    * default); `explicit` is false when the variable is unset (`outbox dev` then allows loopback).
@@ -195,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     temporalNamespace: values.TEMPORAL_NAMESPACE,
     taskQueue: values.TEMPORAL_TASK_QUEUE,
     http: { host: values.OUTBOX_HTTP_HOST, port: values.OUTBOX_HTTP_PORT, maxConnections: values.OUTBOX_HTTP_MAX_CONNECTIONS },
-    metrics: { maxEventTypes: values.OUTBOX_METRICS_MAX_EVENT_TYPES },
+    metrics: { maxEventTypes: values.OUTBOX_METRICS_MAX_EVENT_TYPES, maxSubscriptions: values.OUTBOX_METRICS_MAX_SUBSCRIPTIONS },
     relay: {
       batchSize: values.OUTBOX_RELAY_BATCH_SIZE,
       tenantShare: values.OUTBOX_RELAY_TENANT_SHARE,
@@ -229,7 +230,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       token: values.OUTBOX_CODEC_TOKEN,
       allowedOrigins: commaList(values.OUTBOX_CODEC_ALLOWED_ORIGINS),
     },
-    console: { url: values.OUTBOX_CONSOLE_URL, temporalUiUrl: values.OUTBOX_TEMPORAL_UI_URL },
+    // Portal links are built from this, never from a request's Host header (which anyone can forge).
+    console: {
+      url: values.OUTBOX_CONSOLE_URL ?? `http://${values.OUTBOX_HTTP_HOST}:${values.OUTBOX_HTTP_PORT}/console/`,
+      temporalUiUrl: values.OUTBOX_TEMPORAL_UI_URL,
+    },
     targets: {
       addressPolicy: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.policy ?? AddressPolicy.strict,
       explicit: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.set === true,

@@ -3,7 +3,16 @@
  * test/schema-types.test.ts), the pool and the migrator. The bottom room: it imports no other.
  */
 import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from 'kysely';
-import type { ApiIdempotencyTable, ApiKeysTable, EventTypesTable, SettingsTable, SubscriptionAuditTable } from './management-tables.js';
+import type {
+  ApiIdempotencyTable,
+  ApiKeysTable,
+  EventTypesTable,
+  OperatorActionsTable,
+  PortalLinkRevocationsTable,
+  SettingsTable,
+  SubscriptionAuditTable,
+  TenantPermissionsTable,
+} from './management-tables.js';
 
 /**
  * The outbox schema as Kysely sees it. `bigint` ids are strings: node-postgres returns int8 as
@@ -35,6 +44,9 @@ export interface Database {
   'outbox.subscription_audit': SubscriptionAuditTable;
   'outbox.event_types': EventTypesTable;
   'outbox.settings': SettingsTable;
+  'outbox.tenant_permissions': TenantPermissionsTable;
+  'outbox.operator_actions': OperatorActionsTable;
+  'outbox.portal_link_revocations': PortalLinkRevocationsTable;
 }
 
 /** Which breaker a subscription's target answers to, as its last failing attempt found it (migration 0030). */
@@ -212,6 +224,8 @@ export interface DeadLettersTable {
   resolution_reason: string | null;
   /** The saga step whose compensation this dead letter is. */
   saga_step?: string | null;
+  /** Who answered it: the key, portal link or user the retry/discard signal named (migration 0031). */
+  resolved_by?: string | null;
 }
 
 export interface MigrationsTable {

@@ -56,3 +56,31 @@ export interface SettingsTable {
   name: 'max_payload_bytes' | 'portal_signing_key';
   value: string;
 }
+
+/** Which target kinds beyond HTTP and realtime a tenant's keys may use (migration 0031). */
+export interface TenantPermissionsTable {
+  tenant_id: string;
+  target_kinds: string[];
+  updated_at: Generated<Date>;
+}
+
+/** Every retry, discard and replay an operator or tenant asked for (migration 0031). */
+export interface OperatorActionsTable {
+  id: ColumnType<string, never, never>;
+  action: 'retry' | 'discard' | 'replay';
+  actor: string;
+  tenant_id: string | null;
+  selection: ColumnType<unknown, string, string>;
+  matched: number;
+  signalled: number;
+  at: Generated<Date>;
+}
+
+/** Portal links revoked before their expiry: one by id, or a tenant's issued before (migration 0031). */
+export interface PortalLinkRevocationsTable {
+  id: ColumnType<string, never, never>;
+  link_id: string | null;
+  tenant_id: string | null;
+  actor: string;
+  revoked_at: Generated<Date>;
+}

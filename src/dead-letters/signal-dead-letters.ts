@@ -17,8 +17,8 @@ export interface SignalOutcome {
 
 /**
  * Sends `retry` (or `discard`) to the workflows holding these dead letters: one signal per
- * workflow naming its dead subscriptions, exactly what the Temporal UI's Signal button sends.
- * The workflow then resolves the dead letters itself.
+ * workflow naming its dead subscriptions, exactly what the Temporal UI's Signal button sends,
+ * plus who asked (`actor`). The workflow then resolves the dead letters itself and records who.
  *
  * @example
  * await signalDeadLetters(client, await listOpenDeadLetters(db, { events: 'order.*' }), { action: 'retry' });
@@ -26,8 +26,9 @@ export interface SignalOutcome {
 export async function signalDeadLetters(
   client: Client,
   deadLetters: OpenDeadLetter[],
-  action: { action: 'retry' } | { action: 'discard'; reason: string },
+  action: ({ action: 'retry' } | { action: 'discard'; reason: string }) & { actor?: string },
 ): Promise<SignalOutcome> {
+  const actor = action.actor !== undefined ? { actor: action.actor } : {};
   const byWorkflow = new Map<string, OpenDeadLetter[]>();
   for (const deadLetter of deadLetters) byWorkflow.set(deadLetter.workflowId, [...(byWorkflow.get(deadLetter.workflowId) ?? []), deadLetter]);
   const outcome: SignalOutcome = { signalled: [], failed: [], workflows: byWorkflow.size };
@@ -35,8 +36,8 @@ export async function signalDeadLetters(
     const subscriptions = [...new Set(group.map((deadLetter) => deadLetter.subscription))];
     const handle = client.workflow.getHandle(workflowId);
     try {
-      if (action.action === 'retry') await handle.signal(retrySignal, { subscriptions });
-      else await handle.signal(discardSignal, { subscriptions, reason: action.reason });
+      if (action.action === 'retry') await handle.signal(retrySignal, { subscriptions, ...actor });
+      else await handle.signal(discardSignal, { subscriptions, reason: action.reason, ...actor });
       outcome.signalled.push(...group);
     } catch (error) {
       const message = (error as Error).message;

@@ -125,6 +125,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       ...(roles.http && { db: database.db }),
       processMetrics: true,
       maxEventTypes: config.metrics.maxEventTypes,
+      maxSubscriptions: config.metrics.maxSubscriptions,
       ...(temporalMetricsUrl && { temporalMetricsUrl }),
     });
     if (roles.worker) {
@@ -142,6 +143,17 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       // Broker connections too: resolved and checked against the same policy when they open.
       const connections = new TargetConnections(logger, { policy: config.targets.addressPolicy });
       cleanups.push(() => connections.close());
+      // Test sends get pools of their own: a tenant testing an endpoint that never answers holds none of these.
+      const testSends = {
+        http: createGuardedAgent({ policy: config.targets.addressPolicy }),
+        httpAllowingPrivate: createGuardedAgent({ policy: AddressPolicy.unrestricted }),
+        connections: new TargetConnections(logger, { policy: config.targets.addressPolicy }),
+      };
+      cleanups.push(
+        () => testSends.http.close(),
+        () => testSends.httpAllowingPrivate.close(),
+        () => testSends.connections.close(),
+      );
       const workerOptions = {
         connection: workerConnection,
         namespace: config.temporalNamespace,
@@ -152,6 +164,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         http,
         httpAllowingPrivate,
         connections,
+        testSends,
         breakerSettings: config.breaker,
         workflowStackTraces: config.workflowStackTraces,
         metrics,

@@ -9,8 +9,9 @@ import { readLiveFigures, type LiveFigures } from './read-live-figures.js';
 import { registerEndpointPaceGauges, type PaceLine } from './endpoint-pace-gauges.js';
 
 // Labels are event types, target kinds, subscription names and outcomes. Event types come from
-// applications, so they are bounded here: the first `maxEventTypes` seen keep their name, later
-// ones share "other" (see eventTypeLabel). Tenant ids and idempotency keys are never labels.
+// applications and subscription names from tenants, so both are bounded here: the first
+// `maxEventTypes` / `maxSubscriptions` seen keep their name, later ones share "other" (see
+// eventTypeLabel, subscriptionLabel). Tenant ids and idempotency keys are never labels.
 
 /** Seconds buckets from 5 ms to 10 min: delivery attempts and end-to-end latency. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
@@ -24,7 +25,12 @@ export interface EngineMetricsOptions {
   processMetrics?: boolean;
   /** Distinct event types kept as label values (OUTBOX_METRICS_MAX_EVENT_TYPES); the rest are "other". */
   maxEventTypes?: number;
+  /** Distinct subscription names kept as label values (OUTBOX_METRICS_MAX_SUBSCRIPTIONS); the rest are "other". */
+  maxSubscriptions?: number;
 }
+
+/** Default of OUTBOX_METRICS_MAX_SUBSCRIPTIONS. */
+export const DEFAULT_MAX_SUBSCRIPTION_LABELS = 200;
 
 /** Default of OUTBOX_METRICS_MAX_EVENT_TYPES. */
 export const DEFAULT_MAX_EVENT_TYPE_LABELS = 100;
@@ -42,6 +48,7 @@ export const DEFAULT_MAX_EVENT_TYPE_LABELS = 100;
 export class EngineMetrics {
   readonly registry = new Registry();
   private readonly eventTypes = new Set<string>();
+  private readonly subscriptionNames = new Set<string>();
   private readonly paceSources: (() => PaceLine[])[] = [];
 
   readonly eventsDispatched = new Counter({
@@ -144,6 +151,21 @@ export class EngineMetrics {
     if (this.eventTypes.size >= (this.options.maxEventTypes ?? DEFAULT_MAX_EVENT_TYPE_LABELS)) return 'other';
     this.eventTypes.add(eventType);
     return eventType;
+  }
+
+  /**
+   * The `subscription` label value for a subscription name: itself for the first
+   * `maxSubscriptions` names this process sees, "other" afterwards (tenants name their own
+   * subscriptions, so names cannot be trusted to stay few).
+   *
+   * @example
+   * metrics.deadLetters.inc({ event_type: 'order.created', subscription: metrics.subscriptionLabel('erp') });
+   */
+  subscriptionLabel(name: string): string {
+    if (this.subscriptionNames.has(name)) return name;
+    if (this.subscriptionNames.size >= (this.options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTION_LABELS)) return 'other';
+    this.subscriptionNames.add(name);
+    return name;
   }
 
   constructor(private readonly options: EngineMetricsOptions = {}) {

@@ -33,7 +33,12 @@ export interface Overview {
  * @example
  * const overview = await inScope(db, principal, (trx) => readOverview(trx, db));
  */
-export async function readOverview(scoped: Transaction<Database>, engine: Kysely<Database>): Promise<Overview> {
+export async function readOverview(
+  scoped: Transaction<Database>,
+  engine: Kysely<Database>,
+  /** False for a tenant's view: a breaker is shared by every subscription to its endpoint, so its last error may be another tenant's answer. */
+  options: { endpointErrors: boolean } = { endpointErrors: true },
+): Promise<Overview> {
   // The attempt log has no time index (every attempt would pay for one); ids grow with time, so
   // the hour starts after the newest id older than an hour. Found once, unscoped: a tenant with
   // no old attempts would otherwise scan the whole log backwards.
@@ -74,7 +79,7 @@ export async function readOverview(scoped: Transaction<Database>, engine: Kysely
     lastHour,
     successRate: tried === 0 ? null : delivered / tried,
     disabledSubscriptions: disabled.map((row) => ({ id: String(row.id), name: row.name, reason: row.disabled_reason })),
-    openBreakers: await readOpenBreakers(engine, subscriptions),
+    openBreakers: (await readOpenBreakers(engine, subscriptions)).map((breaker) => (options.endpointErrors ? breaker : { ...breaker, lastError: null })),
   };
 }
 

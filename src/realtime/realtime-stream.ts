@@ -14,6 +14,8 @@ const HEARTBEAT_MS = 15_000;
 const POLL_MS = 5_000;
 const BATCH = 500;
 const DEFAULT_MAX_CLIENTS = 500;
+/** One tenant's share of the streams: at most this fraction of maxClients (so 100 of 500). */
+const TENANT_SHARE = 0.2;
 const DEFAULT_STALLED_CLIENT_TIMEOUT_MS = 30_000;
 
 /** Largest delivery log id (PostgreSQL bigint); a Last-Event-ID above it cannot be ours. */
@@ -46,7 +48,7 @@ export interface RealtimeStreamOptions {
   /** Origins allowed by CORS (`*` for any); none means same-origin only. */
   allowedOrigins: string[];
   logger: Logger;
-  /** Open streams at once, over every tenant (default 500); more are answered 503. */
+  /** Open streams at once, over every tenant (default 500); more are answered 503. One tenant may hold a fifth of them. */
   maxClients?: number;
   /**
    * How long a client may leave its buffer full (default 30 s) before it is cut off. Writes stop
@@ -111,9 +113,16 @@ export class RealtimeStream {
     if ('status' in asked) return fail(asked.status, asked.error);
     const { tenant, channel, resumeFrom } = asked;
     const target = `realtime ${channel}`;
-    if (this.clientCount() >= (this.options.maxClients ?? DEFAULT_MAX_CLIENTS)) {
+    const maxClients = this.options.maxClients ?? DEFAULT_MAX_CLIENTS;
+    if (this.clientCount() >= maxClients) {
       response.setHeader('retry-after', '5');
       return fail(503, 'too many realtime streams are open on this engine; retry shortly');
+    }
+    // No tenant takes every slot: each may hold its share, the rest stays for the others.
+    const tenantShare = Math.max(1, Math.floor(maxClients * TENANT_SHARE));
+    if (this.clientCount(tenant) >= tenantShare) {
+      response.setHeader('retry-after', '5');
+      return fail(429, `tenant ${tenant} has ${tenantShare} realtime streams open, its share of this engine's ${maxClients}; close one or retry shortly`);
     }
     let lastId: bigint;
     if (resumeFrom !== undefined) {
@@ -142,9 +151,9 @@ export class RealtimeStream {
   }
 
   /** Open streams, over every tenant and channel. */
-  clientCount(): number {
+  clientCount(tenant?: string): number {
     let count = 0;
-    for (const channel of this.channels.values()) count += channel.clients.size;
+    for (const channel of this.channels.values()) if (tenant === undefined || channel.tenant === tenant) count += channel.clients.size;
     return count;
   }
 

@@ -15,6 +15,8 @@ export interface ReplayOptions {
   deadLetterHoldMs: number;
   /** Only these subscriptions; every routed one when absent. */
   subscriptions?: string[];
+  /** Who asked (`api-key:<id>`, `cli:<user>`): the replay signal carries it. */
+  actor?: string;
   concurrency?: number;
   /** Called after each event, successful or not. */
   onProgress?: (done: number) => void;
@@ -51,7 +53,7 @@ export async function replayEvents(client: Client, events: readonly DeliverableE
             }),
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
             signal: replaySignal,
-            signalArgs: [subscriptions ? { subscriptions } : {}],
+            signalArgs: [{ ...(subscriptions && { subscriptions }), ...(options.actor && { actor: options.actor }) }],
           });
           outcome.replayed += 1;
         } catch (error) {

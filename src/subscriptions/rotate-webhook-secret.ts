@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { isEnvReference } from '../targets/secret-reference.js';
+import { findSubscriptionId } from './find-subscription.js';
 import { generateWebhookSecret } from './subscription-store.js';
 
 /** Most previous secrets a webhook keeps signing with (each until its grace ends). */
@@ -35,7 +36,7 @@ export async function rotateWebhookSecret(
   // Inside a caller's transaction (the API's scoped one), in it; otherwise in one of its own.
   const inTransaction = <T>(work: (trx: Kysely<Database>) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
   return inTransaction(async (trx) => {
-    const byId = /^\d{1,19}$/.test(idOrName) ? idOrName : null;
+    const id = await findSubscriptionId(trx, idOrName);
     const { rows } = await sql<{
       id: string;
       name: string;
@@ -43,7 +44,7 @@ export async function rotateWebhookSecret(
       target_config: { secret?: string; previousSecrets?: { secret: string; expiresAt: string }[] };
     }>`
       SELECT id::text, name, target_kind, target_config FROM outbox.subscriptions
-       WHERE name = ${idOrName} OR id = ${byId}::bigint ORDER BY (name = ${idOrName}) DESC LIMIT 1 FOR UPDATE`.execute(trx);
+       WHERE id = ${id ?? null}::bigint FOR UPDATE`.execute(trx);
     const row = rows[0];
     if (!row) throw new SecretRotationError(`no subscription "${idOrName}"; see \`outbox subscriptions list\``, 'not-found');
     const current = row.target_config.secret;

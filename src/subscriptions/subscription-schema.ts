@@ -98,6 +98,11 @@ export const storedRetryPolicySchema = z.object({
   nonRetryableErrorTypes: z.array(z.string()).default([]),
 });
 
+/** An issue's own words; a bad record key (a reserved header name) says why, not just "Invalid key in record". */
+function innerMessage(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_key' && issue.issues[0] ? issue.issues[0].message : issue.message;
+}
+
 /**
  * A subscription's target: one of the kinds in TARGET_KINDS with that kind's settings, checked
  * by the kind's own schema (secrets may be `env:NAME`).
@@ -107,7 +112,7 @@ export const targetSchema = z
   .transform((target, ctx) => {
     const parsed = TARGET_KINDS[target.kind].configSchema.safeParse(target.config ?? {});
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['config', ...issue.path] });
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: innerMessage(issue), path: ['config', ...issue.path] });
       return z.NEVER;
     }
     return { kind: target.kind, config: parsed.data };
@@ -130,9 +135,12 @@ export type FlowControlSettings = z.output<typeof flowControlSchema>;
 
 /** Input for adding a subscription (what `outbox subscriptions add` validates). */
 export const newSubscriptionSchema = z.object({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
-    error: 'must be 1 to 128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit',
-  }),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
+      error: 'must be 1 to 128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit',
+    })
+    .refine((name) => !/^\d+$/.test(name), { error: 'must not be all digits (it would read as an id); add a letter, e.g. "sub-42"' }),
   tenant: z.union([z.literal('*'), tenantIdSchema]).default('*'),
   events: eventPatternSchema,
   target: targetSchema,

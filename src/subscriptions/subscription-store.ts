@@ -4,10 +4,12 @@
  * targets/ (each kind's settings schema), egress/, events/, durations/ and db/.
  */
 import { randomBytes } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { type z } from 'zod';
 import type { Database, SubscriptionRow } from '../db/database.js';
 import { targetKindNamed } from '../targets/target-registry.js';
+import { findSubscriptionId } from './find-subscription.js';
+import { tenantBoundIssues } from './tenant-bounds.js';
 import { checkTargetDestinations, type TargetUrlCheck } from '../egress/check-target-url.js';
 import {
   flowControlSchema,
@@ -101,6 +103,8 @@ export async function addSubscription(
   db: Kysely<Database>,
   input: Omit<NewSubscription, 'name'> & { name?: string },
   urlCheck: TargetUrlCheck = {},
+  /** `asTenant`: a tenant key's request, held to TENANT_BOUNDS (timeouts, attempts, intervals). */
+  options: { asTenant?: boolean } = {},
 ): Promise<SubscriptionSummary> {
   const parsed = newSubscriptionSchema.safeParse({ ...input, name: input.name ?? `${input.target.kind}-${randomBytes(4).toString('hex')}` });
   if (!parsed.success) {
@@ -109,6 +113,7 @@ export async function addSubscription(
     throw new InvalidSubscriptionError(`Invalid subscription: ${text}. Nothing was saved.`, issues);
   }
   const subscription = parsed.data;
+  if (options.asTenant) refuseBeyondTenantBounds(subscription.target.config as { timeoutMs?: unknown }, subscription.retryPolicy, 'Invalid subscription');
   // SSRF protection, first pass: the addresses as saved (the worker checks every connection again).
   await refuseUnreachableTarget(subscription.target, urlCheck, 'Invalid subscription');
   try {
@@ -132,7 +137,9 @@ export async function addSubscription(
     return summarise(row);
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {
-      throw new InvalidSubscriptionError(`A subscription named "${subscription.name}" already exists. Choose another name, or remove the old one first.`);
+      throw new InvalidSubscriptionError(
+        `A subscription named "${subscription.name}" already exists where this one would deliver (this tenant's, or one for every tenant). Choose another name, or remove the old one first.`,
+      );
     }
     throw error;
   }
@@ -152,6 +159,14 @@ export async function refuseUnreachableTarget(target: { kind: string; config: un
   throw new InvalidSubscriptionError(`${what}: ${field}: ${refused.refusal.message} Nothing was saved.`, [
     { field, message: refused.refusal.message.replace(/\.$/, '') },
   ]);
+}
+
+/** Throws InvalidSubscriptionError naming each setting beyond what a tenant key may set (tenant-bounds.ts). */
+export function refuseBeyondTenantBounds(config: { timeoutMs?: unknown } | undefined, policy: RetryPolicy | undefined, what: string): void {
+  const issues = tenantBoundIssues(config, policy);
+  if (issues.length > 0) {
+    throw new InvalidSubscriptionError(`${what}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Nothing was saved.`, issues);
+  }
 }
 
 function fieldIssues(error: z.ZodError): { field: string; message: string }[] {
@@ -181,13 +196,10 @@ export async function listSubscriptions(db: Kysely<Database>, page: { afterId?: 
  * const erp = await getSubscription(db, 'erp');
  */
 export async function getSubscription(db: Kysely<Database>, idOrName: string): Promise<SubscriptionSummary | undefined> {
-  const row = await db.selectFrom('outbox.subscriptions').selectAll().where(byIdOrName(idOrName)).executeTakeFirst();
+  const id = await findSubscriptionId(db, idOrName);
+  if (id === undefined) return undefined;
+  const row = await db.selectFrom('outbox.subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? summarise(row) : undefined;
-}
-
-function byIdOrName(idOrName: string) {
-  return (eb: ExpressionBuilder<Database, 'outbox.subscriptions'>) =>
-    /^\d{1,19}$/.test(idOrName) ? eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]) : eb('name', '=', idOrName);
 }
 
 /**
@@ -204,6 +216,8 @@ export async function setSubscriptionEnabled(
   enabled: boolean,
   reason?: string,
 ): Promise<SubscriptionSummary | undefined> {
+  const id = await findSubscriptionId(db, idOrName);
+  if (id === undefined) return undefined;
   const row = await db
     .updateTable('outbox.subscriptions')
     .set({
@@ -212,7 +226,7 @@ export async function setSubscriptionEnabled(
       disabled_at: enabled ? null : sql`now()`,
       updated_at: sql`now()`,
     })
-    .where(byIdOrName(idOrName))
+    .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
   return row ? summarise(row) : undefined;
@@ -226,6 +240,8 @@ export async function setSubscriptionEnabled(
  * await removeSubscription(db, 'orders-to-erp');
  */
 export async function removeSubscription(db: Kysely<Database>, idOrName: string): Promise<SubscriptionSummary | undefined> {
-  const row = await db.deleteFrom('outbox.subscriptions').where(byIdOrName(idOrName)).returningAll().executeTakeFirst();
+  const id = await findSubscriptionId(db, idOrName);
+  if (id === undefined) return undefined;
+  const row = await db.deleteFrom('outbox.subscriptions').where('id', '=', id).returningAll().executeTakeFirst();
   return row ? summarise(row) : undefined;
 }

@@ -5,7 +5,13 @@ import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { eventPatternSchema } from '../events/event-formats.js';
 import { contentFilterSchema } from './content-filter.js';
 import { flowControlSchema, retryPolicySchema, targetSchema } from './subscription-schema.js';
-import { getSubscription, InvalidSubscriptionError, refuseUnreachableTarget, type SubscriptionSummary } from './subscription-store.js';
+import {
+  getSubscription,
+  InvalidSubscriptionError,
+  refuseBeyondTenantBounds,
+  refuseUnreachableTarget,
+  type SubscriptionSummary,
+} from './subscription-store.js';
 
 /** What an update may change; every field is optional, and only those given change. */
 const changesSchema = z
@@ -35,6 +41,8 @@ export async function updateSubscription(
   idOrName: string,
   changes: SubscriptionChanges,
   urlCheck: TargetUrlCheck = {},
+  /** `asTenant`: a tenant key's request, held to TENANT_BOUNDS (timeouts, attempts, intervals). */
+  options: { asTenant?: boolean } = {},
 ): Promise<SubscriptionSummary | undefined> {
   const parsed = changesSchema.safeParse(changes);
   if (!parsed.success) {
@@ -42,6 +50,7 @@ export async function updateSubscription(
     throw new InvalidSubscriptionError(`Invalid changes: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Nothing was saved.`, issues);
   }
   const next = parsed.data;
+  if (options.asTenant) refuseBeyondTenantBounds(next.target?.config as { timeoutMs?: unknown } | undefined, next.retryPolicy, 'Invalid changes');
   const current = await getSubscription(db, idOrName);
   if (!current) return undefined;
   // SSRF protection, as when adding (the worker checks every connection again).

@@ -39,7 +39,26 @@ export const timeoutSchema = z
 /** Lets one subscription reach loopback/private/link-local addresses (an internal endpoint). */
 export const allowPrivateAddressesSchema = z.boolean({ error: 'must be true or false' }).optional();
 
-/** Extra static request headers; values may be `env:NAME`. */
-export const extraHeadersSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' }), headerValueSchema)
-  .optional();
+/**
+ * Header names a subscription may not set, in any case: the engine's own (the signature and its
+ * inputs, the content type, the trace context) and those that frame the request (Host, length,
+ * encoding, connection), which could split or redirect it.
+ */
+const RESERVED_HEADER =
+  /^(host|content-length|content-type|content-encoding|transfer-encoding|connection|keep-alive|upgrade|te|trailer|expect|proxy-.*|webhook-.*|traceparent|tracestate|user-agent)$/i;
+
+/** A header name a subscription sets: letters, digits and `-`, none of the reserved ones. */
+export const headerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,100}$/, { error: 'header names are letters, digits and -' })
+  .refine((name) => !RESERVED_HEADER.test(name), {
+    error: (issue) => `${String(issue.input)} is set by the engine (or frames the request) and cannot be overridden; use another name`,
+  });
+
+/**
+ * Extra static request headers; values may be `env:NAME`.
+ *
+ * @example
+ * extraHeadersSchema.parse({ 'X-Api-Key': 'env:OUTBOX_SECRET_KEY' }); // ok; { Host: 'evil' } is refused
+ */
+export const extraHeadersSchema = z.record(headerNameSchema, headerValueSchema).optional();

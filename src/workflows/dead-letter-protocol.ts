@@ -18,7 +18,7 @@ export interface Failure {
 }
 
 /** What an operator asked of a dead letter (the retry and discard signals). */
-export type OperatorAnswer = { kind: 'retry' } | { kind: 'discard'; reason: string };
+export type OperatorAnswer = { kind: 'retry'; actor?: string } | { kind: 'discard'; reason: string; actor?: string };
 
 /** The pass to a subscription that does not exist (a missing explicit target, a saga step's): its failure. */
 export function missingSubscription(subscriptionName: string, tenant: string): Failure {
@@ -90,10 +90,11 @@ export async function resolveDeadLetter(
     await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'expired', reason: 'no operator action within the dead-letter hold' });
     return { outcome: 'expired' };
   }
+  const by = answer.actor !== undefined ? { actor: answer.actor } : {};
   if (answer.kind === 'discard') {
-    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'discarded', reason: answer.reason });
+    await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'discarded', reason: answer.reason, ...by });
     return { outcome: 'discarded', reason: answer.reason };
   }
-  await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'retried' });
+  await bookkeeping.resolveDeadLetter({ deadLetterId, resolution: 'retried', ...by });
   return { outcome: 'retried', route: await bookkeeping.routeFor({ eventId: context.input.eventId, subscriptionName }) };
 }

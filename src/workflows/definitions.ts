@@ -74,7 +74,7 @@ export interface CarriedRoute {
   /** Dead-lettered and waiting for an operator until then (ms since the epoch, workflow time). */
   holdUntil?: number;
   /** An operator's answer that arrived as the run ended. */
-  command?: { kind: 'retry' } | { kind: 'discard'; reason: string };
+  command?: { kind: 'retry'; actor?: string } | { kind: 'discard'; reason: string; actor?: string };
   /** Was waiting for its turn in an ordered lane: asks again first thing. */
   waitingForTurn?: boolean;
 }
@@ -103,20 +103,27 @@ export type {
   DeliverEventResult,
 } from './delivery-status.js';
 
-/** `retry`: deliver dead-lettered routes again with a fresh policy (all, or the named subscriptions). */
+/**
+ * `retry`: deliver dead-lettered routes again with a fresh policy (all, or the named
+ * subscriptions, matched exactly). `actor` names who asked (the API key, portal link or CLI
+ * user); the dead letter records it.
+ */
 export interface RetrySignalArgs {
   subscriptions?: string[];
+  actor?: string;
 }
 
 /** `discard`: give up on dead-lettered routes (all, or the named subscriptions), with a reason. */
 export interface DiscardSignalArgs {
   reason?: string;
   subscriptions?: string[];
+  actor?: string;
 }
 
 /** `replay`: deliver again, delivered routes included (all, or the named subscriptions). */
 export interface ReplaySignalArgs {
   subscriptions?: string[];
+  actor?: string;
 }
 
 // The Temporal UI's "Signal" button and `temporal workflow signal --name retry` send these too;

@@ -92,17 +92,18 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   const signals = new DeliverySignals(
     {
       status: snapshot,
-      retry: (names) => {
-        for (const run of selected(names)) if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
+      names: () => (routed ? [...runs.keys()] : undefined),
+      retry: (names, actor) => {
+        for (const run of selected(names)) if (run.status.state === 'dead_lettered') run.command = { kind: 'retry', ...(actor && { actor }) };
       },
-      discard: (names, reason) => {
-        for (const run of selected(names)) if (run.status.state === 'dead_lettered') run.command = { kind: 'discard', reason };
+      discard: (names, reason, actor) => {
+        for (const run of selected(names)) if (run.status.state === 'dead_lettered') run.command = { kind: 'discard', reason, ...(actor && { actor }) };
       },
-      replay: (names) => {
+      replay: (names, actor) => {
         // Before routing, the first pass is still to come: it is the replay (signal-with-start).
         if (!routed) return;
         for (const run of selected(names)) {
-          if (run.status.state === 'dead_lettered') run.command = { kind: 'retry' };
+          if (run.status.state === 'dead_lettered') run.command = { kind: 'retry', ...(actor && { actor }) };
           else if (run.running) run.replayAfter = true;
           else start(run);
         }

@@ -39,7 +39,7 @@ export interface RouteStatus {
   skipped?: true;
   /** An ordered route waiting for its turn: the earlier event (id) of its aggregate it waits for. */
   waitingForEvent?: string;
-  /** The open (or last) outbox.dead_letters row of this route. */
+  /** The open outbox.dead_letters row of this route (kept once discarded or expired; gone once retried). */
   deadLetterId?: string;
   discardReason?: string;
 }
@@ -94,6 +94,14 @@ export interface EventDeliveryStatus {
   routes: RouteStatus[];
   /** Present when the event is delivered by a saga route. */
   saga?: SagaStatus;
+  /** Signals this run refused (bad input, or names no route has), the last ten; absent when none. */
+  refusedSignals?: RefusedSignal[];
+}
+
+/** A signal the workflow did not act on, and why. */
+export interface RefusedSignal {
+  signal: 'retry' | 'discard' | 'replay';
+  reason: string;
 }
 
 /** deliverEvent's result (its final status). */

@@ -147,8 +147,9 @@ async function awaitOperator(run: RouteRun, context: RouteContext): Promise<'ret
   const answer = superseded() && !command ? 'superseded' : !answered || !command ? undefined : command;
   const resolved = await resolveDeadLetter(context, deadLetterId, status.subscriptionName, answer);
   if (resolved.outcome === 'retried') {
-    // A fresh pass under the subscription's policy as it is now.
+    // A fresh pass under the subscription's policy as it is now; the dead letter is closed.
     run.route = resolved.route;
+    delete status.deadLetterId;
     return 'retry';
   }
   if (resolved.outcome === 'discarded') Object.assign(status, { state: 'discarded', discardReason: resolved.reason });

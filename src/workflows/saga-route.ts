@@ -78,8 +78,9 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
   // replaying a finished one starts a new run: outbox replay).
   context.signals.handOver({
     status: snapshot,
-    retry: (names) => waiting(names).forEach((step) => commands.set(step.name, { kind: 'retry' })),
-    discard: (names, reason) => waiting(names).forEach((step) => commands.set(step.name, { kind: 'discard', reason })),
+    names: () => [...new Set(steps.flatMap((step) => [step.name, ...(step.compensation ? [step.compensation] : [])]))],
+    retry: (names, actor) => waiting(names).forEach((step) => commands.set(step.name, { kind: 'retry', ...(actor && { actor }) })),
+    discard: (names, reason, actor) => waiting(names).forEach((step) => commands.set(step.name, { kind: 'discard', reason, ...(actor && { actor }) })),
     replay: () => undefined,
   });
 

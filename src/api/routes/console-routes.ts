@@ -5,9 +5,9 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { readOverview } from '../../outbox/read-overview.js';
 import { problemResponses } from '../api-schemas.js';
-import { principalOf, requireOperator } from '../authenticate-request.js';
+import { actorOf, principalOf, requireOperator } from '../authenticate-request.js';
 import { HttpProblem } from '../http-errors.js';
-import { createPortalLink, MAX_PORTAL_LINK_SECONDS } from '../portal-links.js';
+import { createPortalLink, MAX_PORTAL_LINK_SECONDS, revokePortalLinks } from '../portal-links.js';
 import { inScope } from '../scoped-transaction.js';
 
 /** Where the console links an event's workflow to: the Temporal UI, if the engine knows it. */
@@ -33,8 +33,11 @@ const overviewSchema = z
 
 const portalLinkSchema = z
   .object({
-    url: z.string().describe('open it in a browser; the token travels in the fragment, so no server logs it'),
-    token: z.string(),
+    url: z
+      .string()
+      .describe('open it in a browser; the token travels in the fragment, so no server logs it (without the fragment in an Idempotency-Key replay)'),
+    token: z.string().optional().describe('shown once: absent when the answer is an Idempotency-Key replay'),
+    id: z.string().describe('the link id: the audit names it portal-link:<id>; revoke it with POST /v1/portal-links/revoke'),
     tenant: z.string(),
     expiresAt: z.string(),
   })
@@ -89,7 +92,10 @@ export function consoleRoutes(deps: { db: Kysely<Database>; temporalUi?: Tempora
           response: { 200: overviewSchema, ...problemResponses },
         },
       },
-      async (request) => inScope(deps.db, principalOf(request), (trx) => readOverview(trx, deps.db)),
+      async (request) => {
+        const principal = principalOf(request);
+        return inScope(deps.db, principal, (trx) => readOverview(trx, deps.db, { endpointErrors: principal.scope === 'operator' }));
+      },
     );
 
     api.post(
@@ -116,9 +122,35 @@ export function consoleRoutes(deps: { db: Kysely<Database>; temporalUi?: Tempora
           const message = (error as Error).message;
           throw new HttpProblem(400, 'Invalid portal link', message, [{ field: `body.${message.split(':')[0]}`, message }]);
         }
-        const base = deps.consoleUrl ?? `${request.protocol}://${request.host}/console/`;
+        // The configured address only: a request's Host header is the client's to forge.
+        const base = deps.consoleUrl ?? '/console/';
         reply.code(201);
-        return { url: `${base}#portal=${link.token}`, token: link.token, tenant: link.tenant, expiresAt: link.expiresAt.toISOString() };
+        return { url: `${base}#portal=${link.token}`, token: link.token, id: link.id, tenant: link.tenant, expiresAt: link.expiresAt.toISOString() };
+      },
+    );
+
+    api.post(
+      '/v1/portal-links/revoke',
+      {
+        schema: {
+          tags,
+          summary: 'Revoke one portal link (by id), or every link of a tenant made until now',
+          body: z.union([z.object({ id: z.string().min(1).max(64) }).strict(), z.object({ tenant: z.string().min(1).max(128) }).strict()]),
+          response: {
+            200: z.object({ revokedAt: z.string(), id: z.string().optional(), tenant: z.string().optional() }).meta({ id: 'PortalLinkRevocation' }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        requireOperator(request, 'Revoking portal links');
+        try {
+          const revokedAt = await revokePortalLinks(deps.db, request.body, actorOf(principalOf(request)));
+          return { revokedAt: revokedAt.toISOString(), ...request.body };
+        } catch (error) {
+          const message = (error as Error).message;
+          throw new HttpProblem(400, 'Invalid revocation', message, [{ field: `body.${message.split(':')[0]}`, message }]);
+        }
       },
     );
   };

@@ -7,8 +7,9 @@ import type { Database } from '../../db/database.js';
 import { listOpenDeadLetters, type DeadLetterFilter, type OpenDeadLetter } from '../../dead-letters/list-dead-letters.js';
 import { signalDeadLetters } from '../../dead-letters/signal-dead-letters.js';
 import { HttpProblem } from '../http-errors.js';
-import { badCursor, decodeCursor, encodeCursor, pageQuerySchema, problemResponses } from '../api-schemas.js';
-import { principalOf } from '../authenticate-request.js';
+import { badCursor, decodeCursor, encodeCursor, idString, pageQuerySchema, problemResponses } from '../api-schemas.js';
+import { actorOf, principalOf } from '../authenticate-request.js';
+import { recordOperatorAction } from '../../dead-letters/operator-actions.js';
 import { inScope } from '../scoped-transaction.js';
 
 const deadLetterSchema = z
@@ -39,13 +40,13 @@ const outcomeSchema = z
 const filterFields = {
   tenant: z.string().max(128).optional().describe("operators only; a tenant key's own tenant otherwise"),
   events: z.string().max(200).optional().describe('event type pattern, e.g. order.*'),
-  ids: z
-    .array(z.string().regex(/^\d{1,19}$/, { error: 'must be a dead-letter id' }))
-    .max(1_000)
-    .optional(),
+  ids: z.array(idString('a dead-letter id')).max(1_000).optional(),
   dryRun: z.boolean().optional().describe('count what would be affected; change nothing'),
 };
-const idParams = z.object({ id: z.string().regex(/^\d{1,19}$/, { error: 'must be a dead-letter id' }) }).strict();
+const idParams = z.object({ id: idString('a dead-letter id') }).strict();
+
+/** Most dead letters one bulk retry or discard acts on; send it again for the rest. */
+const MAX_DEAD_LETTERS_PER_ACTION = 10_000;
 
 const show = (deadLetter: OpenDeadLetter) => ({ ...deadLetter, createdAt: deadLetter.createdAt.toISOString() });
 
@@ -74,10 +75,21 @@ export function deadLetterRoutes(deps: { db: Kysely<Database>; temporal: Client 
       action: { action: 'retry' } | { action: 'discard'; reason: string },
       dryRun: boolean,
     ) => {
-      const found = await inScope(deps.db, principalOf(request), (trx) => listOpenDeadLetters(trx, scopedFilter(request, filter)));
+      const principal = principalOf(request);
+      const scoped = scopedFilter(request, filter);
+      const found = await inScope(deps.db, principal, (trx) => listOpenDeadLetters(trx, { ...scoped, limit: MAX_DEAD_LETTERS_PER_ACTION }));
       if (dryRun || found.length === 0) return { matched: found.length, signalled: 0, failed: [], dryRun };
       if (!deps.temporal) throw new HttpProblem(503, 'Temporal unavailable', 'This engine has no Temporal connection for signals; retry shortly.');
-      const outcome = await signalDeadLetters(deps.temporal, found, action);
+      const actor = actorOf(principal);
+      const outcome = await signalDeadLetters(deps.temporal, found, { ...action, actor });
+      await recordOperatorAction(deps.db, {
+        action: action.action,
+        actor,
+        tenant: scoped.tenant ?? null,
+        selection: { ...filter, ...(action.action === 'discard' && { reason: action.reason }) },
+        matched: found.length,
+        signalled: outcome.signalled.length,
+      });
       return {
         matched: found.length,
         signalled: outcome.signalled.length,

@@ -7,7 +7,7 @@ import { HttpProblem } from '../http-errors.js';
 import { searchDeliveries } from '../../outbox/search-deliveries.js';
 import { readEvent, searchEvents } from '../../outbox/search-events.js';
 import { getSubscription } from '../../subscriptions/subscription-store.js';
-import { badCursor, decodeCursor, encodeCursor, pageQuerySchema, problemResponses } from '../api-schemas.js';
+import { badCursor, decodeCursor, encodeCursor, idString, pageQuerySchema, problemResponses } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { inScope } from '../scoped-transaction.js';
 
@@ -79,10 +79,7 @@ const eventQuerySchema = pageQuerySchema.extend({
 });
 
 const deliveryQuerySchema = pageQuerySchema.extend({
-  eventId: z
-    .string()
-    .regex(/^\d{1,19}$/, { error: 'must be an event id' })
-    .optional(),
+  eventId: idString('an event id').optional(),
   subscription: z.string().max(128).optional().describe('id or name'),
   statusCode: z.coerce.number().int().min(100).max(599).optional(),
   outcome: z.enum(['delivered', 'retryable_failure', 'permanent_failure']).optional(),
@@ -149,7 +146,7 @@ export function eventRoutes(deps: { db: Kysely<Database> }) {
         schema: {
           tags: ['events'],
           summary: 'An event: payload, each route and its last attempt, workflow id',
-          params: z.object({ id: z.string().regex(/^\d{1,19}$/, { error: 'must be an event id' }) }).strict(),
+          params: z.object({ id: idString('an event id') }).strict(),
           response: { 200: eventDetailSchema, ...problemResponses },
         },
       },

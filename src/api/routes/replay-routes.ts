@@ -5,14 +5,20 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { HttpProblem } from '../http-errors.js';
-import { findReplayEvents } from '../../replay/find-replay-events.js';
+import { countReplayEvents, findReplayEvents } from '../../replay/find-replay-events.js';
+import { recordOperatorAction } from '../../dead-letters/operator-actions.js';
+import { InFlightLimit } from '../in-flight-limit.js';
 import { replayEvents } from '../../replay/replay-events.js';
 import { problemResponses } from '../api-schemas.js';
-import { principalOf } from '../authenticate-request.js';
+import { actorOf, principalOf } from '../authenticate-request.js';
 import { inScope } from '../scoped-transaction.js';
 
 /** Most events one replay request may cover; narrow the filter (or page by time) beyond it. */
 export const MAX_REPLAY_EVENTS = 10_000;
+/** Events read and replayed at a time. */
+const REPLAY_PAGE = 500;
+/** Replays under way at once: two per tenant (and two for operators), eight in all, per process. */
+const replaysUnderWay = new InFlightLimit('replays', { perKey: 2, total: 8 });
 
 const time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-12-01T00:00:00Z' });
 
@@ -69,31 +75,52 @@ export function replayRoutes(deps: {
           throw new HttpProblem(400, 'Invalid request', 'tenant: an operator names the tenant whose events to replay.', [
             { field: 'body.tenant', message: 'is required for operator keys' },
           ]);
-        const found = await inScope(deps.db, principal, (trx) =>
-          findReplayEvents(trx, {
-            tenant,
-            events: body.events,
-            since: new Date(body.since),
-            until: body.until ? new Date(body.until) : new Date(),
-            ...(body.correlationId && { correlationId: body.correlationId }),
-          }),
-        );
-        if (found.length > MAX_REPLAY_EVENTS) {
+        const selection = {
+          tenant,
+          events: body.events,
+          since: new Date(body.since),
+          until: body.until ? new Date(body.until) : new Date(),
+          ...(body.correlationId && { correlationId: body.correlationId }),
+        };
+        // Counted no further than the cap: a dry run never reads a tenant's whole history.
+        const matched = await inScope(deps.db, principal, (trx) => countReplayEvents(trx, selection, MAX_REPLAY_EVENTS));
+        if (matched > MAX_REPLAY_EVENTS) {
           throw new HttpProblem(
             422,
             'Too many events',
-            `The filter matches ${found.length} events; one request replays at most ${MAX_REPLAY_EVENTS}. Narrow since/until or the pattern and send several.`,
+            `The filter matches more than ${MAX_REPLAY_EVENTS} events; one request replays at most ${MAX_REPLAY_EVENTS}. Narrow since/until or the pattern and send several.`,
           );
         }
-        if (body.dryRun === true || found.length === 0) return { matched: found.length, replayed: 0, failed: [], dryRun: body.dryRun === true };
+        if (body.dryRun === true || matched === 0) return { matched, replayed: 0, failed: [], dryRun: body.dryRun === true };
         if (!deps.temporal || !deps.replay) throw new HttpProblem(503, 'Temporal unavailable', 'This engine cannot start workflows now; retry shortly.');
-        const outcome = await replayEvents(deps.temporal, found, { ...deps.replay, ...(body.subscriptions && { subscriptions: body.subscriptions }) });
-        return {
-          matched: found.length,
-          replayed: outcome.replayed,
-          failed: outcome.failed.map((failure) => ({ eventId: failure.event.id, error: failure.error })),
-          dryRun: false,
-        };
+        const release = replaysUnderWay.acquire(principal.scope === 'tenant' ? principal.tenant : 'operator');
+        try {
+          const actor = actorOf(principal);
+          const options = { ...deps.replay, actor, ...(body.subscriptions && { subscriptions: body.subscriptions }) };
+          const result = { matched: 0, replayed: 0, failed: [] as { eventId: string; error: string }[], dryRun: false };
+          // One page at a time, each read in the key's scope: memory holds a page, not the selection.
+          for (let afterId: string | undefined; ;) {
+            const page = await inScope(deps.db, principal, (trx) => findReplayEvents(trx, selection, { ...(afterId && { afterId }), limit: REPLAY_PAGE }));
+            if (page.length === 0) break;
+            const outcome = await replayEvents(deps.temporal, page, options);
+            result.matched += page.length;
+            result.replayed += outcome.replayed;
+            result.failed.push(...outcome.failed.map((failure) => ({ eventId: failure.event.id, error: failure.error })));
+            if (page.length < REPLAY_PAGE || result.matched >= MAX_REPLAY_EVENTS) break;
+            afterId = page.at(-1)!.id;
+          }
+          await recordOperatorAction(deps.db, {
+            action: 'replay',
+            actor,
+            tenant,
+            selection: { ...body },
+            matched: result.matched,
+            signalled: result.replayed,
+          });
+          return result;
+        } finally {
+          release();
+        }
       },
     );
   };

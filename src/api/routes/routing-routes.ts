@@ -8,7 +8,7 @@ import { InvalidSagaError } from '../../sagas/define-saga.js';
 import { listSagas, removeSaga, saveSaga } from '../../sagas/saga-store.js';
 import { listFanoutRules, removeFanoutRule, setFanoutRule } from '../../subscriptions/fanout-rules.js';
 import { InvalidSubscriptionError } from '../../subscriptions/subscription-store.js';
-import { problemResponses } from '../api-schemas.js';
+import { idString, problemResponses } from '../api-schemas.js';
 import { requireOperator } from '../authenticate-request.js';
 
 const fanoutRuleSchema = z
@@ -83,7 +83,7 @@ export function routingRoutes(deps: { db: Kysely<Database> }) {
         schema: {
           tags: ['routing'],
           summary: 'Remove a fan-out rule',
-          params: z.object({ id: z.string().regex(/^\d{1,19}$/, { error: 'must be a rule id' }) }).strict(),
+          params: z.object({ id: idString('a rule id') }).strict(),
           response: { 204: z.null().describe('removed'), ...problemResponses },
         },
       },

@@ -68,7 +68,12 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
             .nullish(),
           response: {
             200: z
-              .object({ id: z.string(), name: z.string(), secret: z.string().describe('shown once'), previousSecretsUntil: z.string().nullable() })
+              .object({
+                id: z.string(),
+                name: z.string(),
+                secret: z.string().optional().describe('shown once: absent when the answer is an Idempotency-Key replay'),
+                previousSecretsUntil: z.string().nullable(),
+              })
               .meta({ id: 'RotatedSecret' }),
             ...problemResponses,
           },
@@ -104,7 +109,10 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
                 consecutiveFailures: z.number().int(),
                 failingSince: z.string().nullable(),
                 nextProbeAt: z.string().nullable(),
-                lastError: z.string().nullable(),
+                lastError: z
+                  .string()
+                  .nullable()
+                  .describe('operator keys only (null for tenant keys): the endpoint is shared, its answer may concern another tenant'),
               })
               .meta({ id: 'Breaker' }),
             ...problemResponses,
@@ -112,7 +120,8 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
         },
       },
       async (request) => {
-        const found = await inScope(deps.db, principalOf(request), (trx) => getSubscription(trx, request.params.id));
+        const principal = principalOf(request);
+        const found = await inScope(deps.db, principal, (trx) => getSubscription(trx, request.params.id));
         if (!found) throw notFound(request.params.id);
         const endpoint = found.target === INVALID_TARGET ? null : breakerKey(found.targetKind, found.target);
         // The breaker table is the engine's (shared by tenants); read only the row of an endpoint the key may see.
@@ -123,7 +132,9 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
           consecutiveFailures: row?.consecutive_failures ?? 0,
           failingSince: row?.failing_since?.toISOString() ?? null,
           nextProbeAt: row?.next_probe_at?.toISOString() ?? null,
-          lastError: row?.last_error ?? null,
+          // The breaker is the endpoint's, shared by every subscription to it: its last error may be
+          // another tenant's answer, so a tenant key sees the state but not the text.
+          lastError: principal.scope === 'operator' ? (row?.last_error ?? null) : null,
         };
       },
     );
@@ -146,8 +157,8 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
           const found = await getSubscription(trx, request.params.id);
           if (!found) throw notFound(request.params.id);
           const { rows: entries } = await sql<{ id: string; action: 'created' | 'updated' | 'deleted'; changed: string[]; actor: string; at: Date }>`
-          SELECT id::text, action, changed, actor, at FROM outbox.subscription_audit
-           WHERE subscription_id = ${found.id} AND id > ${afterId}::bigint ORDER BY id LIMIT ${request.query.limit + 1}`.execute(trx);
+          SELECT a.id::text AS id, a.action, a.changed, a.actor, a.at FROM outbox.subscription_audit a
+           WHERE a.subscription_id = ${found.id} AND a.id > ${afterId}::bigint ORDER BY a.id LIMIT ${request.query.limit + 1}`.execute(trx);
           return entries;
         });
         const items = rows.slice(0, request.query.limit);

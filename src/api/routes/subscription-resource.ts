@@ -55,9 +55,26 @@ export const show = (summary: SubscriptionSummary) => ({ ...summary, retryPolicy
 export const notFound = (id: string) =>
   new HttpProblem(404, 'Subscription not found', `No subscription "${id.slice(0, 128)}" that this key may see; list them with GET /v1/subscriptions.`);
 
-/** The operator-only settings (one rule, in SQL: outbox.operator_only_settings), named for the caller. */
-export async function refuseOperatorOnly(db: Kysely<Database>, config: Record<string, unknown>): Promise<void> {
-  const { rows } = await sql<{ found: string[] }>`SELECT outbox.operator_only_settings(${JSON.stringify(config)}::jsonb) AS found`.execute(db);
+/**
+ * What a tenant key may not give a subscription, named for the caller: the operator-only
+ * settings (one rule, in SQL: outbox.operator_only_settings) and target kinds the operator has
+ * not opened to the tenant (outbox.tenant_may_target). Row-level security refuses both anyway;
+ * this says which field.
+ */
+export async function refuseOperatorOnly(db: Kysely<Database>, tenant: string, target: { kind: string; config: Record<string, unknown> }): Promise<void> {
+  const { rows } = await sql<{ found: string[]; allowed: boolean }>`
+    SELECT outbox.operator_only_settings(${JSON.stringify(target.config)}::jsonb) AS found, outbox.tenant_may_target(${tenant}, ${target.kind}) AS allowed`.execute(
+    db,
+  );
+  if (rows[0] && !rows[0].allowed) {
+    throw new HttpProblem(
+      403,
+      'Target kind not allowed',
+      `target.kind: "${target.kind}" targets connect to infrastructure an operator runs; this tenant may use webhook, slack, n8n and realtime. ` +
+        `An operator can open it with PUT /v1/tenant-permissions/${tenant} or \`outbox tenant-permissions set ${tenant} --target-kinds ${target.kind}\`.`,
+      [{ field: 'body.target.kind', message: 'is not allowed for this tenant' }],
+    );
+  }
   const found = rows[0]?.found ?? [];
   if (found.length > 0) {
     throw new HttpProblem(

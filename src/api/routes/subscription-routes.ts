@@ -61,7 +61,7 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
           body: newSubscriptionBody,
           response: {
             201: subscriptionSchema
-              .extend({ secret: z.string().optional().describe('the generated signing secret, shown once') })
+              .extend({ secret: z.string().optional().describe('the generated signing secret, shown once (absent in an Idempotency-Key replay)') })
               .meta({ id: 'CreatedSubscription' }),
             ...problemResponses,
           },
@@ -78,12 +78,14 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
         }
         reply.code(201);
         return inScope(deps.db, principal, async (trx) => {
-          if (principal.scope === 'tenant') await refuseOperatorOnly(trx, body.target.config);
+          if (principal.scope === 'tenant') await refuseOperatorOnly(trx, tenant, body.target);
           // As the CLI does: a webhook without a secret gets one, shown in this answer only.
           const secret = body.target.kind === 'webhook' && body.target.config.secret === undefined ? generateWebhookSecret() : undefined;
           const target = { ...body.target, config: { ...body.target.config, ...(secret && { secret }) } };
           try {
-            const created = await addSubscription(trx, { ...body, target, tenant } as Parameters<typeof addSubscription>[1], deps.urlCheck);
+            const created = await addSubscription(trx, { ...body, target, tenant } as Parameters<typeof addSubscription>[1], deps.urlCheck, {
+              asTenant: principal.scope === 'tenant',
+            });
             return { ...show(created), ...(secret && { secret }) };
           } catch (error) {
             if (!(error instanceof InvalidSubscriptionError)) throw error;
@@ -130,9 +132,11 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
       async (request) => {
         const principal = principalOf(request);
         const updated = await inScope(deps.db, principal, async (trx) => {
-          if (principal.scope === 'tenant' && request.body.target) await refuseOperatorOnly(trx, request.body.target.config);
+          if (principal.scope === 'tenant' && request.body.target) await refuseOperatorOnly(trx, principal.tenant, request.body.target);
           try {
-            return await updateSubscription(trx, request.params.id, request.body as SubscriptionChanges, deps.urlCheck);
+            return await updateSubscription(trx, request.params.id, request.body as SubscriptionChanges, deps.urlCheck, {
+              asTenant: principal.scope === 'tenant',
+            });
           } catch (error) {
             if (!(error instanceof InvalidSubscriptionError)) throw error;
             throw new HttpProblem(

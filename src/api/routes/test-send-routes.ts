@@ -10,11 +10,13 @@ import { getSubscription } from '../../subscriptions/subscription-store.js';
 import { idParamsSchema, problemResponses } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { inScope } from '../scoped-transaction.js';
+import { InFlightLimit } from '../in-flight-limit.js';
+import { TEST_EVENT_TYPE } from '../../routing/test-send-route.js';
 
 /** How long a test send waits for its first attempt before answering 202. */
 export const TEST_SEND_WAIT_MS = 20_000;
-/** The event type of test sends (in the engine's own namespace: its failures emit no operational events). */
-export const TEST_EVENT_TYPE = 'outbox.test';
+/** Test sends under way at once, per process: two per tenant (and two for operators), ten in all. */
+const testSendsUnderWay = new InFlightLimit('test sends', { perKey: 2, total: 10 });
 
 const attemptSchema = z.object({
   id: z.string(),
@@ -29,7 +31,9 @@ const attemptSchema = z.object({
 /**
  * `POST /v1/subscriptions/{id}/test`: enqueues a sample `outbox.test` event addressed to this
  * subscription only, through the real path (relay, workflow, target), and answers with its
- * first attempt: 200 when it came within 20 s, 202 with the event id to follow otherwise.
+ * attempt: 200 when it came within 20 s, 202 with the event id to follow otherwise. A test send
+ * makes one attempt of at most 10 s (routing/test-send-route.ts), through pools of its own, and a
+ * tenant has at most two under way (429 beyond).
  */
 export function testSendRoutes(deps: { db: Kysely<Database> }) {
   return (app: FastifyInstance): void => {
@@ -72,22 +76,27 @@ export function testSendRoutes(deps: { db: Kysely<Database> }) {
             [{ field: 'body.tenant', message: 'is required for a subscription of every tenant' }],
           );
         const payload = request.body?.payload ?? { test: true };
-        const { rows } = await sql<{ id: string }>`
-        SELECT outbox.enqueue(${tenant}, ${TEST_EVENT_TYPE}, ${JSON.stringify(payload)}::jsonb, ${`test:${randomUUID()}`}, jsonb_build_object('targets', ARRAY[${subscription.name}]::text[]))::text AS id`.execute(
-          deps.db,
-        );
-        const eventId = rows[0]!.id;
-        const attempt = await firstAttempt(deps.db, eventId, Date.now() + TEST_SEND_WAIT_MS);
-        if (!attempt) {
-          return reply.code(202).send({
-            eventId,
-            detail: `Not attempted within ${TEST_SEND_WAIT_MS / 1000} s (is the engine's relay running?); follow it with GET /v1/deliveries?eventId=${eventId}.`,
-          });
+        const release = testSendsUnderWay.acquire(principal.scope === 'tenant' ? principal.tenant : 'operator');
+        try {
+          const { rows } = await sql<{ id: string }>`
+          SELECT outbox.enqueue(${tenant}, ${TEST_EVENT_TYPE}, ${JSON.stringify(payload)}::jsonb, ${`test:${randomUUID()}`}, jsonb_build_object('targets', ARRAY[${subscription.name}]::text[]))::text AS id`.execute(
+            deps.db,
+          );
+          const eventId = rows[0]!.id;
+          const attempt = await firstAttempt(deps.db, eventId, Date.now() + TEST_SEND_WAIT_MS);
+          if (!attempt) {
+            return reply.code(202).send({
+              eventId,
+              detail: `Not attempted within ${TEST_SEND_WAIT_MS / 1000} s (is the engine's relay running?); follow it with GET /v1/deliveries?eventId=${eventId}.`,
+            });
+          }
+          const { id, attempt: number, outcome, statusCode, durationMs, error, attemptedAt } = attempt;
+          return reply
+            .code(200)
+            .send({ eventId, attempt: { id, attempt: number, outcome, statusCode, durationMs, error, attemptedAt: attemptedAt.toISOString() } });
+        } finally {
+          release();
         }
-        const { id, attempt: number, outcome, statusCode, durationMs, error, attemptedAt } = attempt;
-        return reply
-          .code(200)
-          .send({ eventId, attempt: { id, attempt: number, outcome, statusCode, durationMs, error, attemptedAt: attemptedAt.toISOString() } });
       },
     );
   };

@@ -3,6 +3,8 @@ import { loadConfig } from '../../config/load-config.js';
 import { createDatabase } from '../../db/create-database.js';
 import { listOpenDeadLetters, type DeadLetterFilter, type OpenDeadLetter } from '../../dead-letters/list-dead-letters.js';
 import { signalDeadLetters } from '../../dead-letters/signal-dead-letters.js';
+import { cliActor, recordOperatorAction } from '../../dead-letters/operator-actions.js';
+import { withDatabase } from '../with-database.js';
 import { connectOperatorClient } from '../connect-temporal.js';
 import { printTable } from '../print-table.js';
 
@@ -84,7 +86,18 @@ export async function dlqActionCommand(
 
   const temporal = await connectOperatorClient(config);
   try {
-    const outcome = await signalDeadLetters(temporal.client, selected, action === 'retry' ? { action } : { action, reason: flags.reason ?? '' });
+    const actor = cliActor();
+    const outcome = await signalDeadLetters(temporal.client, selected, action === 'retry' ? { action, actor } : { action, reason: flags.reason ?? '', actor });
+    await withDatabase((db) =>
+      recordOperatorAction(db, {
+        action,
+        actor,
+        tenant: flags.all && flags.tenant !== undefined && flags.tenant !== '*' ? flags.tenant : null,
+        selection: flags.all ? { all: true, tenant: flags.tenant, events: flags.events } : { ids },
+        matched: selected.length,
+        signalled: outcome.signalled.length,
+      }),
+    );
     for (const { deadLetter, error } of outcome.failed) console.error(`dead letter ${deadLetter.id} (event ${deadLetter.eventId}): ${error}`);
     const verb = action === 'retry' ? 'retry' : 'discard';
     console.log(

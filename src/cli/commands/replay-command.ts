@@ -4,6 +4,8 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config/load-config.js';
 import { createDatabase } from '../../db/create-database.js';
 import { findReplayEvents, type ReplayCandidate } from '../../replay/find-replay-events.js';
+import { cliActor, recordOperatorAction } from '../../dead-letters/operator-actions.js';
+import { withDatabase } from '../with-database.js';
 import { replayEvents } from '../../replay/replay-events.js';
 import { connectOperatorClient } from '../connect-temporal.js';
 import { printTable } from '../print-table.js';
@@ -88,14 +90,33 @@ export async function replayCommand(flags: ReplayFlags): Promise<boolean> {
   });
   bar.start(events.length, 0);
   try {
+    const actor = cliActor();
     const outcome = await replayEvents(temporal.client, events, {
       installationId,
       taskQueue: taskQueueOf(config, installationId),
       deadLetterHoldMs: config.deadLetterHoldMs,
       subscriptions: flags.subscription,
+      actor,
       onProgress: (done) => bar.update(done),
     });
     bar.stop();
+    await withDatabase((db) =>
+      recordOperatorAction(db, {
+        action: 'replay',
+        actor,
+        tenant: flags.tenant === '*' ? null : flags.tenant,
+        selection: {
+          tenant: flags.tenant,
+          events: flags.events,
+          since: flags.since,
+          until,
+          correlationId: flags.correlationId,
+          subscriptions: flags.subscription,
+        },
+        matched: events.length,
+        signalled: outcome.replayed,
+      }),
+    );
     for (const { event, error } of outcome.failed) console.error(`event ${event.id} (${event.tenant_id}/${event.idempotency_key}): ${error}`);
     console.log(`replayed ${outcome.replayed} of ${events.length} event(s) (${scope})${outcome.failed.length ? `; ${outcome.failed.length} failed` : ''}`);
     return outcome.failed.length === 0;

@@ -3,11 +3,11 @@ import { displayUrl } from '../display-url.js';
 import { secretOr } from '../secret-reference.js';
 import { dispatcherFor, postForDelivery } from '../http/post-for-delivery.js';
 import { defineTargetKind } from '../target-kind.js';
-import { allowPrivateAddressesSchema, headerValueSchema, httpUrlSchema, timeoutSchema } from '../target-options.js';
+import { allowPrivateAddressesSchema, headerNameSchema, headerValueSchema, httpUrlSchema, timeoutSchema } from '../target-options.js';
 
 const authSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('basic'), username: z.string().min(1), password: secretOr(z.string().min(1)) }).strict(),
-  z.object({ type: z.literal('header'), name: z.string().regex(/^[A-Za-z0-9-]{1,100}$/), value: secretOr(headerValueSchema.pipe(z.string().min(1))) }).strict(),
+  z.object({ type: z.literal('header'), name: headerNameSchema, value: secretOr(headerValueSchema.pipe(z.string().min(1))) }).strict(),
 ]);
 
 export const n8nConfigSchema = z
