@@ -1,9 +1,8 @@
 // The console's only way to the engine: the management API (/v1), through a client typed by the
-// document the engine serves (generated/management-api.ts, written by the API's test). The
+// document the engine serves (client/src/management-api.ts, written by the API's test). The
 // credential is the API key the user signed in with, or a portal link's token taken from the
 // URL's fragment; it lives in this tab's sessionStorage and goes out as a bearer header only.
-import createClient from 'openapi-fetch';
-import type { components, paths } from './generated/management-api';
+import { createOutboxClient, type components } from '../../client/src/index';
 
 export type Problem = components['schemas']['Problem'];
 export type Schemas = components['schemas'];
@@ -35,7 +34,7 @@ export const onUnauthorized = (listener: (problem: Problem | undefined) => void)
   return () => void unauthorizedListeners.delete(listener);
 };
 
-export const api = createClient<paths>({ baseUrl: location.origin });
+export const api = createOutboxClient({ baseUrl: location.origin });
 api.use({
   onRequest({ request }) {
     const value = credential.read();

@@ -11,6 +11,12 @@ import { isBigintId } from '../subscriptions/find-subscription.js';
  */
 export const idString = (what: string) => z.string().refine(isBigintId, { error: `must be ${what} (digits, at most 9223372036854775807)` });
 
+/** A time as answers show it: ISO 8601 in UTC, e.g. 2026-12-07T18:05:11.000Z (format date-time). */
+export const timestamp = z.iso.datetime();
+
+/** What one attempt came to, as the delivery log records it. */
+export const deliveryOutcome = z.enum(['delivered', 'retryable_failure', 'permanent_failure', 'skipped']);
+
 /** RFC 9457 problem document, as every 4xx and 5xx under /v1 answers. */
 export const problemSchema = z
   .object({

@@ -21,6 +21,8 @@ import type { TargetUrlCheck } from '../egress/check-target-url.js';
 import { HttpProblem } from './http-errors.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { honourIdempotencyKeys } from './idempotent-post.js';
+import './raw-body.js';
+import { finishDocument } from './openapi-document.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth.js';
 import { refuseCrossSite } from './refuse-cross-site.js';
 import { consoleRoutes, type TemporalUiLink } from './routes/console-routes.js';
@@ -71,7 +73,7 @@ export function managementApi(options: ManagementApiOptions) {
       });
       // An action without options may come with an empty JSON body (clients send the header anyway).
       api.removeContentTypeParser('application/json');
-      api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      api.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
         if (body === '') return done(null, undefined);
         if (jsonDepthExceeds(body as string)) {
           return done(
@@ -80,7 +82,8 @@ export function managementApi(options: ManagementApiOptions) {
           );
         }
         try {
-          done(null, JSON.parse(body as string));
+          request.jsonBody = JSON.parse(body as string);
+          done(null, request.jsonBody);
         } catch {
           done(new HttpProblem(400, 'Invalid JSON', 'The body is not valid JSON; send a JSON object, e.g. {"events": "order.*", …}.'), undefined);
         }
@@ -94,7 +97,7 @@ export function managementApi(options: ManagementApiOptions) {
             title: 'outbox-temporal management API',
             version: options.version ?? '0.1.0',
             description:
-              'Subscriptions, status and more of an outbox-temporal installation. Send `Authorization: Bearer <API key>` (`outbox api-keys create`). Errors are RFC 9457 problem documents; lists page with `limit` and `cursor`; POSTs honour `Idempotency-Key`.',
+              'Subscriptions, status and more of an outbox-temporal installation. Send `Authorization: Bearer <API key>` (`outbox api-keys create`). Errors are RFC 9457 problem documents (`application/problem+json`); lists page with `limit` and `cursor`; POSTs honour `Idempotency-Key`.',
           },
           components: {
             securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `outbox api-keys create --operator` or `--tenant T`' } },
@@ -102,7 +105,7 @@ export function managementApi(options: ManagementApiOptions) {
           security: [{ apiKey: [] }],
         },
         transform: jsonSchemaTransform,
-        transformObject: jsonSchemaTransformObject,
+        transformObject: (input) => finishDocument(jsonSchemaTransformObject(input)),
       });
       await api.register(swaggerUi, { routePrefix: '/v1/docs', staticCSP: true });
       api.get('/v1/openapi.json', { schema: { hide: true } }, () => api.swagger());

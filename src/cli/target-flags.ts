@@ -148,7 +148,9 @@ export function targetFromFlags(flags: TargetFlags): { kind: TargetKindName; con
 }
 
 /** The flag an operator typed for a subscription field, so errors name what they can fix. */
-export function flagForField(field: string, kind: TargetKindName | undefined): string {
+export function flagForField(path: string, kind: TargetKindName | undefined): string {
+  // Store errors name the input's path; a target's settings are flags of their own.
+  const field = path.replace(/^target\.config\./, '');
   const direct: Record<string, string> = {
     name: '--name',
     tenant: '--tenant',

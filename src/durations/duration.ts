@@ -38,3 +38,23 @@ export function formatDuration(milliseconds: number): string {
   if (milliseconds < 1000) return `${Math.round(milliseconds)}ms`;
   return ms(Math.round(milliseconds));
 }
+
+/**
+ * Milliseconds written exactly, in the largest unit that divides them (`90000` → `90s`,
+ * `1500` → `1500ms`): unlike formatDuration, parsing it gives the same number back.
+ *
+ * @example
+ * exactDuration(600_000); // '10m'
+ */
+export function exactDuration(milliseconds: number): string {
+  const whole = Math.round(milliseconds);
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const) {
+    if (whole >= size && whole % size === 0) return `${whole / size}${unit}`;
+  }
+  return `${whole}ms`;
+}

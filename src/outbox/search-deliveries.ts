@@ -6,7 +6,7 @@ export interface DeliverySearch {
   eventId?: string;
   subscriptionId?: string;
   statusCode?: number;
-  outcome?: 'delivered' | 'retryable_failure' | 'permanent_failure';
+  outcome?: 'delivered' | 'retryable_failure' | 'permanent_failure' | 'skipped';
   since?: Date;
   until?: Date;
   /** Continue below this id (newest first). */
@@ -22,7 +22,7 @@ export interface DeliveryAttempt {
   tenant: string;
   target: string;
   attempt: number;
-  outcome: string;
+  outcome: 'delivered' | 'retryable_failure' | 'permanent_failure' | 'skipped';
   statusCode: number | null;
   durationMs: number;
   error: string | null;

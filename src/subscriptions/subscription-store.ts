@@ -46,7 +46,7 @@ export class InvalidSubscriptionError extends Error {
   override readonly name = 'InvalidSubscriptionError';
   constructor(
     message: string,
-    /** Each bad field by path (`url`, `retryPolicy.maximumAttempts`, …) and what is wrong with it. */
+    /** Each bad field by its path in the input (`target.config.url`, `retryPolicy.maximumAttempts`, …) and what is wrong with it. */
     readonly issues: { field: string; message: string }[] = [],
   ) {
     super(message);
@@ -155,7 +155,7 @@ export async function refuseUnreachableTarget(target: { kind: string; config: un
   if (!egress || egress.allowPrivateAddresses) return;
   const refused = await checkTargetDestinations(egress.destinations, urlCheck);
   if (!refused) return;
-  const field = target.kind === 'kafka' ? 'brokers' : 'url';
+  const field = target.kind === 'kafka' ? 'target.config.brokers' : 'target.config.url';
   throw new InvalidSubscriptionError(`${what}: ${field}: ${refused.refusal.message} Nothing was saved.`, [
     { field, message: refused.refusal.message.replace(/\.$/, '') },
   ]);
@@ -170,10 +170,7 @@ export function refuseBeyondTenantBounds(config: { timeoutMs?: unknown } | undef
 }
 
 function fieldIssues(error: z.ZodError): { field: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.join('.').replace(/^target\.config\./, '') || 'value',
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => ({ field: issue.path.join('.') || 'value', message: issue.message }));
 }
 
 /**

@@ -22,13 +22,13 @@ export const TENANT_BOUNDS = {
  * is allowed; empty when all are within.
  *
  * @example
- * tenantBoundIssues({ timeoutMs: 600_000 }, undefined); // [{ field: 'timeoutMs', message: 'at most 30000 ms for a tenant key' }]
+ * tenantBoundIssues({ timeoutMs: 600_000 }, undefined); // [{ field: 'target.config.timeoutMs', message: 'at most 30000 ms for a tenant key' }]
  */
 export function tenantBoundIssues(config: { timeoutMs?: unknown } | undefined, policy: RetryPolicy | undefined): { field: string; message: string }[] {
   const issues: { field: string; message: string }[] = [];
   const timeout = config?.timeoutMs;
   if (typeof timeout === 'number' && timeout > TENANT_BOUNDS.maxTimeoutMs) {
-    issues.push({ field: 'timeoutMs', message: `at most ${TENANT_BOUNDS.maxTimeoutMs} ms for a tenant key` });
+    issues.push({ field: 'target.config.timeoutMs', message: `at most ${TENANT_BOUNDS.maxTimeoutMs} ms for a tenant key` });
   }
   if (!policy) return issues;
   if (policy.maximumAttempts > TENANT_BOUNDS.maxAttempts) {

@@ -46,7 +46,7 @@ export async function updateSubscription(
 ): Promise<SubscriptionSummary | undefined> {
   const parsed = changesSchema.safeParse(changes);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join('.').replace(/^target\.config\./, '') || 'value', message: issue.message }));
+    const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'value', message: issue.message }));
     throw new InvalidSubscriptionError(`Invalid changes: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Nothing was saved.`, issues);
   }
   const next = parsed.data;

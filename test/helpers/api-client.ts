@@ -1,11 +1,10 @@
-// A client of the management API generated from the document the engine serves (openapi-fetch
-// over the types openapi-typescript wrote to console-app/src/generated/, which the web console uses too), with every answer checked
+// A client of the management API (the published client package in client/, openapi-fetch over
+// the types openapi-typescript writes from the document the engine serves; the console uses it too), with every answer checked
 // against the schema the document gives for its route and status (ajv), so the document
 // cannot drift from the server.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import createClient from 'openapi-fetch';
-import type { paths } from '../../console-app/src/generated/management-api.js';
+import { createOutboxClient } from '../../client/src/index.js';
 
 type Document = {
   paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
@@ -52,7 +51,7 @@ export function responseChecker(document: Document) {
 
 /** A typed client for one API key whose every answer is checked against the document. */
 export function apiClient(baseUrl: string, key: string | undefined, checker: ReturnType<typeof responseChecker>, seen: Set<string>) {
-  const client = createClient<paths>({ baseUrl, ...(key && { headers: { authorization: `Bearer ${key}` } }) });
+  const client = createOutboxClient({ baseUrl, ...(key && { key }) });
   client.use({
     async onResponse({ request, response, schemaPath }) {
       const text = await response.clone().text();

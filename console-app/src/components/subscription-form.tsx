@@ -38,7 +38,8 @@ export function SubscriptionForm(props: { onCreated: (created: Schemas['Subscrip
     const { data, error: problem } = await api.POST('/v1/subscriptions', {
       body: {
         events: values.events.trim(),
-        target: { kind: values.kind, config: config.value ?? {} },
+        // The form collects any kind's settings as JSON; the API checks them against that kind's schema.
+        target: { kind: values.kind, config: config.value ?? {} } as Schemas['NewSubscriptionInput']['target'],
         ...(values.name.trim() && { name: values.name.trim() }),
         ...(values.tenant.trim() && { tenant: values.tenant.trim() }),
         ...(values.ordered && { ordered: true }),

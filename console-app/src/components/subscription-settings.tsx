@@ -15,7 +15,9 @@ export function SubscriptionSettings(props: { subscription: Schemas['Subscriptio
     if (parsed.error) return setResult({ kind: 'error', text: parsed.error });
     const body = {
       ...(events.trim() !== s.events && { events: events.trim() }),
-      ...(JSON.stringify(parsed.value ?? null) !== JSON.stringify(s.filter) && { filter: parsed.value ?? null }),
+      // A cleared filter is removed explicitly (removeFilter); null is not a value the API takes.
+      ...(JSON.stringify(parsed.value ?? null) !== JSON.stringify(s.filter) &&
+        (parsed.value === undefined ? { removeFilter: true } : { filter: parsed.value })),
       ...(ordered !== s.ordered && { ordered }),
     };
     if (Object.keys(body).length === 0) return setResult({ kind: 'ok', text: 'Nothing changed.' });

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { readOverview } from '../../outbox/read-overview.js';
-import { problemResponses } from '../api-schemas.js';
+import { problemResponses, timestamp } from '../api-schemas.js';
 import { actorOf, principalOf, requireOperator } from '../authenticate-request.js';
 import { HttpProblem } from '../http-errors.js';
 import { createPortalLink, MAX_PORTAL_LINK_SECONDS, revokePortalLinks } from '../portal-links.js';
@@ -22,11 +22,11 @@ const overviewSchema = z
     pending: count,
     oldestPendingAgeSeconds: z.number().nullable(),
     openDeadLetters: count,
-    lastHour: z.array(z.object({ minute: z.string(), delivered: count, failed: count, skipped: count })),
+    lastHour: z.array(z.object({ minute: timestamp, delivered: count, failed: count, skipped: count })),
     successRate: z.number().nullable().describe('delivered over delivered + failed attempts in the last hour'),
     disabledSubscriptions: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string().nullable() })),
     openBreakers: z.array(
-      z.object({ subscription: z.string(), endpoint: z.string(), state: z.string(), failingSince: z.string().nullable(), lastError: z.string().nullable() }),
+      z.object({ subscription: z.string(), endpoint: z.string(), state: z.string(), failingSince: timestamp.nullable(), lastError: z.string().nullable() }),
     ),
   })
   .meta({ id: 'Overview' });
@@ -39,7 +39,7 @@ const portalLinkSchema = z
     token: z.string().optional().describe('shown once: absent when the answer is an Idempotency-Key replay'),
     id: z.string().describe('the link id: the audit names it portal-link:<id>; revoke it with POST /v1/portal-links/revoke'),
     tenant: z.string(),
-    expiresAt: z.string(),
+    expiresAt: timestamp,
   })
   .meta({ id: 'PortalLink' });
 
@@ -64,7 +64,7 @@ export function consoleRoutes(deps: { db: Kysely<Database>; temporalUi?: Tempora
               .object({
                 scope: z.enum(['operator', 'tenant']),
                 tenant: z.string().nullable(),
-                portalLinkExpiresAt: z.string().nullable(),
+                portalLinkExpiresAt: timestamp.nullable(),
                 temporalUi: z.object({ url: z.string(), namespace: z.string() }).nullable(),
               })
               .meta({ id: 'Me' }),
@@ -135,9 +135,15 @@ export function consoleRoutes(deps: { db: Kysely<Database>; temporalUi?: Tempora
         schema: {
           tags,
           summary: 'Revoke one portal link (by id), or every link of a tenant made until now',
-          body: z.union([z.object({ id: z.string().min(1).max(64) }).strict(), z.object({ tenant: z.string().min(1).max(128) }).strict()]),
+          body: z
+            .object({
+              id: z.string().min(1).max(64).optional().describe('one link, by the id it was made with'),
+              tenant: z.string().min(1).max(128).optional().describe('every link of this tenant made until now'),
+            })
+            .strict()
+            .refine((body) => (body.id === undefined) !== (body.tenant === undefined), { error: 'give exactly one of id or tenant', path: ['id'] }),
           response: {
-            200: z.object({ revokedAt: z.string(), id: z.string().optional(), tenant: z.string().optional() }).meta({ id: 'PortalLinkRevocation' }),
+            200: z.object({ revokedAt: timestamp, id: z.string().optional(), tenant: z.string().optional() }).meta({ id: 'PortalLinkRevocation' }),
             ...problemResponses,
           },
         },
@@ -145,7 +151,8 @@ export function consoleRoutes(deps: { db: Kysely<Database>; temporalUi?: Tempora
       async (request) => {
         requireOperator(request, 'Revoking portal links');
         try {
-          const revokedAt = await revokePortalLinks(deps.db, request.body, actorOf(principalOf(request)));
+          const which = request.body.id !== undefined ? { id: request.body.id } : { tenant: request.body.tenant! };
+          const revokedAt = await revokePortalLinks(deps.db, which, actorOf(principalOf(request)));
           return { revokedAt: revokedAt.toISOString(), ...request.body };
         } catch (error) {
           const message = (error as Error).message;

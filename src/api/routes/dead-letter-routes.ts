@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.js';
 import { listOpenDeadLetters, type DeadLetterFilter, type OpenDeadLetter } from '../../dead-letters/list-dead-letters.js';
 import { signalDeadLetters } from '../../dead-letters/signal-dead-letters.js';
 import { HttpProblem } from '../http-errors.js';
-import { badCursor, decodeCursor, encodeCursor, idString, pageQuerySchema, problemResponses } from '../api-schemas.js';
+import { badCursor, decodeCursor, encodeCursor, idString, pageQuerySchema, problemResponses, timestamp } from '../api-schemas.js';
 import { actorOf, principalOf } from '../authenticate-request.js';
 import { recordOperatorAction } from '../../dead-letters/operator-actions.js';
 import { inScope } from '../scoped-transaction.js';
@@ -24,7 +24,7 @@ const deadLetterSchema = z
     lastError: z.string(),
     lastStatusCode: z.number().int().nullable(),
     workflowId: z.string(),
-    createdAt: z.string(),
+    createdAt: timestamp,
   })
   .meta({ id: 'DeadLetter' });
 

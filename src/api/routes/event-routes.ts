@@ -7,13 +7,13 @@ import { HttpProblem } from '../http-errors.js';
 import { searchDeliveries } from '../../outbox/search-deliveries.js';
 import { readEvent, searchEvents } from '../../outbox/search-events.js';
 import { getSubscription } from '../../subscriptions/subscription-store.js';
-import { badCursor, decodeCursor, encodeCursor, idString, pageQuerySchema, problemResponses } from '../api-schemas.js';
+import { badCursor, decodeCursor, deliveryOutcome, encodeCursor, idString, pageQuerySchema, problemResponses, timestamp } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { inScope } from '../scoped-transaction.js';
 
 const STATUSES = ['pending', 'dispatched', 'delivered', 'dead_lettered', 'discarded', 'expired', 'compensated'] as const;
 const time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-12-01T00:00:00Z' });
-const nullableTime = z.string().nullable();
+const nullableTime = timestamp.nullable();
 
 const eventSummarySchema = z
   .object({
@@ -27,7 +27,7 @@ const eventSummarySchema = z
     aggregateId: z.string().nullable(),
     correlationId: z.string().nullable(),
     workflowId: z.string().nullable().describe("the delivery workflow's id in Temporal (null while pending)"),
-    createdAt: z.string(),
+    createdAt: timestamp,
     finishedAt: nullableTime,
   })
   .meta({ id: 'EventSummary' });
@@ -42,7 +42,7 @@ const eventDetailSchema = eventSummarySchema
         lastOutcome: z.string(),
         lastStatusCode: z.number().int().nullable(),
         lastError: z.string().nullable(),
-        lastAttemptAt: z.string(),
+        lastAttemptAt: timestamp,
         openDeadLetterId: z.string().nullable(),
       }),
     ),
@@ -57,12 +57,12 @@ const attemptSchema = z
     tenant: z.string(),
     target: z.string(),
     attempt: z.number().int(),
-    outcome: z.string(),
+    outcome: deliveryOutcome,
     statusCode: z.number().int().nullable(),
     durationMs: z.number(),
     error: z.string().nullable(),
     workflowId: z.string(),
-    attemptedAt: z.string(),
+    attemptedAt: timestamp,
   })
   .meta({ id: 'DeliveryAttempt' });
 
@@ -82,7 +82,7 @@ const deliveryQuerySchema = pageQuerySchema.extend({
   eventId: idString('an event id').optional(),
   subscription: z.string().max(128).optional().describe('id or name'),
   statusCode: z.coerce.number().int().min(100).max(599).optional(),
-  outcome: z.enum(['delivered', 'retryable_failure', 'permanent_failure']).optional(),
+  outcome: deliveryOutcome.optional(),
   since: time.optional(),
   until: time.optional(),
 });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InvalidEventTypeError, listEventTypes, registerEventType, removeEventType, type EventType } from '../../catalog/event-type-store.js';
 import type { Database } from '../../db/database.js';
 import { HttpProblem } from '../http-errors.js';
-import { problemResponses } from '../api-schemas.js';
+import { problemResponses, timestamp } from '../api-schemas.js';
 import { requireOperator } from '../authenticate-request.js';
 
 const eventTypeSchema = z
@@ -15,7 +15,7 @@ const eventTypeSchema = z
     description: z.string().nullable(),
     schema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the payload'),
     deprecated: z.boolean(),
-    updatedAt: z.string(),
+    updatedAt: timestamp,
   })
   .meta({ id: 'EventType' });
 const typeParams = z.object({ type: z.string().max(200) }).strict();

@@ -8,7 +8,7 @@ import { InvalidSagaError } from '../../sagas/define-saga.js';
 import { listSagas, removeSaga, saveSaga } from '../../sagas/saga-store.js';
 import { listFanoutRules, removeFanoutRule, setFanoutRule } from '../../subscriptions/fanout-rules.js';
 import { InvalidSubscriptionError } from '../../subscriptions/subscription-store.js';
-import { idString, problemResponses } from '../api-schemas.js';
+import { idString, problemResponses, timestamp } from '../api-schemas.js';
 import { requireOperator } from '../authenticate-request.js';
 
 const fanoutRuleSchema = z
@@ -22,7 +22,7 @@ const stepSchema = z
   })
   .strict();
 const sagaSchema = z
-  .object({ id: z.string(), name: z.string(), tenant: z.string(), events: z.string(), steps: z.array(stepSchema), createdAt: z.string() })
+  .object({ id: z.string(), name: z.string(), tenant: z.string(), events: z.string(), steps: z.array(stepSchema), createdAt: timestamp })
   .meta({ id: 'Saga' });
 
 /** A store's refusal, with its named fields, as a 400 problem. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import type { AdmissionWindow } from '../../outbox/admission-window.js';
 import { readOutboxStatus } from '../../outbox/read-status.js';
-import { problemResponses } from '../api-schemas.js';
+import { problemResponses, timestamp } from '../api-schemas.js';
 import { requireOperator } from '../authenticate-request.js';
 
 const count = z.number().int();
@@ -21,8 +21,8 @@ const statusSchema = z
         endpoint: z.string(),
         state: z.string(),
         consecutiveFailures: count,
-        failingSince: z.string().nullable(),
-        nextProbeAt: z.string().nullable(),
+        failingSince: timestamp.nullable(),
+        nextProbeAt: timestamp.nullable(),
         lastError: z.string().nullable(),
       }),
     ),

@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.js';
 import { HttpProblem } from '../http-errors.js';
 import { rotateWebhookSecret, SecretRotationError } from '../../subscriptions/rotate-webhook-secret.js';
 import { getSubscription, INVALID_TARGET, setSubscriptionEnabled } from '../../subscriptions/subscription-store.js';
-import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses } from '../api-schemas.js';
+import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema, problemResponses, timestamp } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { inScope } from '../scoped-transaction.js';
 import { breakerKey } from '../../targets/breaker-key.js';
@@ -72,7 +72,7 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
                 id: z.string(),
                 name: z.string(),
                 secret: z.string().optional().describe('shown once: absent when the answer is an Idempotency-Key replay'),
-                previousSecretsUntil: z.string().nullable(),
+                previousSecretsUntil: timestamp.nullable(),
               })
               .meta({ id: 'RotatedSecret' }),
             ...problemResponses,
@@ -107,8 +107,8 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
                 endpoint: z.string().nullable().describe('null when the target settings do not parse'),
                 state: z.enum(['closed', 'open', 'half_open']),
                 consecutiveFailures: z.number().int(),
-                failingSince: z.string().nullable(),
-                nextProbeAt: z.string().nullable(),
+                failingSince: timestamp.nullable(),
+                nextProbeAt: timestamp.nullable(),
                 lastError: z
                   .string()
                   .nullable()

@@ -17,7 +17,12 @@ import { badCursor, decodeCursor, encodeCursor, idParamsSchema, pageQuerySchema,
 import { principalOf } from '../authenticate-request.js';
 import { updateSubscription, type SubscriptionChanges } from '../../subscriptions/update-subscription.js';
 import { inScope } from '../scoped-transaction.js';
-import { newSubscriptionBody, notFound, refuseOperatorOnly, show, subscriptionSchema } from './subscription-resource.js';
+import { newSubscriptionBody, notFound, refuseOperatorOnly, show, subscriptionChangesBody, subscriptionSchema } from './subscription-resource.js';
+import { sentBody } from '../raw-body.js';
+import type { NewSubscription } from '../../subscriptions/subscription-schema.js';
+
+type TargetInput = { kind: string; config: Record<string, unknown> };
+type NewSubscriptionInput = Omit<NewSubscription, 'target'> & { target: TargetInput };
 
 /**
  * `/v1/subscriptions`: list (paged), create, read, change (PATCH) and delete; the actions on
@@ -69,7 +74,8 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
       },
       async (request, reply) => {
         const principal = principalOf(request);
-        const body = request.body;
+        // Validated by the route's schema; the store checks what was sent (not the parsed form) again.
+        const body = sentBody<NewSubscriptionInput>(request);
         const tenant = principal.scope === 'tenant' ? (body.tenant ?? principal.tenant) : (body.tenant ?? '*');
         if (principal.scope === 'tenant' && tenant !== principal.tenant) {
           throw new HttpProblem(403, 'Forbidden', `tenant: this key belongs to tenant "${principal.tenant}"; leave tenant out or send "${principal.tenant}".`, [
@@ -83,7 +89,7 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
           const secret = body.target.kind === 'webhook' && body.target.config.secret === undefined ? generateWebhookSecret() : undefined;
           const target = { ...body.target, config: { ...body.target.config, ...(secret && { secret }) } };
           try {
-            const created = await addSubscription(trx, { ...body, target, tenant } as Parameters<typeof addSubscription>[1], deps.urlCheck, {
+            const created = await addSubscription(trx, { ...body, target, tenant } as NewSubscription, deps.urlCheck, {
               asTenant: principal.scope === 'tenant',
             });
             return { ...show(created), ...(secret && { secret }) };
@@ -119,22 +125,20 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
         schema: {
           tags,
           summary: 'Change some settings of a subscription (only those sent)',
-          description: 'A new `target` replaces the old one whole, its secret included. `filter: null` removes the filter.',
+          description: 'A new `target` replaces the old one whole, its secret included. `removeFilter: true` removes the filter; a field left out is kept.',
           params: idParamsSchema,
-          body: newSubscriptionBody
-            .pick({ events: true, target: true, retryPolicy: true, flowControl: true, ordered: true })
-            .partial()
-            .extend({ filter: z.record(z.string(), z.unknown()).nullable().optional() })
-            .strict(),
+          body: subscriptionChangesBody,
           response: { 200: subscriptionSchema, ...problemResponses },
         },
       },
       async (request) => {
         const principal = principalOf(request);
+        const { removeFilter, ...sent } = sentBody<SubscriptionChanges & { removeFilter?: boolean; target?: TargetInput }>(request);
+        const changes = { ...sent, ...(removeFilter === true && { filter: null }) };
         const updated = await inScope(deps.db, principal, async (trx) => {
-          if (principal.scope === 'tenant' && request.body.target) await refuseOperatorOnly(trx, principal.tenant, request.body.target);
+          if (principal.scope === 'tenant' && sent.target) await refuseOperatorOnly(trx, principal.tenant, sent.target);
           try {
-            return await updateSubscription(trx, request.params.id, request.body as SubscriptionChanges, deps.urlCheck, {
+            return await updateSubscription(trx, request.params.id, changes, deps.urlCheck, {
               asTenant: principal.scope === 'tenant',
             });
           } catch (error) {

@@ -8,15 +8,9 @@ import { InvalidSubscriptionError } from '../../subscriptions/subscription-store
 import { listTenantFlowControl, setTenantFlowControl } from '../../subscriptions/tenant-flow-control.js';
 import { problemResponses } from '../api-schemas.js';
 import { requireOperator } from '../authenticate-request.js';
+import { endpointLimitsSchema } from './subscription-resource.js';
 
-const limitsSchema = z
-  .object({
-    ratePerSecond: z.number().optional().describe('deliveries a second per endpoint, at most'),
-    burst: z.number().int().optional().describe('after a quiet spell, this many may go at once (needs ratePerSecond)'),
-    maxInFlight: z.number().int().optional().describe('deliveries under way per endpoint, at most'),
-  })
-  .strict()
-  .meta({ id: 'EndpointLimits' });
+const limitsSchema = endpointLimitsSchema;
 
 /**
  * `/v1/tenant-limits`: each tenant's default per-endpoint limits (for endpoints with none of

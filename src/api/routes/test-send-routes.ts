@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.js';
 import { HttpProblem } from '../http-errors.js';
 import { searchDeliveries, type DeliveryAttempt } from '../../outbox/search-deliveries.js';
 import { getSubscription } from '../../subscriptions/subscription-store.js';
-import { idParamsSchema, problemResponses } from '../api-schemas.js';
+import { deliveryOutcome, idParamsSchema, problemResponses, timestamp } from '../api-schemas.js';
 import { principalOf } from '../authenticate-request.js';
 import { inScope } from '../scoped-transaction.js';
 import { InFlightLimit } from '../in-flight-limit.js';
@@ -21,11 +21,11 @@ const testSendsUnderWay = new InFlightLimit('test sends', { perKey: 2, total: 10
 const attemptSchema = z.object({
   id: z.string(),
   attempt: z.number().int(),
-  outcome: z.string(),
+  outcome: deliveryOutcome,
   statusCode: z.number().int().nullable(),
   durationMs: z.number(),
   error: z.string().nullable(),
-  attemptedAt: z.string(),
+  attemptedAt: timestamp,
 });
 
 /**

@@ -17,7 +17,7 @@ export const redisStreamConfigSchema = z
     /** Stream key; may use {tenant}, {type}, … */
     stream: destinationTemplate(/^[^\s]+$/, 'stream key'),
     /** Approximate trimming (XADD MAXLEN ~ n). */
-    maxLen: z.number().int().positive().optional(),
+    maxLen: z.number().int().min(1).optional(),
     /** How long the event id is remembered to refuse a second XADD of the same event. */
     dedupeSeconds: z
       .number()
