@@ -82,6 +82,16 @@ describe('the API contract, through generated clients', () => {
     expect(`${stdout}${stderr}`).not.toMatch(/\b(error|warning)\s+[a-z0-9-]+\s/);
   });
 
+  it("publishes the TypeScript client with the engine's version, and its document version is the engine's too", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const engineVersion = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const client = JSON.parse(await readFile(join(ROOT, 'client/package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+    expect(client.version).toBe(engineVersion);
+    expect((document.info as { version: string }).version).toBe(engineVersion);
+    const root = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(client.dependencies['openapi-fetch']).toBe(root.devDependencies['openapi-fetch']);
+  });
+
   it('declares every error as application/problem+json with an operationId and description on every operation', () => {
     const paths = document.paths as Record<
       string,

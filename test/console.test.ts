@@ -233,6 +233,24 @@ describe('web console', () => {
     expect(await page.getByText('of tenant b').count()).toBe(0);
     await check(page, problems, 'portal-other-tenant-404');
 
+    // Through the link, the tenant rotates its own subscription's secret (issue 31: this failed
+    // with 403, a trigger ran as the tenant's role), and a test send is signed with the new one.
+    await page.goto(`${base}/console/subscriptions/console-made`);
+    await heading(page, 'Subscription console-made');
+    await page.getByRole('button', { name: 'Rotate signing secret' }).click();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('New signing secret, shown only now').waitFor();
+    const rotated = (await page.locator('.secret').textContent())!;
+    expect(rotated).toMatch(/^whsec_/);
+    await check(page, problems, 'portal-rotated-secret');
+    const sent = sink.requests.length;
+    await page.getByRole('button', { name: 'Send a test event' }).click();
+    await page.getByText(/Test event \d+ delivered: HTTP 200/).waitFor({ timeout: 60_000 });
+    const signed = sink.requests.slice(sent)[0]!;
+    const signatures = String(signed.headers['webhook-signature']).split(' ');
+    expect(signatures, 'the new secret and the old one during the grace').toHaveLength(2);
+    expect(() => new Webhook(rotated).verify(signed.body, { ...(signed.headers as Record<string, string>), 'webhook-signature': signatures[0]! })).not.toThrow();
+
     // A phone's width: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/console/events`);

@@ -23,6 +23,7 @@ import { authenticateRequest } from './authenticate-request.js';
 import { honourIdempotencyKeys } from './idempotent-post.js';
 import './raw-body.js';
 import { finishDocument } from './openapi-document.js';
+import { ENGINE_VERSION } from '../config/engine-version.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './json-depth.js';
 import { refuseCrossSite } from './refuse-cross-site.js';
 import { consoleRoutes, type TemporalUiLink } from './routes/console-routes.js';
@@ -95,7 +96,7 @@ export function managementApi(options: ManagementApiOptions) {
           openapi: '3.1.0',
           info: {
             title: 'outbox-temporal management API',
-            version: options.version ?? '0.1.0',
+            version: options.version ?? ENGINE_VERSION,
             description:
               'Subscriptions, status and more of an outbox-temporal installation. Send `Authorization: Bearer <API key>` (`outbox api-keys create`). Errors are RFC 9457 problem documents (`application/problem+json`); lists page with `limit` and `cursor`; POSTs honour `Idempotency-Key`.',
           },
