@@ -96,10 +96,10 @@ describe('broker targets and the address policy', () => {
         const field = (error as InvalidSubscriptionError).issues[0]?.field;
         if (kind === 'kafka' && host.startsWith('[')) {
           // Kafka's host:port has no bracketed IPv6 form: its schema refuses it first.
-          expect(field).toBe('brokers.0');
+          expect(field).toBe('target.config.brokers.0');
           continue;
         }
-        expect(field).toBe(kind === 'kafka' ? 'brokers' : 'url');
+        expect(field).toBe(kind === 'kafka' ? 'target.config.brokers' : 'target.config.url');
         expect((error as Error).message).toMatch(/targets on internal networks are refused/);
         expect((error as Error).message).not.toContain('hunter2');
       }

@@ -96,7 +96,7 @@ describe('webhook URL safety (SSRF)', () => {
     expect(error).toBeInstanceOf(InvalidSubscriptionError);
     expect((error as Error).message).toMatch(reason);
     expect((error as Error).message).toContain('OUTBOX_ALLOW_PRIVATE_TARGETS');
-    expect((error as InvalidSubscriptionError).issues[0]?.field).toBe('url');
+    expect((error as InvalidSubscriptionError).issues[0]?.field).toBe('target.config.url');
     expect(await subscriptions()).toBe(0);
   });
 

@@ -85,8 +85,13 @@ describe('tenant boundaries (issue 31)', () => {
     const refused = await call('a', 'POST', '/v1/subscriptions', redis('redis://:secretpass@127.0.0.1:16379/0'));
     expect(refused.status).toBe(403);
     expect(refused.body.errors?.[0]?.field).toBe('body.target.kind');
-    for (const kind of ['nats', 'rabbitmq', 'mqtt', 'kafka']) {
-      const other = await call('a', 'POST', '/v1/subscriptions', { events: '*', target: { kind, config: {} } });
+    for (const [kind, config] of Object.entries({
+      nats: { url: 'nats://broker.example.com:4222', subject: 's' },
+      rabbitmq: { url: 'amqp://broker.example.com' },
+      mqtt: { url: 'mqtt://broker.example.com', topic: 't' },
+      kafka: { brokers: ['broker.example.com:9092'], topic: 't' },
+    })) {
+      const other = await call('a', 'POST', '/v1/subscriptions', { events: '*', target: { kind, config } });
       expect(other.status, kind).toBe(403);
     }
     // The database refuses the tenant's role the same row, whatever route code does.
@@ -106,7 +111,7 @@ describe('tenant boundaries (issue 31)', () => {
     for (const url of ['redis://:secretpass@127.0.0.1:16379/0', 'redis://169.254.169.254', 'redis://[::127.0.0.1]:6379']) {
       const internal = await call('a', 'POST', '/v1/subscriptions', redis(url));
       expect(internal.status, url).toBe(400);
-      expect(internal.body.errors?.[0]?.field).toBe('body.url');
+      expect(internal.body.errors?.[0]?.field).toBe('body.target.config.url');
       expect(JSON.stringify(internal.body)).not.toContain('secretpass');
     }
     const optIn = await call('a', 'POST', '/v1/subscriptions', redis('redis://127.0.0.1:6379', { allowPrivateAddresses: true }));
@@ -178,7 +183,7 @@ describe('tenant boundaries (issue 31)', () => {
     const base = { events: 'bounded.*', target: webhook(healthy, 'bounded') };
     const slow = await call('a', 'POST', '/v1/subscriptions', { ...base, target: { kind: 'webhook', config: { ...base.target.config, timeoutMs: 600_000 } } });
     expect(slow.status).toBe(400);
-    expect(slow.body.errors?.map((error) => error.field)).toEqual(['body.timeoutMs']);
+    expect(slow.body.errors?.map((error) => error.field)).toEqual(['body.target.config.timeoutMs']);
     const relentless = await call('a', 'POST', '/v1/subscriptions', { ...base, retryPolicy: { maximumAttempts: 10_000, initialInterval: '1ms' } });
     expect(relentless.body.errors?.map((error) => error.field)).toEqual(['body.retryPolicy.maximumAttempts', 'body.retryPolicy.initialInterval']);
     const fine = await call('a', 'POST', '/v1/subscriptions', { ...base, name: 'acme-bounded', retryPolicy: { maximumAttempts: 50, initialInterval: '1s' } });

@@ -11,7 +11,13 @@
 //     dev server's way), so they are usable at once;
 //   - listens on 127.0.0.1 only: the frontend on --port, the other services on free ports;
 //   - prints "temporal-pg ready <address>" on stdout once the server has started; SIGTERM or
-//     SIGINT stops it.
+//     SIGINT stops it;
+//   - optionally secured as production clusters are (the engine's TLS and API-key tests): the
+//     frontend over TLS (--tls-cert/--tls-key), requiring client certificates signed by
+//     --tls-client-ca (mTLS), and/or requiring `authorization: Bearer <JWT>` checked against a
+//     JWKS (--auth-jwks-url: the server's default JWT claim mapper and authorizer). The server's
+//     own system worker then reaches the history through an internal frontend, unsecured on
+//     loopback, as Temporal's docs describe for clusters with authorization.
 package main
 
 import (
@@ -73,6 +79,11 @@ func run() error {
 		pprofPort    = flag.Int("pprof-port", 0, "pprof HTTP port on --ip (0: off)")
 		metricsPort  = flag.Int("metrics-port", 0, "Prometheus metrics port on --ip (0: off)")
 		setupOnly    = flag.Bool("setup-only", false, "create and migrate the databases, create the namespace, then exit")
+		tlsCert      = flag.String("tls-cert", "", "PEM certificate the frontend serves TLS with (with --tls-key)")
+		tlsKey       = flag.String("tls-key", "", "PEM private key of --tls-cert")
+		tlsClientCA  = flag.String("tls-client-ca", "", "PEM CA whose client certificates the frontend requires (mTLS)")
+		tlsRefresh   = flag.Duration("tls-refresh", 0, "reread the frontend's certificate files this often (0: never)")
+		jwksURL      = flag.String("auth-jwks-url", "", "require authorization: Bearer <JWT> signed by a key of this JWKS (default JWT claim mapper and authorizer)")
 		searchAttrs  multiFlag
 		dynamic      multiFlag
 	)
@@ -160,6 +171,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := secure(conf, *ip, *tlsCert, *tlsKey, *tlsClientCA, *tlsRefresh, *jwksURL); err != nil {
+		return err
+	}
 	authorizer, err := authorization.GetAuthorizerFromConfig(&conf.Global.Authorization)
 	if err != nil {
 		return err
@@ -169,12 +183,17 @@ func run() error {
 		return err
 	}
 	hosts := map[primitives.ServiceName]static.Hosts{}
-	for _, service := range []primitives.ServiceName{primitives.FrontendService, primitives.HistoryService, primitives.MatchingService, primitives.WorkerService} {
-		hosts[service] = static.SingleLocalHost(net.JoinHostPort(*ip, fmt.Sprint(conf.Services[string(service)].RPC.GRPCPort)))
+	services := []string{}
+	for _, service := range temporal.Services {
+		if _, on := conf.Services[service]; on {
+			name := primitives.ServiceName(service)
+			hosts[name] = static.SingleLocalHost(net.JoinHostPort(*ip, fmt.Sprint(conf.Services[service].RPC.GRPCPort)))
+			services = append(services, service)
+		}
 	}
 	server, err := temporal.NewServer(
 		temporal.WithConfig(conf),
-		temporal.ForServices(temporal.DefaultServices),
+		temporal.ForServices(services),
 		temporal.WithStaticHosts(hosts),
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
@@ -277,6 +296,49 @@ func serverConfig(ip string, port, shards int, persistenceSQL, visibilitySQL *co
 	conf.NamespaceDefaults.Archival.Visibility.State = "disabled"
 	conf.PublicClient.HostPort = net.JoinHostPort(ip, fmt.Sprint(port))
 	return &conf, nil
+}
+
+// secure adds frontend TLS (and client-certificate checks) and JWT authorization to conf. Either
+// one moves the system worker to an internal frontend on loopback, which skips both: its calls
+// carry no certificate and no token.
+func secure(conf *config.Config, ip, certFile, keyFile, clientCA string, refresh time.Duration, jwksURL string) error {
+	if (certFile == "") != (keyFile == "") {
+		return fmt.Errorf("--tls-cert and --tls-key go together")
+	}
+	if clientCA != "" && certFile == "" {
+		return fmt.Errorf("--tls-client-ca needs --tls-cert and --tls-key")
+	}
+	if certFile == "" && jwksURL == "" {
+		return nil
+	}
+	if certFile != "" {
+		conf.Global.TLS.Frontend.Server = config.ServerTLS{CertFile: certFile, KeyFile: keyFile}
+		if clientCA != "" {
+			conf.Global.TLS.Frontend.Server.ClientCAFiles = []string{clientCA}
+			conf.Global.TLS.Frontend.Server.RequireClientAuth = true
+		}
+		conf.Global.TLS.RefreshInterval = refresh
+	}
+	if jwksURL != "" {
+		conf.Global.Authorization = config.Authorization{
+			Authorizer:     "default",
+			ClaimMapper:    "default",
+			JWTKeyProvider: config.JWTKeyProvider{KeySourceURIs: []string{jwksURL}, RefreshInterval: time.Minute},
+		}
+	}
+	var internal config.Service
+	internal.RPC.BindOnIP = ip
+	port, err := freePort(ip)
+	if err != nil {
+		return err
+	}
+	internal.RPC.GRPCPort = port
+	if internal.RPC.HTTPPort, err = freePort(ip); err != nil {
+		return err
+	}
+	conf.Services[string(primitives.InternalFrontendService)] = internal
+	conf.PublicClient.HostPort = ""
+	return nil
 }
 
 func freePort(ip string) (int, error) {

@@ -80,7 +80,7 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
           .split('/')
           .filter(Boolean),
       ].join('.'),
-      message: issue.message ?? 'is not valid',
+      message: issueMessage(issue),
     }));
     const detail = `The ${where} is not valid: ${errors.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}. Nothing was changed; fix the fields named and send it again.`;
     return sendProblem(request, reply, new HttpProblem(400, 'Invalid request', detail, errors));
@@ -97,6 +97,12 @@ export function answerError(error: FastifyError, request: FastifyRequest, reply:
   }
   logger.error({ err: error, path: request.url.slice(0, 200) }, 'HTTP handler failed; answered 500');
   return sendProblem(request, reply, new HttpProblem(500, 'Internal error', 'internal error; see the engine log'));
+}
+
+/** A validation issue in its own words: a bad record key (a reserved header name) says why, not "Invalid key in record". */
+function issueMessage(issue: { keyword?: string; message?: string; params?: unknown }): string {
+  const inner = (issue.params as { issues?: { message?: string }[] } | undefined)?.issues?.[0]?.message;
+  return (issue.keyword === 'invalid_key' && inner) || issue.message || 'is not valid';
 }
 
 /** No such route: says which exist. */
