@@ -249,7 +249,9 @@ describe('web console', () => {
     const signed = sink.requests.slice(sent)[0]!;
     const signatures = String(signed.headers['webhook-signature']).split(' ');
     expect(signatures, 'the new secret and the old one during the grace').toHaveLength(2);
-    expect(() => new Webhook(rotated).verify(signed.body, { ...(signed.headers as Record<string, string>), 'webhook-signature': signatures[0]! })).not.toThrow();
+    expect(() =>
+      new Webhook(rotated).verify(signed.body, { ...(signed.headers as Record<string, string>), 'webhook-signature': signatures[0]! }),
+    ).not.toThrow();
 
     // A phone's width: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });
