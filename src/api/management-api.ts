@@ -47,7 +47,7 @@ export interface ManagementApiOptions {
   /** Signals dead letters' workflows (retry, discard); without it those actions answer 503. */
   temporal: Client | undefined;
   /** Where replayed events' workflows start (this installation's queue); without it replay answers 503. */
-  replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number } | undefined;
+  replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number; searchAttributes?: () => boolean } | undefined;
   /** Where the console links workflows to (GET /v1/me); none when the engine does not know the UI. */
   temporalUi?: TemporalUiLink;
   /** The console's public address for portal links (OUTBOX_CONSOLE_URL, else the engine's own address); a relative /console/ when absent. */

@@ -1,13 +1,19 @@
 import { Client, Connection } from '@temporalio/client';
 import type { EngineConfig } from '../config/load-config.js';
+import { loadTemporalSettings } from '../config/load-temporal-settings.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
+import { clientConnectionOptions, describeTemporalFailure, type TemporalSettings } from '../temporal/temporal-settings.js';
 
 /**
- * The Temporal server operator commands talk to: TEMPORAL_ADDRESS, or the embedded dev
- * server's address when it is unset (what `outbox dev` runs).
+ * The Temporal operator commands talk to, configured as the engine's (TEMPORAL_*, TOML profiles),
+ * or the embedded dev server's when nothing is configured (what `outbox dev` runs, on
+ * OUTBOX_DEV_TEMPORAL_PORT).
+ *
+ * @example
+ * const temporal = operatorTemporalSettings(loadConfig());
  */
-export function operatorTemporalAddress(config: EngineConfig): string {
-  return config.temporalAddress ?? `127.0.0.1:${config.devServer.port}`;
+export function operatorTemporalSettings(config: EngineConfig, env: NodeJS.ProcessEnv = process.env): TemporalSettings {
+  return loadTemporalSettings(env, { embeddedAddress: `127.0.0.1:${config.devServer.port}` });
 }
 
 /**
@@ -18,17 +24,18 @@ export function operatorTemporalAddress(config: EngineConfig): string {
  * try { await temporal.client.workflow.getHandle(id).signal(retrySignal); } finally { await temporal.close(); }
  */
 export async function connectOperatorClient(config: EngineConfig): Promise<{ client: Client; close: () => Promise<void> }> {
-  const address = operatorTemporalAddress(config);
+  const settings = operatorTemporalSettings(config);
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address, connectTimeout: 5_000 });
+    connection = await Connection.connect(clientConnectionOptions(settings));
+    // connect() checks the channel; a call checks the credentials too.
+    await connection.withDeadline(Date.now() + 10_000, () => connection.workflowService.getSystemInfo({}));
   } catch (error) {
-    throw new Error(`Cannot reach Temporal at ${address} (${(error as Error).message}). Set TEMPORAL_ADDRESS, or start the engine with \`outbox dev\`.`, {
-      cause: error,
-    });
+    const hint = settings.embedded ? ' Set TEMPORAL_ADDRESS (or a TEMPORAL_PROFILE), or start the engine with `outbox dev`.' : '';
+    throw new Error(`${describeTemporalFailure(error, settings)}.${hint}`, { cause: error });
   }
   return {
-    client: new Client({ connection, namespace: config.temporalNamespace, ...dataConverterFor(config) }),
+    client: new Client({ connection, namespace: settings.namespace, ...dataConverterFor(config) }),
     close: () => connection.close(),
   };
 }

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Relay } from '../outbox/relay.js';
 import type { ReadinessCheck } from './http-server.js';
+import { describeTemporalFailure, type TemporalSettings } from '../temporal/temporal-settings.js';
 
 /**
  * What `/readyz` checks: PostgreSQL and Temporal answer, and the parts this process runs are
@@ -15,12 +16,23 @@ import type { ReadinessCheck } from './http-server.js';
 export function readinessChecks(parts: {
   db: Kysely<Database>;
   connection: Connection;
+  temporal: TemporalSettings;
   relay: { relay: Relay; pollIntervalMs: number } | undefined;
   worker: Worker | undefined;
 }): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [
     { name: 'postgres', probe: async () => void (await sql`SELECT 1`.execute(parts.db)) },
-    { name: 'temporal', probe: async () => void (await parts.connection.workflowService.getSystemInfo({})) },
+    {
+      name: 'temporal',
+      // Not ready while Temporal refuses or cannot be reached; the answer says why, naming the setting.
+      probe: async () => {
+        try {
+          await parts.connection.withDeadline(Date.now() + 5_000, () => parts.connection.workflowService.getSystemInfo({}));
+        } catch (error) {
+          throw new Error(describeTemporalFailure(error, parts.temporal));
+        }
+      },
+    },
   ];
   if (parts.relay) {
     const { relay, pollIntervalMs } = parts.relay;

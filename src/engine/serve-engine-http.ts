@@ -11,6 +11,7 @@ import { RealtimeStream } from '../realtime/realtime-stream.js';
 import { codecRoutes } from '../temporal/codec-endpoint.js';
 import { startHttpServer, type EngineHttpServer } from './http-server.js';
 import { readinessChecks } from './readiness-checks.js';
+import type { TemporalSettings } from '../temporal/temporal-settings.js';
 import { managementApi } from '../api/management-api.js';
 import { serveConsole } from '../console/serve-console.js';
 
@@ -24,6 +25,9 @@ import { serveConsole } from '../console/serve-console.js';
  */
 export async function serveEngineHttp(parts: {
   config: EngineConfig;
+  temporal: TemporalSettings;
+  /** Whether the namespace has the Outbox* search attributes now (replays started without them set none). */
+  searchAttributes: () => boolean;
   db: Kysely<Database>;
   connection: Connection;
   relay: Relay | undefined;
@@ -38,6 +42,7 @@ export async function serveEngineHttp(parts: {
   const checks = readinessChecks({
     db: parts.db,
     connection: parts.connection,
+    temporal: parts.temporal,
     relay: parts.relay && { relay: parts.relay, pollIntervalMs: config.relay.pollIntervalMs },
     worker: parts.worker,
   });
@@ -62,12 +67,17 @@ export async function serveEngineHttp(parts: {
           tenantWindow: config.relay.tenantWindow,
           urlCheck: { addressPolicy: config.targets.addressPolicy },
           // `dev` runs its own Temporal UI; otherwise the console links workflows only when told where the UI is.
-          temporalUi: temporalUiOf(config),
+          temporalUi: temporalUiOf(config, parts.temporal),
           consoleUrl: config.console.url,
-          replay: { installationId: parts.installation.id, taskQueue: parts.taskQueue, deadLetterHoldMs: config.deadLetterHoldMs },
+          replay: {
+            installationId: parts.installation.id,
+            taskQueue: parts.taskQueue,
+            deadLetterHoldMs: config.deadLetterHoldMs,
+            searchAttributes: parts.searchAttributes,
+          },
           temporal: new Client({
             connection: parts.connection,
-            namespace: config.temporalNamespace,
+            namespace: parts.temporal.namespace,
             ...(parts.dataConverter && { dataConverter: parts.dataConverter }),
           }),
         }),
@@ -94,7 +104,7 @@ export async function serveEngineHttp(parts: {
   }
 }
 
-function temporalUiOf(config: EngineConfig): { url: string; namespace: string } | undefined {
-  const url = config.console.temporalUiUrl ?? (config.temporalAddress === undefined ? `http://127.0.0.1:${config.devServer.uiPort}` : undefined);
-  return url === undefined ? undefined : { url: url.replace(/\/+$/, ''), namespace: config.temporalNamespace };
+function temporalUiOf(config: EngineConfig, temporal: TemporalSettings): { url: string; namespace: string } | undefined {
+  const url = config.console.temporalUiUrl ?? (temporal.embedded ? `http://127.0.0.1:${config.devServer.uiPort}` : undefined);
+  return url === undefined ? undefined : { url: url.replace(/\/+$/, ''), namespace: temporal.namespace };
 }

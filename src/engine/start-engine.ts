@@ -19,7 +19,8 @@ import { RetentionSchedule } from '../retention/retention-schedule.js';
 import { setUpTracing, type Tracing } from '../tracing/set-up-tracing.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { freePort } from '../temporal/dev-server.js';
-import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
+import { SearchAttributeWatch } from '../temporal/search-attribute-watch.js';
+import { clientConnectionOptions, describeTemporalFailure, nativeConnectionOptions, type TemporalSettings } from '../temporal/temporal-settings.js';
 import { installTemporalRuntime } from '../temporal/install-runtime.js';
 import { createDeliveryWorker } from '../worker/create-delivery-worker.js';
 import { EndpointReporter } from '../worker/endpoint-reporter.js';
@@ -38,8 +39,8 @@ export interface EngineRoles {
 
 export interface StartEngineOptions {
   config: EngineConfig;
-  /** host:port of the Temporal frontend (the embedded dev server's, or TEMPORAL_ADDRESS). */
-  temporalAddress: string;
+  /** How to reach Temporal (config/load-temporal-settings.ts: TEMPORAL_*, TOML profiles, or the embedded dev server). */
+  temporal: TemporalSettings;
   roles?: Partial<EngineRoles>;
   logger: Logger;
   /** A prebuilt workflow bundle; loaded from dist/ or bundled on the spot when absent. */
@@ -56,6 +57,18 @@ export interface RunningEngine {
   done: Promise<void>;
   /** Graceful shutdown: the relay finishes its batch, the worker drains its activities. */
   stop(): Promise<void>;
+  /** A rotated API key, for the worker's native connection (client connections read the key on every call). */
+  setApiKey(key: string): Promise<void>;
+}
+
+/** Why Temporal does not answer now (a cheap call, 5 s at most), or undefined when it does: the relay claims nothing meanwhile. */
+async function whyTemporalUnreachable(connection: Connection, temporal: TemporalSettings): Promise<string | undefined> {
+  try {
+    await connection.withDeadline(Date.now() + 5_000, () => connection.workflowService.getSystemInfo({}));
+    return undefined;
+  } catch (error) {
+    return describeTemporalFailure(error, temporal);
+  }
 }
 
 /** The database is not ready for the engine. */
@@ -67,7 +80,7 @@ export class NotMigratedError extends Error {
  * Starts the relay, the Temporal worker and the HTTP server (each optional) in this process.
  *
  * @example
- * const engine = await startEngine({ config: loadConfig(), temporalAddress: '127.0.0.1:7233', logger });
+ * const engine = await startEngine({ config, temporal: loadTemporalSettings(process.env, { embeddedAddress: '127.0.0.1:7233' }), logger });
  * process.once('SIGTERM', () => void engine.stop());
  * await engine.done;
  */
@@ -96,13 +109,14 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     }
     const installation = await readInstallation(database.db);
     const taskQueue = taskQueueOf(config, installation.id);
-    const connection = await Connection.connect({ address: options.temporalAddress });
+    const { temporal } = options;
+    const namespace = temporal.namespace;
+    const connection = await Connection.connect(clientConnectionOptions(temporal));
     cleanups.push(() => connection.close());
-    const added = await ensureSearchAttributes(connection, config.temporalNamespace).catch((error: unknown) => {
-      logger.warn({ err: error }, 'could not check or register the Outbox* search attributes; register them by hand (see README)');
-      return [];
-    });
-    if (added.length > 0) logger.info({ added }, 'registered search attributes');
+    // Where the namespace lacks the Outbox* attributes and this engine may not add them (Temporal
+    // Cloud), it runs without them and says how to add them (search-attribute-watch.ts).
+    const searchAttributes = await SearchAttributeWatch.start(connection, namespace, logger);
+    cleanups.push(() => Promise.resolve(searchAttributes.stop()));
     let tracing = options.tracing;
     if (!tracing && config.tracing === 'otlp') {
       const started = setUpTracing();
@@ -130,7 +144,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     });
     if (roles.worker) {
       installTemporalRuntime(logger);
-      const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
+      const workerConnection = await NativeConnection.connect(nativeConnectionOptions(temporal));
       nativeConnection = workerConnection;
       cleanups.push(() => workerConnection.close());
       // Every HTTP target connection is checked against the address policy (SSRF protection).
@@ -156,7 +170,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       );
       const workerOptions = {
         connection: workerConnection,
-        namespace: config.temporalNamespace,
+        namespace,
         taskQueue,
         installationId: installation.id,
         workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle({ tracing: tracing !== undefined })),
@@ -193,7 +207,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         connectionString: config.databaseUrl,
         // The worker's own connection when there is one: eager starts (see relayClient).
         client: relayClient(nativeConnection ?? connection, {
-          namespace: config.temporalNamespace,
+          namespace,
           ...(dataConverter && { dataConverter }),
           traced: tracing !== undefined,
         }),
@@ -209,6 +223,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         pollIntervalMs: config.relay.pollIntervalMs,
         batchTimeoutMs: config.relay.batchTimeoutMs,
         deadLetterHoldMs: config.deadLetterHoldMs,
+        searchAttributes: () => searchAttributes.available,
+        temporalUnreachable: () => whyTemporalUnreachable(connection, temporal),
         metrics,
         logger,
       });
@@ -223,7 +239,20 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
 
     let httpServer: EngineHttpServer | undefined;
     if (roles.http) {
-      const served = await serveEngineHttp({ config, db: database.db, connection, relay, worker, metrics, dataConverter, installation, taskQueue, logger });
+      const served = await serveEngineHttp({
+        config,
+        temporal,
+        db: database.db,
+        connection,
+        relay,
+        worker,
+        metrics,
+        dataConverter,
+        installation,
+        taskQueue,
+        searchAttributes: () => searchAttributes.available,
+        logger,
+      });
       httpServer = served.server;
       cleanups.push(...served.cleanups);
     }
@@ -253,10 +282,21 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         )
       : stopped;
     logger.info(
-      { roles, installation: installation.id, taskQueue, namespace: config.temporalNamespace, temporal: options.temporalAddress },
+      {
+        roles,
+        installation: installation.id,
+        taskQueue,
+        namespace,
+        temporal: temporal.address,
+        tls: temporal.tls !== undefined,
+        apiKey: temporal.apiKey !== undefined,
+      },
       'outbox engine started',
     );
-    return { relay, worker, http: httpServer, done, stop };
+    const setApiKey = async (key: string) => {
+      await nativeConnection?.setApiKey(key);
+    };
+    return { relay, worker, http: httpServer, done, stop, setApiKey };
   } catch (error) {
     await cleanup();
     throw error;

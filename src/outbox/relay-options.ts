@@ -55,6 +55,14 @@ export interface RelayOptions {
   batchTimeoutMs?: number;
   /** How long dead-lettered deliveries of the workflows it starts wait for an operator. */
   deadLetterHoldMs: number;
+  /** Whether the namespace has the Outbox* search attributes now (absent: it has). */
+  searchAttributes?: () => boolean;
+  /**
+   * Why Temporal does not answer now, or undefined when it does. After a batch whose starts
+   * failed, the relay claims nothing more until this says it answers, and logs the reason once a
+   * minute: rows it cannot start stay unclaimed (absent: it just backs off).
+   */
+  temporalUnreachable?: () => Promise<string | undefined>;
   /**
    * History events after which the workflows it starts continue as new while they wait (default
    * DEFAULT_HISTORY_LIMIT, 10 000; the server's own suggestion comes first when it makes one).

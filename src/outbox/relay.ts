@@ -68,6 +68,8 @@ export class Relay {
   private claims = 0;
   /** Batches in a row whose starts failed (Temporal unreachable) or that failed altogether. */
   private batchErrors = 0;
+  /** When the relay last said Temporal does not answer (once a minute at most). */
+  private unreachableLoggedAt = 0;
   private readonly metrics: EngineMetrics;
   private readonly eagerStart: boolean;
   /** The last tenant a full batch reached: the next batch starts after it (round robin). */
@@ -185,6 +187,7 @@ export class Relay {
         deadLetterHoldMs: this.options.deadLetterHoldMs,
         ...(this.options.historyLimit !== undefined && { historyLimit: this.options.historyLimit }),
         ...(this.eagerStart && { eagerStart: true }),
+        ...(this.options.searchAttributes && { searchAttributes: this.options.searchAttributes() }),
       }),
     );
     if (outcome === 'already_started') this.stats.alreadyStarted += 1;
@@ -199,6 +202,18 @@ export class Relay {
       const errors = claimErrors + this.batchErrors;
       if (errors > 0) await this.sleep(Math.min(200 * 2 ** (errors - 1), 10_000), false);
       if (this.stopping) break;
+      // Starts failed: claim nothing more until Temporal answers again (the rows stay pending, unlocked).
+      if (this.batchErrors > 0 && this.options.temporalUnreachable) {
+        const reason = await this.options.temporalUnreachable();
+        if (reason !== undefined) {
+          if (Date.now() - this.unreachableLoggedAt >= 60_000) {
+            this.unreachableLoggedAt = Date.now();
+            this.options.logger.warn({ reason }, `relay: Temporal does not answer (${reason}); claiming no events until it does`);
+          }
+          continue;
+        }
+        this.unreachableLoggedAt = 0;
+      }
       // As many batches in flight as allowed: wait for one to finish before claiming another.
       if (this.inFlight.size >= this.batchesInFlight) {
         await Promise.race(this.inFlight.keys());

@@ -45,7 +45,15 @@ export interface DeliveryMemo {
  */
 export function deliveryWorkflowOptions(
   event: DeliverableEvent,
-  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; historyLimit?: number; replay?: { subscriptions?: string[] } },
+  options: {
+    installationId: string;
+    taskQueue: string;
+    deadLetterHoldMs: number;
+    historyLimit?: number;
+    replay?: { subscriptions?: string[] };
+    /** False on a namespace without the Outbox* search attributes: the workflow sets none. */
+    searchAttributes?: boolean;
+  },
 ) {
   const input: DeliverEventInput = {
     eventId: event.id,
@@ -57,6 +65,7 @@ export function deliveryWorkflowOptions(
     ...(options.replay ? { replay: true } : { firstPass: true }),
     ...(options.replay?.subscriptions?.length && { subscriptions: options.replay.subscriptions }),
     ...(options.historyLimit !== undefined && { historyLimit: options.historyLimit }),
+    ...(options.searchAttributes === false && { searchAttributes: false as const }),
   };
   const memo: DeliveryMemo = {
     eventId: event.id,
@@ -67,11 +76,14 @@ export function deliveryWorkflowOptions(
     taskQueue: options.taskQueue,
     workflowId: workflowIdOfRow(options.installationId, event),
     args: [input] as [DeliverEventInput],
-    typedSearchAttributes: [
-      { key: searchAttributeKeys.tenant, value: event.tenant_id },
-      { key: searchAttributeKeys.eventType, value: event.event_type },
-      { key: searchAttributeKeys.status, value: 'Dispatched' },
-    ],
+    // Set at start, free of charge; none on a namespace that lacks them (Temporal Cloud before an operator adds them).
+    ...(options.searchAttributes !== false && {
+      typedSearchAttributes: [
+        { key: searchAttributeKeys.tenant, value: event.tenant_id },
+        { key: searchAttributeKeys.eventType, value: event.event_type },
+        { key: searchAttributeKeys.status, value: 'Dispatched' },
+      ],
+    }),
     memo: { ...memo },
     // On a server with task-queue fairness on (matching.enableFairness, off by default in 1.29),
     // matching shares the queue between tenants.
@@ -90,7 +102,7 @@ export function deliveryWorkflowOptions(
 export async function startDeliveryWorkflow(
   client: Client,
   event: DeliverableEvent,
-  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; historyLimit?: number; eagerStart?: boolean },
+  options: { installationId: string; taskQueue: string; deadLetterHoldMs: number; historyLimit?: number; eagerStart?: boolean; searchAttributes?: boolean },
 ): Promise<{ outcome: StartOutcome; workflowId: string; eagerlyStarted?: boolean }> {
   const startOptions = { ...deliveryWorkflowOptions(event, options), ...(options.eagerStart && { requestEagerStart: true }) };
   const start = (workflowIdReusePolicy: WorkflowIdReusePolicy) => client.workflow.start(DELIVER_EVENT_WORKFLOW, { ...startOptions, workflowIdReusePolicy });

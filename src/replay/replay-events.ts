@@ -17,6 +17,8 @@ export interface ReplayOptions {
   subscriptions?: string[];
   /** Who asked (`api-key:<id>`, `cli:<user>`): the replay signal carries it. */
   actor?: string;
+  /** False on a namespace without the Outbox* search attributes: new runs set none. */
+  searchAttributes?: boolean;
   concurrency?: number;
   /** Called after each event, successful or not. */
   onProgress?: (done: number) => void;
@@ -50,6 +52,7 @@ export async function replayEvents(client: Client, events: readonly DeliverableE
               taskQueue: options.taskQueue,
               deadLetterHoldMs: options.deadLetterHoldMs,
               replay: { subscriptions },
+              ...(options.searchAttributes !== undefined && { searchAttributes: options.searchAttributes }),
             }),
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
             signal: replaySignal,

@@ -85,6 +85,6 @@ export function continueDelivery(input: DeliverEventInput, carried: CarriedDeliv
   delete next.firstPass;
   return makeContinueAsNewFunc<(input: DeliverEventInput) => Promise<DeliverEventResult>>({
     ...(info.memo && { memo: info.memo }),
-    typedSearchAttributes: info.typedSearchAttributes,
+    ...(input.searchAttributes !== false && { typedSearchAttributes: info.typedSearchAttributes }),
   })(next);
 }

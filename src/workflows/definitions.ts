@@ -62,6 +62,12 @@ export interface DeliverEventInput {
   historyLimit?: number;
   /** The previous run's routes, lanes and status, when this run continues it (continue-as-new). */
   carried?: CarriedDelivery;
+  /**
+   * False when the namespace lacks the Outbox* search attributes (Temporal Cloud, until an
+   * operator adds them): the workflow sets none, since naming an unregistered one fails the
+   * workflow task. Absent: they exist.
+   */
+  searchAttributes?: false;
 }
 
 /** Continue-as-new bound on history events (Temporal's own hard limit is 51 200). */

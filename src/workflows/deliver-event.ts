@@ -1,4 +1,5 @@
-import { ApplicationFailure, condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
+import { showSearchAttributes } from './show-search-attributes.js';
 import type { EventStatus } from '../db/database.js';
 import { DeliveryFailureType } from '../failures/failure-types.js';
 import {
@@ -55,7 +56,7 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     const current = overallStatus([...runs.values()].map((run) => run.status));
     if (current !== shownStatus) {
       shownStatus = current;
-      upsertSearchAttributes([{ key: searchAttributeKeys.status, value: current }]);
+      showSearchAttributes(input, [{ key: searchAttributeKeys.status, value: current }]);
     }
     // Chained, and reading the state when it runs: concurrent routes never write out of order.
     statusWrites = statusWrites.then(async () => {
@@ -179,9 +180,9 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
       const current = overallStatus([...runs.values()].map((run) => run.status));
       const status = current !== shownStatus && runs.size > 0 ? [{ key: searchAttributeKeys.status, value: current }] : [];
       if (status.length > 0) shownStatus = current;
-      upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }, ...status]);
+      showSearchAttributes(input, [{ key: searchAttributeKeys.targets, value: [...runs.keys()] }, ...status]);
     } else {
-      upsertSearchAttributes([{ key: searchAttributeKeys.targets, value: [...runs.keys()] }]);
+      showSearchAttributes(input, [{ key: searchAttributeKeys.targets, value: [...runs.keys()] }]);
     }
     if (runs.size > 0) void syncStatus();
     for (const run of runs.values()) if (run.status.state !== 'delivered') start(run);

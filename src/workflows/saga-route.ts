@@ -1,7 +1,8 @@
 // A saga route inside deliverEvent: steps in order; when one fails for good, the completed ones
 // are undone in reverse through their compensation targets. A compensation that exhausts its
 // policy is dead-lettered and waits for an operator, like any delivery.
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { showSearchAttributes } from './show-search-attributes.js';
 import type { DeliverySignals } from './delivery-signals.js';
 import type { EventStatus } from '../db/database.js';
 import { Compensations } from './compensations.js';
@@ -59,7 +60,7 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
   const show = async (status: OutboxWorkflowStatus): Promise<void> => {
     if (status !== shown) {
       shown = status;
-      upsertSearchAttributes([{ key: searchAttributeKeys.status, value: status }]);
+      showSearchAttributes(input, [{ key: searchAttributeKeys.status, value: status }]);
     }
     const wanted = eventStatusFor(status);
     if (wanted !== written) {
@@ -84,7 +85,7 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
     replay: () => undefined,
   });
 
-  upsertSearchAttributes([
+  showSearchAttributes(input, [
     {
       key: searchAttributeKeys.targets,
       value: [...new Set(plan.steps.flatMap((step) => [step.target, ...(step.compensation ? [step.compensation.name] : [])]))],

@@ -29,7 +29,7 @@ const time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, e.
 export function replayRoutes(deps: {
   db: Kysely<Database>;
   temporal: Client | undefined;
-  replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number } | undefined;
+  replay: { installationId: string; taskQueue: string; deadLetterHoldMs: number; searchAttributes?: () => boolean } | undefined;
 }) {
   return (app: FastifyInstance): void => {
     app.withTypeProvider<ZodTypeProvider>().post(
@@ -96,7 +96,13 @@ export function replayRoutes(deps: {
         const release = replaysUnderWay.acquire(principal.scope === 'tenant' ? principal.tenant : 'operator');
         try {
           const actor = actorOf(principal);
-          const options = { ...deps.replay, actor, ...(body.subscriptions && { subscriptions: body.subscriptions }) };
+          const { searchAttributes, ...replay } = deps.replay;
+          const options = {
+            ...replay,
+            actor,
+            ...(searchAttributes && { searchAttributes: searchAttributes() }),
+            ...(body.subscriptions && { subscriptions: body.subscriptions }),
+          };
           const result = { matched: 0, replayed: 0, failed: [] as { eventId: string; error: string }[], dryRun: false };
           // One page at a time, each read in the key's scope: memory holds a page, not the selection.
           for (let afterId: string | undefined; ;) {

@@ -3,7 +3,9 @@ import { AddressPolicy } from '../../egress/address-policy.js';
 import { createDatabase } from '../../db/create-database.js';
 import { migrate } from '../../db/migrate.js';
 import { createLogger } from '../../engine/create-logger.js';
-import { startEngine, type EngineRoles } from '../../engine/start-engine.js';
+import { superviseEngine } from '../../engine/engine-supervisor.js';
+import type { EngineRoles } from '../../engine/start-engine.js';
+import { embeddedTemporalSettings, loadTemporalSettings } from '../../config/load-temporal-settings.js';
 import { startDevServer, type RunningDevServer } from '../../temporal/dev-server.js';
 import { findTemporalCli } from '../../temporal/find-temporal-cli.js';
 
@@ -36,11 +38,16 @@ export async function runEngine(options: RunEngineOptions): Promise<void> {
     }
   }
 
+  // Temporal as every SDK and the CLI configure it (TEMPORAL_*, TOML profiles), checked now: a
+  // bad setting is one line naming it. No address anywhere (or `dev`): the embedded dev server.
+  const embeddedAddress = `127.0.0.1:${config.devServer.port}`;
+  const loadSettings = () => (options.dev ? embeddedTemporalSettings(embeddedAddress) : loadTemporalSettings(process.env, { embeddedAddress }));
+  const first = loadSettings();
   let devServer: RunningDevServer | undefined;
-  let temporalAddress = config.temporalAddress;
-  if (!temporalAddress || options.dev) {
+  if (first.embedded) {
     if (options.dev && config.temporalAddress) say(`dev: ignoring TEMPORAL_ADDRESS=${config.temporalAddress}, running the embedded dev server`);
-    if (!options.dev) logger.warn('TEMPORAL_ADDRESS is not set: running an embedded Temporal dev server (not for production)');
+    if (!options.dev)
+      logger.warn('no Temporal address is configured (TEMPORAL_ADDRESS or a profile): running an embedded Temporal dev server (not for production)');
     const cli = await findTemporalCli({ onProgress: say });
     devServer = await startDevServer({
       cliPath: cli.path,
@@ -50,27 +57,36 @@ export async function runEngine(options: RunEngineOptions): Promise<void> {
       recordFile: config.devServer.recordFile,
       onNotice: say,
     });
-    temporalAddress = devServer.address;
     say(`Temporal dev server on ${devServer.address} (state: ${config.devServer.dbFile ?? 'in memory'})`);
   }
+  const devAddress = devServer?.address;
 
   // If this process dies of an error nothing caught, the dev server goes with it (a SIGKILL
   // cannot be caught: the next start finds that server by its record and reuses or replaces it).
   const stopDevServerOnExit = () => void devServer?.process?.kill('SIGTERM');
   process.once('exit', stopDevServerOnExit);
 
-  const engine = await startEngine({ config, temporalAddress, roles: options.roles, logger }).catch(async (error: unknown) => {
-    await devServer?.stop();
-    throw error;
+  let greeted = false;
+  const engine = superviseEngine({
+    config,
+    roles: options.roles,
+    logger,
+    loadSettings: () => {
+      const settings = loadSettings();
+      return settings.embedded && devAddress ? { ...settings, address: devAddress } : settings;
+    },
+    onStarted: (running) => {
+      if (greeted) return;
+      greeted = true;
+      if (devServer?.uiUrl) say(`\n  Temporal Web UI: ${devServer.uiUrl}\n`);
+      if (running.http) say(`  Health: http://${config.http.host}:${running.http.address.port}/readyz`);
+      if (options.dev) {
+        say('  Next: add a subscription in another terminal, e.g.');
+        say("    npx outbox subscriptions add --events 'order.*' --webhook http://127.0.0.1:9000/hook --allow-private-address");
+        say('  Press Ctrl+C to stop.\n');
+      }
+    },
   });
-
-  if (devServer?.uiUrl) say(`\n  Temporal Web UI: ${devServer.uiUrl}\n`);
-  if (engine.http) say(`  Health: http://${config.http.host}:${engine.http.address.port}/readyz`);
-  if (options.dev) {
-    say('  Next: add a subscription in another terminal, e.g.');
-    say("    npx outbox subscriptions add --events 'order.*' --webhook http://127.0.0.1:9000/hook --allow-private-address");
-    say('  Press Ctrl+C to stop.\n');
-  }
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -86,6 +102,9 @@ export async function runEngine(options: RunEngineOptions): Promise<void> {
   process.on('SIGTERM', onSignal);
   try {
     await engine.done;
+  } catch (error) {
+    await devServer?.stop();
+    throw error;
   } finally {
     await devServer?.stop();
     process.off('exit', stopDevServerOnExit);
