@@ -12,9 +12,20 @@ import { findTemporalPg } from './build.mjs';
  * @param {string} options.visibilityDatabase Temporal's visibility database (idem)
  * @param {number} [options.shards] history shards (4)
  * @param {(line: string) => void} [options.onProgress]
+ * @param {string[]} [options.extraArgs] more flags (TLS, JWT authorization: see main.go)
+ * @param {boolean} [options.secured] the frontend wants TLS or a token: wait for its ready line, not a plain call
  * @returns {Promise<{ address: string, process: import('node:child_process').ChildProcess, binary: string, stop(): Promise<void> }>}
  */
-export async function startPostgresTemporal({ adminUrl, database, visibilityDatabase, shards = 4, onProgress = () => undefined, startTimeoutMs = 120_000 }) {
+export async function startPostgresTemporal({
+  adminUrl,
+  database,
+  visibilityDatabase,
+  shards = 4,
+  onProgress = () => undefined,
+  startTimeoutMs = 120_000,
+  extraArgs = [],
+  secured = false,
+}) {
   const binary = await findTemporalPg({ onProgress });
   const url = new URL(adminUrl);
   const port = await freePort();
@@ -41,7 +52,7 @@ export async function startPostgresTemporal({ adminUrl, database, visibilityData
   ];
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DECLARATIONS)) args.push('--search-attribute', `${name}=${type}`);
   // BENCH_TEMPORAL_PG_FLAGS, e.g. '--pprof-port 7936' to profile the server, '--shards 1'.
-  args.push(...(process.env.BENCH_TEMPORAL_PG_FLAGS ?? '').split(' ').filter(Boolean));
+  args.push(...(process.env.BENCH_TEMPORAL_PG_FLAGS ?? '').split(' ').filter(Boolean), ...extraArgs);
   const env = { ...process.env };
   if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
   const child = spawn(binary.path, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,7 +83,7 @@ export async function startPostgresTemporal({ adminUrl, database, visibilityData
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exited) throw new Error(`temporal-pg stopped during start-up (${exited}). Its last output:\n${output.join('\n')}`);
-    if (ready && (await temporalAnswers(address))) break;
+    if (ready && (secured || (await temporalAnswers(address)))) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`temporal-pg did not answer on ${address} within ${startTimeoutMs} ms. Last output:\n${output.join('\n')}`);

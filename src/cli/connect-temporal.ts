@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { EngineConfig } from '../config/load-config.js';
 import { loadTemporalSettings } from '../config/load-temporal-settings.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
-import { clientConnectionOptions, describeTemporalFailure, type TemporalSettings } from '../temporal/temporal-settings.js';
+import { clientConnectionOptions, explainTemporalFailure, type TemporalSettings } from '../temporal/temporal-settings.js';
 
 /**
  * The Temporal operator commands talk to, configured as the engine's (TEMPORAL_*, TOML profiles),
@@ -32,7 +32,7 @@ export async function connectOperatorClient(config: EngineConfig): Promise<{ cli
     await connection.withDeadline(Date.now() + 10_000, () => connection.workflowService.getSystemInfo({}));
   } catch (error) {
     const hint = settings.embedded ? ' Set TEMPORAL_ADDRESS (or a TEMPORAL_PROFILE), or start the engine with `outbox dev`.' : '';
-    throw new Error(`${describeTemporalFailure(error, settings)}.${hint}`, { cause: error });
+    throw new Error(`${await explainTemporalFailure(error, settings)}.${hint}`, { cause: error });
   }
   return {
     client: new Client({ connection, namespace: settings.namespace, ...dataConverterFor(config) }),

@@ -37,6 +37,21 @@ const environmentSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).optional(),
+  // Read by @temporalio/envconfig as every SDK and the CLI read them, and checked by
+  // config/load-temporal-settings.ts (files, key against certificate, expiry); listed here so
+  // the reference names them.
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: z.string().optional(),
+  TEMPORAL_CONFIG_FILE: z.string().min(1).optional(),
+  TEMPORAL_PROFILE: z.string().min(1).optional(),
   OUTBOX_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   OUTBOX_HTTP_PORT: integer(0, 65535).default(8080),
   OUTBOX_HTTP_MAX_CONNECTIONS: integer(1, 100_000).default(1_000),
@@ -97,7 +112,15 @@ const environmentSchema = z.object({
 });
 
 /** Variables whose values are never echoed in errors. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OUTBOX_REALTIME_SECRET', 'OUTBOX_PAYLOAD_KEYS', 'OUTBOX_CODEC_TOKEN']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'OUTBOX_REALTIME_SECRET',
+  'OUTBOX_PAYLOAD_KEYS',
+  'OUTBOX_CODEC_TOKEN',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
+]);
 
 /** Names of every environment variable the engine reads. */
 export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);

@@ -52,8 +52,9 @@ export function loadTemporalSettings(env: NodeJS.ProcessEnv, options: TemporalSe
     }
     throw new ConfigError(`${fileExists ? configFile : 'TEMPORAL_*'}: ${message.split('\n')[0]}`, fileExists ? 'TEMPORAL_CONFIG_FILE' : 'TEMPORAL_ADDRESS');
   }
-  const inProfile = (field: string) => `${field} of profile "${profileName ?? 'default'}" in ${configFile}`;
-  const originOf = (variable: string, field: string) => (fromEnv(variable) !== undefined ? variable : inProfile(field));
+  // Where a setting came from: its variable, or the profile's field when a profile gave it.
+  const inProfile = (field: string, variable: string) => (fileExists ? `${field} of profile "${profileName ?? 'default'}" in ${configFile}` : variable);
+  const originOf = (variable: string, field: string) => (fromEnv(variable) !== undefined ? variable : inProfile(field, variable));
   const namespace = profile.namespace ?? 'default';
   if (profile.address === undefined) return embeddedTemporalSettings(options.embeddedAddress, namespace);
   if (fromEnv('TEMPORAL_TLS_DISABLE_HOST_VERIFICATION') === 'true' || fromEnv('TEMPORAL_TLS_DISABLE_HOST_VERIFICATION') === '1') {
@@ -73,14 +74,22 @@ export function loadTemporalSettings(env: NodeJS.ProcessEnv, options: TemporalSe
   const origin: TemporalSettings['origin'] = {
     address: originOf('TEMPORAL_ADDRESS', 'address'),
     ...(profile.apiKey !== undefined && { apiKey: originOf('TEMPORAL_API_KEY', 'api_key') }),
-    serverCa: origins(env, 'TEMPORAL_TLS_SERVER_CA_CERT', inProfile('tls.server_ca_cert_path')),
+    serverCa: origins(env, 'TEMPORAL_TLS_SERVER_CA_CERT', inProfile('tls.server_ca_cert_path', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH')),
     serverName: originOf('TEMPORAL_TLS_SERVER_NAME', 'tls.server_name'),
-    clientCert: `${origins(env, 'TEMPORAL_TLS_CLIENT_CERT', inProfile('tls.client_cert_path'))} and ${origins(env, 'TEMPORAL_TLS_CLIENT_KEY', inProfile('tls.client_key_path'))}`,
+    clientCert: `${origins(env, 'TEMPORAL_TLS_CLIENT_CERT', inProfile('tls.client_cert_path', 'TEMPORAL_TLS_CLIENT_CERT_PATH'))} and ${origins(env, 'TEMPORAL_TLS_CLIENT_KEY', inProfile('tls.client_key_path', 'TEMPORAL_TLS_CLIENT_KEY_PATH'))}`,
   };
   const files = fileExists ? [configFile] : [];
   const serverCa = readSource(tls?.serverCACert, origin.serverCa!, files);
-  const clientCert = readSource(tls?.clientCert, origins(env, 'TEMPORAL_TLS_CLIENT_CERT', inProfile('tls.client_cert_path')), files);
-  const clientKey = readSource(tls?.clientKey, origins(env, 'TEMPORAL_TLS_CLIENT_KEY', inProfile('tls.client_key_path')), files);
+  const clientCert = readSource(
+    tls?.clientCert,
+    origins(env, 'TEMPORAL_TLS_CLIENT_CERT', inProfile('tls.client_cert_path', 'TEMPORAL_TLS_CLIENT_CERT_PATH')),
+    files,
+  );
+  const clientKey = readSource(
+    tls?.clientKey,
+    origins(env, 'TEMPORAL_TLS_CLIENT_KEY', inProfile('tls.client_key_path', 'TEMPORAL_TLS_CLIENT_KEY_PATH')),
+    files,
+  );
   if (serverCa) parseCertificate(serverCa, origin.serverCa!);
   if ((clientCert === undefined) !== (clientKey === undefined)) {
     const missing = clientCert === undefined ? 'TEMPORAL_TLS_CLIENT_CERT_PATH' : 'TEMPORAL_TLS_CLIENT_KEY_PATH';

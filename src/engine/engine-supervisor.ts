@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.js';
 import type { EngineConfig } from '../config/load-config.js';
-import { describeTemporalFailure, type TemporalSettings } from '../temporal/temporal-settings.js';
+import { describeTemporalFailure, diagnoseTemporal, explainTemporalFailure, type TemporalSettings } from '../temporal/temporal-settings.js';
 import { startHttpServer, type EngineHttpServer } from './http-server.js';
 import { NotMigratedError, startEngine, type EngineRoles, type RunningEngine } from './start-engine.js';
 
@@ -87,12 +87,22 @@ export function superviseEngine(options: {
     let settings = options.loadSettings();
     let failures = 0;
     while (!stopping) {
+      // While not ready, ask Temporal first: the placeholder keeps answering /readyz until it does.
+      if (placeholder) {
+        const why = await diagnoseTemporal(settings);
+        if (why !== undefined) {
+          say(`${why}. Not ready; trying again.`);
+          failures += 1;
+          await sleep(Math.min(1_000 * 2 ** (failures - 1), MAX_BACKOFF_MS));
+          continue;
+        }
+      }
       await closePlaceholder();
       try {
         engine = await startEngine({ config, temporal: settings, roles, logger });
       } catch (error) {
         if (error instanceof NotMigratedError || error instanceof ConfigError) throw error;
-        const reason = describeTemporalFailure(error, settings);
+        const reason = await explainTemporalFailure(error, settings);
         say(`${reason}. Not ready; trying again.`);
         await notReady(reason);
         failures += 1;

@@ -1,5 +1,5 @@
 import type { ConnectionOptions, TLSConfig } from '@temporalio/client';
-import type { NativeConnectionOptions } from '@temporalio/worker';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 
 /**
  * How this process reaches Temporal: what every SDK and the Temporal CLI read (TEMPORAL_* and
@@ -68,8 +68,7 @@ export function nativeConnectionOptions(settings: TemporalSettings): NativeConne
  * // Temporal at temporal.example.com:7233 refused the handshake: its certificate is not signed by the CA in TEMPORAL_TLS_SERVER_CA_CERT_PATH …
  */
 export function describeTemporalFailure(error: unknown, settings: TemporalSettings): string {
-  const details = (error as { details?: unknown }).details;
-  const message = redact(error instanceof Error ? `${error.message} ${typeof details === 'string' ? details : ''}` : String(error), settings);
+  const message = redact(textOf(error), settings);
   const where = `Temporal at ${settings.address} (${settings.origin.address})`;
   const ca = settings.origin.serverCa ?? 'TEMPORAL_TLS_SERVER_CA_CERT_PATH';
   if (
@@ -85,16 +84,38 @@ export function describeTemporalFailure(error: unknown, settings: TemporalSettin
   if (/CertificateRequired|certificate required|bad certificate|alert.*certificate|handshake failure|unknown certificate/i.test(message)) {
     return `${where} refused the TLS handshake: it wants a client certificate this engine did not present or it does not trust; set ${settings.origin.clientCert ?? 'TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH'} (${brief(message)})`;
   }
+  // A server that requires client certificates often just closes the connection of a client without one.
+  const noClientCertificate = settings.tls !== undefined && !(typeof settings.tls === 'object' && settings.tls.clientCertPair);
+  if (noClientCertificate && /connection closed|broken pipe|Canceled|reset by peer|Failed to connect before the deadline/i.test(message)) {
+    return `${where} closed the TLS connection: it most likely wants a client certificate (mTLS) and this engine has none; set ${settings.origin.clientCert ?? 'TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH'} (${brief(message)})`;
+  }
+  if (/UnsupportedCertVersion/i.test(message)) {
+    return `${where}: a certificate is X.509 version 1, which the SDK refuses; issue it as version 3 (with extensions, as cert-manager and \`openssl x509 -extfile\` do) (${brief(message)})`;
+  }
   if (/wrong version number|http2 error|frame with invalid size|Connection reset.*tls|received corrupt message|InvalidContentType/i.test(message)) {
     return `${where}: TLS does not match the server's (one side speaks TLS, the other does not); check TEMPORAL_TLS (${brief(message)})`;
   }
-  if (/PERMISSION_DENIED|PermissionDenied|UNAUTHENTICATED|Unauthenticated|Request unauthorized|unauthorized/i.test(message)) {
+  if (/PERMISSION_DENIED|PermissionDenied|UNAUTHENTICATED|Unauthenticated|Request unauthorized|unauthorized|grpc status (7|16)\b/i.test(message)) {
     return `${where} refused this engine's credentials; check ${settings.origin.apiKey ?? 'TEMPORAL_API_KEY'} (rotated or expired?) and that it may use namespace ${settings.namespace} (${brief(message)})`;
   }
   if (/NOT_FOUND.*namespace|Namespace .* is not found|namespace not found/i.test(message)) {
     return `${where} has no namespace ${settings.namespace}; check TEMPORAL_NAMESPACE (${brief(message)})`;
   }
   return `${where} is unreachable: ${brief(message)}; check ${settings.origin.address} and that the server is up`;
+}
+
+/** An error's words with those of its causes (the client wraps the server's answer: "Failed to connect to Temporal server", cause UNAUTHENTICATED). */
+function textOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth += 1) {
+    if (!(current instanceof Error)) {
+      parts.push(String(current));
+      break;
+    }
+    const { details, code } = current as { details?: unknown; code?: unknown };
+    parts.push(current.message, typeof details === 'string' ? details : '', typeof code === 'number' ? `grpc status ${code}` : '');
+  }
+  return parts.filter(Boolean).join(' ');
 }
 
 /** The first line of an SDK error, cut short. */
@@ -106,4 +127,38 @@ function brief(message: string): string {
 function redact(text: string, settings: TemporalSettings): string {
   const key = settings.apiKey?.();
   return key && key.length >= 4 ? text.split(key).join('[API key]') : text;
+}
+
+/**
+ * Why Temporal cannot be reached, found by a native connection (the worker's, in Rust), whose
+ * errors name the TLS failure where the client connection's say only "Failed to connect before
+ * the deadline". Undefined when it connects and answers.
+ *
+ * @example
+ * const why = await diagnoseTemporal(settings); // 'Temporal at … : its certificate is not signed by …'
+ */
+export async function diagnoseTemporal(settings: TemporalSettings): Promise<string | undefined> {
+  let connection: NativeConnection | undefined;
+  try {
+    connection = await NativeConnection.connect(nativeConnectionOptions(settings));
+    await connection.workflowService.getSystemInfo({});
+    return undefined;
+  } catch (error) {
+    return describeTemporalFailure(error, settings);
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A failed connection described as well as can be: the error's own words when they say what
+ * failed, otherwise what a native connection finds.
+ *
+ * @example
+ * logger.error(await explainTemporalFailure(error, settings));
+ */
+export async function explainTemporalFailure(error: unknown, settings: TemporalSettings): Promise<string> {
+  const described = describeTemporalFailure(error, settings);
+  if (!/is unreachable/.test(described)) return described;
+  return (await diagnoseTemporal(settings)) ?? described;
 }
