@@ -115,7 +115,7 @@ describe('a secured Temporal: mTLS', () => {
 
   it('without a client certificate the engine is not ready, says why once a minute, and claims nothing', async () => {
     const env = tlsEnv({ TEMPORAL_TLS_CLIENT_CERT_PATH: '', TEMPORAL_TLS_CLIENT_KEY_PATH: '' });
-    const before = await db.pool.query(`SELECT count(*)::int AS n FROM outbox.events WHERE status = 'pending'`);
+    const before = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox.events WHERE status = 'pending'`);
     await enqueueSql(db, 'nocert', 3, 'nocert-');
     const engine = await startEngine(env);
     try {
@@ -128,8 +128,8 @@ describe('a secured Temporal: mTLS', () => {
       // A few retries later, still one line (once a minute), and the rows untouched.
       await waitFor(() => (engine.output().match(/trying again/g) ?? []).length >= 1, { what: 'a retry' });
       expect((engine.output().match(/wants a client certificate/g) ?? []).length).toBe(1);
-      const pending = await db.pool.query(`SELECT count(*)::int AS n FROM outbox.events WHERE status = 'pending'`);
-      expect(pending.rows[0].n).toBe(before.rows[0].n + 3);
+      const pending = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox.events WHERE status = 'pending'`);
+      expect(pending.rows[0]!.n).toBe(before.rows[0]!.n + 3);
     } finally {
       engine.stop();
     }
@@ -323,7 +323,8 @@ describe('a secured Temporal: API keys (JWT bearer tokens)', () => {
       await writeFile(profileFile, profile(second));
       await waitFor(() => engine.output().includes('the Temporal API key changed'), { what: 'the engine to take the new key', timeoutMs: 60_000 });
       // Past the first key's expiry only the rotated one works.
-      await waitFor(() => Date.now() > JSON.parse(Buffer.from(first.split('.')[1]!, 'base64url').toString()).exp * 1000 + 2_000, {
+      const firstExpiry = (JSON.parse(Buffer.from(first.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp * 1000;
+      await waitFor(() => Date.now() > firstExpiry + 2_000, {
         what: 'the first key to expire',
         timeoutMs: 90_000,
         intervalMs: 500,

@@ -109,7 +109,7 @@ function textOf(error: unknown): string {
   const parts: string[] = [];
   for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth += 1) {
     if (!(current instanceof Error)) {
-      parts.push(String(current));
+      if (typeof current === 'string') parts.push(current);
       break;
     }
     const { details, code } = current as { details?: unknown; code?: unknown };
