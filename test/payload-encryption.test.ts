@@ -37,6 +37,75 @@ describe('encryption codec', () => {
   });
 });
 
+describe('codec endpoint for the Temporal Cloud UI (issue 32)', () => {
+  it("decodes for the user's access token the Cloud UI passes (verified against a JWKS), answers its CORS preflight, and refuses other tokens", async () => {
+    const { createServer } = await import('node:http');
+    const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
+    const { codecRoutes } = await import('../src/temporal/codec-endpoint.js');
+    const { startHttpServer } = await import('../src/engine/http-server.js');
+    const { testLogger } = await import('./helpers/engine-harness.js');
+    const issuer = await generateKeyPair('RS256', { extractable: true });
+    const impostor = await generateKeyPair('RS256', { extractable: true });
+    const jwk = { ...(await exportJWK(issuer.publicKey)), kid: 'cloud', alg: 'RS256' };
+    const jwks = createServer(
+      (_request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    );
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const codec = new EncryptionCodec(parseEncryptionKeys(`k1:${key()}`));
+    const server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      checks: [],
+      logger: testLogger,
+      routes: codecRoutes({
+        codec,
+        token: undefined,
+        allowedOrigins: ['https://cloud.temporal.io'],
+        jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`,
+        jwtAudience: 'temporal-cloud-ui',
+      }),
+    });
+    try {
+      const url = `http://127.0.0.1:${server.address.port}/codec/decode`;
+      const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://cloud.temporal.io', 'access-control-request-method': 'POST' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://cloud.temporal.io');
+      expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('x-namespace');
+      const [sealed] = await codec.encode([{ metadata: { encoding: text('json/plain') }, data: text('{"card":"4111"}') }]);
+      const body = JSON.stringify({
+        payloads: [
+          {
+            metadata: Object.fromEntries(Object.entries(sealed!.metadata!).map(([name, value]) => [name, Buffer.from(value).toString('base64')])),
+            data: Buffer.from(sealed!.data!).toString('base64'),
+          },
+        ],
+      });
+      const token = (signer: typeof issuer.privateKey, audience = 'temporal-cloud-ui') =>
+        new SignJWT({ email: 'operator@example.com' })
+          .setProtectedHeader({ alg: 'RS256', kid: 'cloud' })
+          .setAudience(audience)
+          .setExpirationTime('5m')
+          .sign(signer);
+      const decode = async (bearer: string) =>
+        fetch(url, {
+          method: 'POST',
+          body,
+          headers: { origin: 'https://cloud.temporal.io', 'x-namespace': 'payments.a1b2c', authorization: `Bearer ${bearer}` },
+        });
+      const decoded = await decode(await token(issuer.privateKey));
+      expect(decoded.status).toBe(200);
+      const [plain] = ((await decoded.json()) as { payloads: { data: string }[] }).payloads;
+      expect(Buffer.from(plain!.data, 'base64').toString('utf8')).toBe('{"card":"4111"}');
+      expect((await decode(await token(impostor.privateKey))).status).toBe(401);
+      expect((await decode(await token(issuer.privateKey, 'another-audience'))).status).toBe(401);
+    } finally {
+      await server.close();
+      await new Promise((resolve) => jwks.close(resolve));
+    }
+  });
+});
+
 describe('encrypted histories', () => {
   let database: TestDatabase;
   let sink: WebhookSink;

@@ -94,6 +94,11 @@ const environmentSchema = z.object({
     }),
   OUTBOX_CODEC_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   OUTBOX_CODEC_ALLOWED_ORIGINS: z.string().optional(),
+  OUTBOX_CODEC_JWKS_URL: z
+    .url({ error: "expected the JWKS URL of the tokens to accept, e.g. Temporal Cloud's https://login.tmprl.cloud/.well-known/jwks.json" })
+    .optional(),
+  OUTBOX_CODEC_JWT_AUDIENCE: z.string().min(1).optional(),
+  OUTBOX_CODEC_JWT_ISSUER: z.string().min(1).optional(),
   OUTBOX_CONSOLE_URL: z.url({ error: "expected the console's public URL, e.g. https://outbox.example.com/console/" }).optional(),
   OUTBOX_TEMPORAL_UI_URL: z.url({ error: "expected the Temporal UI's URL, e.g. http://127.0.0.1:8233" }).optional(),
   OUTBOX_CLEANUP_INTERVAL: durationMs.default(60 * 60_000),
@@ -163,7 +168,7 @@ export interface EngineConfig {
   /** OUTBOX_PAYLOAD_KEYS: encrypt Temporal payloads (AES-256-GCM) when set. */
   payloadKeys: EncryptionKeys | undefined;
   /** The /codec endpoint for the Temporal UI and CLI: its bearer token and CORS origins. */
-  codec: { token: string | undefined; allowedOrigins: string[] };
+  codec: { token: string | undefined; allowedOrigins: string[]; jwksUrl: string | undefined; jwtAudience: string | undefined; jwtIssuer: string | undefined };
   /** The web console: its public URL for portal links, and the Temporal UI it links workflows to (`dev`: the embedded one's). */
   console: { url: string; temporalUiUrl: string | undefined };
   /**
@@ -252,6 +257,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     codec: {
       token: values.OUTBOX_CODEC_TOKEN,
       allowedOrigins: commaList(values.OUTBOX_CODEC_ALLOWED_ORIGINS),
+      jwksUrl: values.OUTBOX_CODEC_JWKS_URL,
+      jwtAudience: values.OUTBOX_CODEC_JWT_AUDIENCE,
+      jwtIssuer: values.OUTBOX_CODEC_JWT_ISSUER,
     },
     // Portal links are built from this, never from a request's Host header (which anyone can forge).
     console: {

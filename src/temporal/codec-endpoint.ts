@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -43,17 +44,49 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Who may decode: the static token, and/or access tokens signed by a JWKS's keys. */
+export interface CodecEndpointOptions {
+  codec: PayloadCodec | undefined;
+  /** OUTBOX_CODEC_TOKEN: `Authorization: Bearer <token>` (the CLI's --codec-auth, a self-hosted UI). */
+  token: string | undefined;
+  allowedOrigins: string[];
+  /**
+   * OUTBOX_CODEC_JWKS_URL: accept a bearer JWT signed by a key of this JWKS, e.g. the user's
+   * access token the Temporal Cloud UI passes ("Pass the user access token"), verified against
+   * Temporal Cloud's keys.
+   */
+  jwksUrl?: string | undefined;
+  /** OUTBOX_CODEC_JWT_AUDIENCE and OUTBOX_CODEC_JWT_ISSUER: what the token must say, when set. */
+  jwtAudience?: string | undefined;
+  jwtIssuer?: string | undefined;
+}
+
 /**
  * The Temporal codec server protocol at `/codec/decode` and `/codec/encode`, so authorised
  * operators see decrypted payloads in the Temporal UI (Settings → Codec Server:
  * `http://engine:8080/codec`) and CLI (`temporal workflow show --codec-endpoint … --codec-auth
- * 'Bearer TOKEN'`). Requires `Authorization: Bearer OUTBOX_CODEC_TOKEN`; browsers need their
+ * 'Bearer TOKEN'`). Requires `Authorization: Bearer OUTBOX_CODEC_TOKEN`, or an access token
+ * signed by a key of OUTBOX_CODEC_JWKS_URL (the Temporal Cloud UI's); browsers need their
  * origin in OUTBOX_CODEC_ALLOWED_ORIGINS.
  *
  * @example
  * routes['/codec/decode'] = codecEndpoint({ codec, token, allowedOrigins: ['http://localhost:8233'] });
  */
-export function codecEndpoint(options: { codec: PayloadCodec | undefined; token: string | undefined; allowedOrigins: string[] }) {
+export function codecEndpoint(options: CodecEndpointOptions) {
+  // Keys fetched from the JWKS on first use and when a token names an unknown key (jose caches them).
+  const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  const authorised = async (authorization: string): Promise<boolean> => {
+    if (!authorization.startsWith('Bearer ')) return false;
+    const bearer = authorization.slice(7);
+    if (options.token && sameToken(bearer, options.token)) return true;
+    if (!jwks) return false;
+    try {
+      await jwtVerify(bearer, jwks, { ...(options.jwtAudience && { audience: options.jwtAudience }), ...(options.jwtIssuer && { issuer: options.jwtIssuer }) });
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     const origin = request.headers.origin;
     const cors: Record<string, string> =
@@ -62,6 +95,8 @@ export function codecEndpoint(options: { codec: PayloadCodec | undefined; token:
             'access-control-allow-origin': origin,
             'access-control-allow-headers': 'authorization, content-type, x-namespace',
             'access-control-allow-methods': 'POST, OPTIONS',
+            // The Cloud UI's "Include cross-origin credentials" sends cookies: allowed for listed origins only.
+            'access-control-allow-credentials': 'true',
             vary: 'origin',
           }
         : {};
@@ -70,10 +105,9 @@ export function codecEndpoint(options: { codec: PayloadCodec | undefined; token:
     if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end();
     if (request.method !== 'POST') return send(405, { error: 'use POST with {"payloads": [...]}' });
     if (!options.codec) return send(503, { error: 'payload encryption is off: set OUTBOX_PAYLOAD_KEYS on the engine' });
-    if (!options.token) return send(503, { error: 'the codec endpoint is off: set OUTBOX_CODEC_TOKEN on the engine' });
-    const authorization = request.headers.authorization ?? '';
-    if (!authorization.startsWith('Bearer ') || !sameToken(authorization.slice(7), options.token))
-      return send(401, { error: 'send Authorization: Bearer <OUTBOX_CODEC_TOKEN>' });
+    if (!options.token && !jwks) return send(503, { error: 'the codec endpoint is off: set OUTBOX_CODEC_TOKEN (or OUTBOX_CODEC_JWKS_URL) on the engine' });
+    if (!(await authorised(request.headers.authorization ?? '')))
+      return send(401, { error: 'send Authorization: Bearer <OUTBOX_CODEC_TOKEN>, or an access token signed by a key of OUTBOX_CODEC_JWKS_URL' });
     const text = await readBody(request, MAX_CODEC_BODY_BYTES);
     if (text === undefined) {
       send(413, { error: `the body is above ${MAX_CODEC_BODY_BYTES} bytes; send fewer payloads per request` });
