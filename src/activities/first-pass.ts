@@ -12,6 +12,7 @@ import { rolesUnder } from '../routing/fanout-roles.js';
 import { toRoute, withTenantLimits } from '../routing/route-row.js';
 import { routeForEventType } from '../routing/test-send-route.js';
 import { retryTimingOf } from '../failures/retry-delay.js';
+import { ShortRetries } from './short-retries.js';
 
 /**
  * Longest target timeout the first pass sends with: a slower target's first attempt goes
@@ -42,8 +43,9 @@ export interface FirstPassResult {
  * deadline, a timeout within FIRST_PASS_MAX_TIMEOUT_MS), each route's first attempt is made here
  * at once, and an event with one route that was delivered is marked delivered by the statement
  * that logs the attempt. Anything else gets only its routes, as from resolveRoutes, and the
- * workflow delivers it the regular way. A failed attempt is returned, not thrown: the workflow
- * carries on from attempt 2 under the route's policy, exactly as after its own first attempt.
+ * workflow delivers it the regular way. A retry whose backoff is short is made here too
+ * (short-retries.ts), so a blip costs no timer and no activity. A failed attempt is returned, not
+ * thrown: the workflow carries on after it under the route's policy, exactly as after its own.
  *
  * @example
  * const { resolved, attempts } = await firstPass(deps, { eventId: '42', workflowId });
@@ -86,19 +88,29 @@ export async function firstPass(deps: DeliveryDependencies, input: { eventId: st
           return;
         }
         const end = deps.pace?.begin(subscription.id);
+        const deliverInput = {
+          eventId: routing.event.id,
+          subscriptionId: route.subscriptionId,
+          workflowId: input.workflowId,
+          backoff: retryTimingOf(route.retryPolicy),
+        };
+        const shortRetries = new ShortRetries(route.retryPolicy);
         try {
           refuseUndeliverable(subscription);
-          const deliverInput = {
-            eventId: routing.event.id,
-            subscriptionId: route.subscriptionId,
-            workflowId: input.workflowId,
-            backoff: retryTimingOf(route.retryPolicy),
-          };
-          const result = await attemptDelivery(deps, deliverInput, routing.event, subscription, { attempt: 1, finishEventIfDelivered: routes.length === 1 });
-          attempts[route.subscriptionName] = {
-            delivered: { statusCode: result.statusCode, attempt: result.attempt, ...(result.skipped && { skipped: true }) },
-          };
-          if (result.eventFinished) eventDelivered = true;
+          for (let attempt = 1; ; attempt += 1) {
+            try {
+              const result = await attemptDelivery(deps, deliverInput, routing.event, subscription, { attempt, finishEventIfDelivered: routes.length === 1 });
+              attempts[route.subscriptionName] = {
+                delivered: { statusCode: result.statusCode, attempt: result.attempt, ...(result.skipped && { skipped: true }) },
+              };
+              if (result.eventFinished) eventDelivered = true;
+              break;
+            } catch (error) {
+              if (!(error instanceof ApplicationFailure)) throw error;
+              if (await shortRetries.waitBeforeNext(error, attempt)) continue;
+              throw error;
+            }
+          }
         } catch (error) {
           if (!(error instanceof ApplicationFailure)) throw error;
           const details = error.details?.[0] as DeliveryFailureDetails | undefined;

@@ -63,6 +63,7 @@ export function deliveryWorkflowOptions(
     idempotencyKey: event.idempotency_key,
     deadLetterHoldMs: options.deadLetterHoldMs,
     ...(options.replay ? { replay: true } : { firstPass: true }),
+    leanHistory: true,
     ...(options.replay?.subscriptions?.length && { subscriptions: options.replay.subscriptions }),
     ...(options.historyLimit !== undefined && { historyLimit: options.historyLimit }),
     ...(options.searchAttributes === false && { searchAttributes: false as const }),
@@ -76,12 +77,12 @@ export function deliveryWorkflowOptions(
     taskQueue: options.taskQueue,
     workflowId: workflowIdOfRow(options.installationId, event),
     args: [input] as [DeliverEventInput],
-    // Set at start, free of charge; none on a namespace that lacks them (Temporal Cloud before an operator adds them).
+    // Set at start, free of charge; none on a namespace that lacks them (Temporal Cloud before an
+    // operator adds them). No OutboxStatus: the workflow sets it only off the happy path (leanHistory).
     ...(options.searchAttributes !== false && {
       typedSearchAttributes: [
         { key: searchAttributeKeys.tenant, value: event.tenant_id },
         { key: searchAttributeKeys.eventType, value: event.event_type },
-        { key: searchAttributeKeys.status, value: 'Dispatched' },
       ],
     }),
     memo: { ...memo },

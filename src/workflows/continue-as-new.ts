@@ -37,7 +37,13 @@ export function canHandOver(runs: Iterable<RouteRun>, turns: OrderedTurns, anyOf
 /** What the next run needs: every route's status, where each parked one waits, and the lanes. */
 export function carryOver(
   runs: Iterable<RouteRun>,
-  state: { turns: OrderedTurns; writtenStatus: EventStatus | undefined; shownStatus: OutboxWorkflowStatus; previous?: CarriedDelivery },
+  state: {
+    turns: OrderedTurns;
+    writtenStatus: EventStatus | undefined;
+    shownStatus: OutboxWorkflowStatus;
+    indexedStatus?: OutboxWorkflowStatus | undefined;
+    previous?: CarriedDelivery;
+  },
 ): CarriedDelivery {
   return {
     routes: [...runs].map((run) => ({
@@ -50,6 +56,7 @@ export function carryOver(
     openLanes: [...state.turns.open],
     ...(state.writtenStatus && { writtenStatus: state.writtenStatus }),
     shownStatus: state.shownStatus,
+    ...(state.indexedStatus && { indexedStatus: state.indexedStatus }),
     runs: (state.previous?.runs ?? 1) + 1,
   };
 }

@@ -56,6 +56,16 @@ export interface DeliverEventInput {
    */
   firstPass?: boolean;
   /**
+   * Keep the history to the fewest billed Actions (set by relays and replays from this version
+   * on; absent in earlier workflows, whose histories replay as they ran):
+   * - no OutboxStatus at start and no upsert on the happy path: a completed workflow without
+   *   OutboxStatus delivered its event (status-index.ts says when a status is set);
+   * - an operator's retry or replay makes its first attempt as a local activity, in the workflow
+   *   task that took the signal, and goes on with the regular activity only if that fails;
+   * - no `local-first-attempt` patch marker on a replay's run.
+   */
+  leanHistory?: true;
+  /**
    * Continue as new once the run's history holds this many events, even when the server does
    * not suggest it yet (default {@link DEFAULT_HISTORY_LIMIT}). Set only to override.
    */
@@ -93,6 +103,8 @@ export interface CarriedDelivery {
   /** The event status last written to the row. */
   writtenStatus?: EventStatus;
   shownStatus: OutboxWorkflowStatus;
+  /** Lean workflows: what OutboxStatus holds (absent: nothing set yet). */
+  indexedStatus?: OutboxWorkflowStatus;
   /** Runs so far, this one included. */
   runs: number;
 }

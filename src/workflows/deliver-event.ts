@@ -1,5 +1,6 @@
 import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
 import { showSearchAttributes } from './show-search-attributes.js';
+import { StatusIndex } from './status-index.js';
 import type { EventStatus } from '../db/database.js';
 import { DeliveryFailureType } from '../failures/failure-types.js';
 import {
@@ -41,6 +42,8 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   // The relay marked the row dispatched; a replay's new run must say so itself.
   let writtenStatus: EventStatus | undefined = carried ? carried.writtenStatus : input.replay ? undefined : 'dispatched';
   let statusWrites: Promise<void> = Promise.resolve();
+  // Lean workflows set OutboxStatus only off the happy path (status-index.ts); others on every change.
+  const index = input.leanHistory === true ? new StatusIndex(input, carried?.indexedStatus) : undefined;
 
   const snapshot = (): EventDeliveryStatus => ({
     eventId: input.eventId,
@@ -56,8 +59,12 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     const current = overallStatus([...runs.values()].map((run) => run.status));
     if (current !== shownStatus) {
       shownStatus = current;
-      showSearchAttributes(input, [{ key: searchAttributeKeys.status, value: current }]);
+      if (!index) showSearchAttributes(input, [{ key: searchAttributeKeys.status, value: current }]);
     }
+    index?.update(
+      current,
+      [...runs.values()].some((run) => run.retrying === true),
+    );
     // Chained, and reading the state when it runs: concurrent routes never write out of order.
     statusWrites = statusWrites.then(async () => {
       const wanted = eventStatusFor(overallStatus([...runs.values()].map((run) => run.status)));
@@ -135,7 +142,10 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
       await statusWrites;
       if (!handOver()) continue;
       if (patched(CONTINUE_AS_NEW_PATCH))
-        return continueDelivery(input, carryOver(runs.values(), { turns, writtenStatus, shownStatus, ...(carried && { previous: carried }) }));
+        return continueDelivery(
+          input,
+          carryOver(runs.values(), { turns, writtenStatus, shownStatus, indexedStatus: index?.indexed, ...(carried && { previous: carried }) }),
+        );
       handOverRefused = true;
       continue;
     }
@@ -173,10 +183,13 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     // Lanes of subscriptions this run does not deliver to (filtered out, removed) are left at once.
     const delivered = new Set([...runs.values()].flatMap((run) => (run.route ? [run.route.subscriptionId] : [])));
     for (const lane of [...turns.open]) if (!delivered.has(lane)) await turns.close(lane);
-    if (first) {
+    if (first) takeFirstAttempts(runs, first.attempts);
+    if (first?.eventDelivered) writtenStatus = 'delivered';
+    if (index) {
+      // No upsert: the targets are shown with the first status the event needs shown, if any.
+      index.targets([...runs.keys()]);
+    } else if (first) {
       // Routes the first pass delivered are done; failed ones go on from attempt 2. One upsert.
-      takeFirstAttempts(runs, first.attempts);
-      if (first.eventDelivered) writtenStatus = 'delivered';
       const current = overallStatus([...runs.values()].map((run) => run.status));
       const status = current !== shownStatus && runs.size > 0 ? [{ key: searchAttributeKeys.status, value: current }] : [];
       if (status.length > 0) shownStatus = current;

@@ -20,6 +20,8 @@ export interface PassOptions {
   sagaStep?: { saga: string; step: string; compensation: boolean };
   /** What the first pass did with attempt 1 when it did not deliver it (failed or deferred). */
   firstAttempt?: Exclude<FirstAttempt, { delivered: unknown }> | undefined;
+  /** Called when the pass goes on durably (a timer, the regular activity): its fast first attempt failed or could not be made. */
+  onDurable?: () => void;
 }
 
 /**
@@ -62,9 +64,20 @@ export async function deliverOnce(input: DeliverEventInput, route: DeliveryRoute
   // The first pass may have made that first attempt already: its failure is handled alike. One
   // it deferred (a slow endpoint) goes as a regular activity, holding no workflow task while it
   // waits. Workflows started for the first pass are all newer than this path: no patch marker.
+  // Lean workflows (input.leanHistory) make an operator's pass the same way: the first attempt in
+  // the workflow task that took the signal (it still goes through an open breaker once).
+  // The first pass may also have retried short backoffs itself: attempts go on after its last
+  // one, and a pass it exhausted is dead-lettered with no activity at all.
   const failedFirst = firstAttempt && 'failed' in firstAttempt ? firstAttempt : undefined;
   const deferred = firstAttempt !== undefined && 'deferred' in firstAttempt;
-  if (!deferred && !limits && policy.deadlineMs === undefined && !operatorPass && (failedFirst || input.firstPass === true || patched('local-first-attempt'))) {
+  const lean = input.leanHistory === true;
+  if (
+    !deferred &&
+    !limits &&
+    policy.deadlineMs === undefined &&
+    (!operatorPass || lean) &&
+    (failedFirst || input.firstPass === true || lean || patched('local-first-attempt'))
+  ) {
     const { deliver: deliverLocally } = proxyLocalActivities<Activities>({
       startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS,
       retry: { maximumAttempts: 1 },
@@ -77,12 +90,16 @@ export async function deliverOnce(input: DeliverEventInput, route: DeliveryRoute
       const failure =
         error instanceof ApplicationFailure ? error : error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
       if (!failure || !isRetriedByPolicy(failure, policy)) throw error;
-      // Wait as the policy says before attempt 2 (the activity computed it, with jitter or Retry-After).
       const details = failure.details?.[0] as DeliveryFailureDetails | undefined;
+      const made = Math.max(1, details?.attempt ?? 1);
+      if (made >= policy.maximumAttempts) throw error;
+      options.onDurable?.();
+      // Wait as the policy says before the next attempt (the activity computed it, with jitter or Retry-After).
       await sleep(details?.retryDelayMs ?? policy.initialIntervalMs);
-      attemptOffset = 1;
+      attemptOffset = made;
     }
   }
+  if (attemptOffset === 0) options.onDurable?.();
   const { deliver } = proxyActivities<Activities>({
     startToCloseTimeout: route.timeoutMs + ACTIVITY_OVERHEAD_MS + (limits ? FLOW_CONTROL_WAIT_MS : 0),
     ...(policy.deadlineMs !== undefined && { scheduleToCloseTimeout: policy.deadlineMs }),

@@ -30,6 +30,8 @@ export interface RouteRun {
   holdUntil?: number;
   /** Waiting for something outside the workflow (an operator, its ordered turn): may continue as new. */
   parked?: 'dead_letter' | 'turn';
+  /** The current pass goes on durably (timers, the regular activity): its fast first attempt failed. */
+  retrying?: boolean;
 }
 
 export interface RouteContext {
@@ -79,7 +81,12 @@ async function attempt(run: RouteRun, context: RouteContext): Promise<Failure | 
   // Every pass after the first was asked for by an operator (retry, replay).
   const firstAttempt = run.firstAttempt;
   run.firstAttempt = undefined;
-  const pass = await runPass(route, () => deliverOnce(context.input, route, context.workflowId, { operatorPass: status.passes > 1, firstAttempt }));
+  const onDurable = () => {
+    run.retrying = true;
+    void context.syncStatus();
+  };
+  const pass = await runPass(route, () => deliverOnce(context.input, route, context.workflowId, { operatorPass: status.passes > 1, firstAttempt, onDurable }));
+  run.retrying = false;
   if ('failure' in pass) return pass.failure;
   const { result } = pass;
   Object.assign(status, { state: 'delivered', attempts: result.attempt, lastStatusCode: result.statusCode, ...(result.skipped && { skipped: true }) });

@@ -3,6 +3,7 @@
 // policy is dead-lettered and waits for an operator, like any delivery.
 import { condition } from '@temporalio/workflow';
 import { showSearchAttributes } from './show-search-attributes.js';
+import { StatusIndex } from './status-index.js';
 import type { DeliverySignals } from './delivery-signals.js';
 import type { EventStatus } from '../db/database.js';
 import { Compensations } from './compensations.js';
@@ -57,10 +58,13 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
     routes: [],
     saga: { name: plan.name, ...(failedStep && { failedStep }), steps: steps.map((step) => ({ ...step })) },
   });
+  // Lean workflows set OutboxStatus only once the saga compensates (status-index.ts).
+  const index = input.leanHistory === true ? new StatusIndex(input) : undefined;
   const show = async (status: OutboxWorkflowStatus): Promise<void> => {
     if (status !== shown) {
       shown = status;
-      showSearchAttributes(input, [{ key: searchAttributeKeys.status, value: status }]);
+      if (index) index.update(status);
+      else showSearchAttributes(input, [{ key: searchAttributeKeys.status, value: status }]);
     }
     const wanted = eventStatusFor(status);
     if (wanted !== written) {
@@ -85,12 +89,9 @@ export async function runSagaRoute(plan: SagaPlan, context: SagaContext): Promis
     replay: () => undefined,
   });
 
-  showSearchAttributes(input, [
-    {
-      key: searchAttributeKeys.targets,
-      value: [...new Set(plan.steps.flatMap((step) => [step.target, ...(step.compensation ? [step.compensation.name] : [])]))],
-    },
-  ]);
+  const targets = [...new Set(plan.steps.flatMap((step) => [step.target, ...(step.compensation ? [step.compensation.name] : [])]))];
+  if (index) index.targets(targets);
+  else showSearchAttributes(input, [{ key: searchAttributeKeys.targets, value: targets }]);
   await show('Delivering');
 
   const compensations = new Compensations();
