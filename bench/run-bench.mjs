@@ -21,6 +21,7 @@ import { createOutboxSystem } from './systems/outbox.mjs';
 import { createPgBossSystem } from './systems/pg-boss.mjs';
 import { BARE_TEMPORAL_NAME, createBareTemporalSystem } from './systems/bare-temporal.mjs';
 import { measureClaimCost } from './claim-cost.mjs';
+import { formatActions, measureActionsPerEvent } from './actions-per-event.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -45,6 +46,7 @@ if (args.includes('--help') || args.includes('-h')) {
                           trickles 5/s alone, then while tenant A floods a 2 s endpoint and one
                           that times out (--flood 5000 --trickle-seconds 60 --alone-seconds 60
                           --after-seconds 15)
+  --no-actions            skip the Actions-per-event table (bench/actions-per-event.mjs, about 30 s)
   --temporal KIND         which Temporal server "outbox" runs against: dev (the CLI's dev server on
                           SQLite, default), postgres (bench/temporal-pg: Temporal on PostgreSQL,
                           built with Go on first use), both (two rows side by side)
@@ -415,10 +417,17 @@ try {
   await sink.stop();
 }
 printTable(results, baseline);
+// What an event costs on Temporal Cloud: deterministic, so it needs no load (bench/actions-per-event.mjs).
+let actions;
+if (!args.includes('--no-actions') && profile.systems.some((name) => name.startsWith('outbox'))) {
+  log('actions per event: the scenarios, one event each, on a dev server of their own');
+  actions = await measureActionsPerEvent({ adminUrl: ADMIN_URL, onProgress: log });
+  console.log(`\n${formatActions(actions)}`);
+}
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`, import.meta.url);
 await writeFile(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, profile, baseline, results }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, profile, baseline, results, ...(actions && { actionsPerEvent: actions.map(({ key, name, target, actions: count, dollars }) => ({ key, name, target, actions: count, dollars })) }) }, null, 2)}\n`,
 );
 console.log(`\nwritten: ${file.pathname}`);

@@ -13,6 +13,8 @@ export { workflowIdFor, DELIVER_EVENT_WORKFLOW, searchAttributeKeys } from './wo
 // An event's workflow id needs the database's installation id: readInstallation(db).id.
 export { readInstallation, renameInstallation, workflowIdOfRow, type Installation } from './outbox/installation.js';
 export { readOutboxStatus, type OutboxStatus } from './outbox/read-status.js';
+// What a workflow run costs on Temporal Cloud, counted from its history.
+export { countActions, dollarsPerMillionEvents, ACTION_LIST_PRICES, type ActionCount } from './temporal/count-actions.js';
 export { defineSaga, InvalidSagaError, type SagaDefinition, type SagaDefinitionInput, type SagaStep } from './sagas/define-saga.js';
 export { saveSaga, listSagas, removeSaga, type StoredSaga } from './sagas/saga-store.js';
 export { setFanoutRule, listFanoutRules, removeFanoutRule, type FanoutRule } from './subscriptions/fanout-rules.js';

@@ -62,6 +62,17 @@ describe('first pass', () => {
     const { searchAttributes } = await engine.handle('fp', 'plain-1').describe();
     expect(searchAttributes).toMatchObject({ OutboxTenant: ['fp'], OutboxEventType: ['plain.event'] });
     expect(searchAttributes).not.toHaveProperty('OutboxStatus');
+    // The operator's query for delivered events (README, Temporal search attributes) finds it.
+    const delivered = 'OutboxTenant = "fp" AND ExecutionStatus = "Completed" AND (OutboxStatus IS NULL OR OutboxStatus = "Delivered")';
+    const listed = await waitFor(
+      async () => {
+        const ids: string[] = [];
+        for await (const workflow of engine.temporal.client.workflow.list({ query: delivered })) ids.push(workflow.workflowId);
+        return ids.includes(engine.database.workflowId('fp', 'plain-1')) ? ids : undefined;
+      },
+      { what: 'plain-1 in the list of delivered events' },
+    );
+    expect(listed).toContain(engine.database.workflowId('fp', 'plain-1'));
     expect(await countEventsByStatus(engine.database.db, { typeLike: 'plain.%' })).toEqual({ delivered: 1 });
     const log = await engine.database.db.selectFrom('outbox.deliveries').select(['attempt', 'outcome']).where('event_id', '=', eventId).execute();
     expect(log).toEqual([{ attempt: 1, outcome: 'delivered' }]);

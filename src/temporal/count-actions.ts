@@ -1,9 +1,9 @@
 // Temporal Cloud Actions counted from a workflow run's history: what an event costs on a
 // consumption-billed namespace. Pure: no I/O, so the bench, the tests and operators count alike.
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-const types = temporal.api.enums.v1.EventType;
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+const types = proto.temporal.api.enums.v1.EventType;
 
 /**
  * Actions of one run, by what caused them. The rules, from docs.temporal.io/cloud/actions
@@ -62,7 +62,7 @@ export function countActions(events: readonly HistoryEvent[]): ActionCount {
     optionsUpdated: 0,
     total: 0,
   };
-  const is = (event: HistoryEvent | undefined, type: temporal.api.enums.v1.EventType) => event !== undefined && event.eventType === type;
+  const is = (event: HistoryEvent | undefined, type: proto.temporal.api.enums.v1.EventType) => event !== undefined && event.eventType === type;
   let markersInTask = false;
   events.forEach((event, index) => {
     const next = events[index + 1];
