@@ -26,24 +26,28 @@ export async function processUsage(pid, { children = true } = {}) {
 /** Samples the peak RSS of pids every 250 ms until stopped; returns { peakRssBytes, cpuSeconds() }. */
 export function watchProcesses(pids) {
   let peak = 0;
-  const start = Promise.all(pids.map(processUsage));
-  const timer = setInterval(async () => {
-    const usage = await Promise.all(pids.map(processUsage));
+  const peaks = pids.map(() => 0);
+  const sample = (usage) => {
     peak = Math.max(
       peak,
       usage.reduce((sum, item) => sum + item.rss, 0),
     );
-  }, 250);
+    usage.forEach((item, index) => (peaks[index] = Math.max(peaks[index], item.rss)));
+  };
+  const start = Promise.all(pids.map(processUsage));
+  const timer = setInterval(async () => sample(await Promise.all(pids.map(processUsage))), 250);
   return {
     async stop() {
       clearInterval(timer);
       const [before, after] = [await start, await Promise.all(pids.map(processUsage))];
-      peak = Math.max(
-        peak,
-        after.reduce((sum, item) => sum + item.rss, 0),
-      );
+      sample(after);
       const perProcess = after.map((item, index) => +(item.cpu - before[index].cpu).toFixed(2));
-      return { cpuSeconds: perProcess.reduce((sum, cpu) => sum + cpu, 0), perProcessCpuSeconds: perProcess, peakRssBytes: peak };
+      return {
+        cpuSeconds: perProcess.reduce((sum, cpu) => sum + cpu, 0),
+        perProcessCpuSeconds: perProcess,
+        peakRssBytes: peak,
+        perProcessPeakRssBytes: [...peaks],
+      };
     },
   };
 }

@@ -19,7 +19,9 @@ import { startSink } from './sink.mjs';
 import { createGraphileWorkerSystem } from './systems/graphile-worker.mjs';
 import { createOutboxSystem } from './systems/outbox.mjs';
 import { createPgBossSystem } from './systems/pg-boss.mjs';
-import { BARE_TEMPORAL_NAME, createBareTemporalSystem } from './systems/bare-temporal.mjs';
+import { BARE_TEMPORAL_NAME, BARE_TEMPORAL_PG_NAME, createBareTemporalSystem } from './systems/bare-temporal.mjs';
+import { OUTBOX_SYSTEM_NAMES } from './systems/outbox.mjs';
+import { ensurePgStatStatements } from './pg-stat-statements.mjs';
 import { measureClaimCost } from './claim-cost.mjs';
 import { formatActions, measureActionsPerEvent } from './actions-per-event.mjs';
 
@@ -38,7 +40,7 @@ if (args.includes('--help') || args.includes('-h')) {
   --loads A,B,C           offered loads in events/s, tried in order until one is not sustained (100,500,1000)
   --duration Ns           seconds per offered load (20s)
   --delivered-rows N      delivered rows for the relay claim-cost measurement (1000000)
-  --systems a,b,c         outbox, outbox-pg, bare-temporal, graphile-worker, pg-boss
+  --systems a,b,c         outbox, outbox-pg, bare-temporal, bare-temporal-pg, graphile-worker, pg-boss
                           (outbox,bare-temporal,graphile-worker,pg-boss); bare-temporal is the
                           reference: the leanest one-workflow-per-event relay on the same kind of
                           Temporal dev server (bench/bare-temporal/program.mjs)
@@ -47,9 +49,14 @@ if (args.includes('--help') || args.includes('-h')) {
                           that times out (--flood 5000 --trickle-seconds 60 --alone-seconds 60
                           --after-seconds 15)
   --no-actions            skip the Actions-per-event table (bench/actions-per-event.mjs, about 30 s)
-  --temporal KIND         which Temporal server "outbox" runs against: dev (the CLI's dev server on
-                          SQLite, default), postgres (bench/temporal-pg: Temporal on PostgreSQL,
-                          built with Go on first use), both (two rows side by side)
+  --temporal KIND         which Temporal server "outbox" and "bare-temporal" run against: dev (the
+                          CLI's dev server on SQLite, default), postgres (bench/temporal-pg:
+                          Temporal on PostgreSQL, built with Go on first use), both (two rows
+                          each, every engine row compared with the reference on its own server)
+
+  SQL per delivery comes from pg_stat_statements. When PostgreSQL does not preload it and runs on
+  this machine with a superuser role, the bench adds it (ALTER SYSTEM) and restarts the cluster
+  once (pg_ctlcluster or pg_ctl), saying so; otherwise the row says why it is n/a.
 
   DATABASE_URL            admin connection (postgres://postgres@127.0.0.1:5432/postgres); every
                           system gets fresh databases on that server, dropped afterwards
@@ -69,8 +76,11 @@ if (scenario !== 'standard') throw new Error(`--scenario ${scenario}: want stand
 const quick = args.includes('--quick');
 const temporalKind = flag('temporal', 'dev');
 if (!['dev', 'postgres', 'both'].includes(temporalKind)) throw new Error(`--temporal ${temporalKind}: want dev, postgres or both`);
-const expandOutbox = (name) =>
-  name !== 'outbox' ? [name] : temporalKind === 'both' ? ['outbox', 'outbox-pg'] : temporalKind === 'postgres' ? ['outbox-pg'] : ['outbox'];
+// --temporal picks the server of this engine's row and of its bare-Temporal reference alike.
+const expandOutbox = (name) => {
+  if (name !== 'outbox' && name !== 'bare-temporal') return [name];
+  return temporalKind === 'both' ? [name, `${name}-pg`] : temporalKind === 'postgres' ? [`${name}-pg`] : [name];
+};
 const profile = {
   backlog: Number(flag('backlog', quick ? 800 : 20_000)),
   loads: flag('loads', quick ? '25,50,100' : '100,500,1000')
@@ -151,30 +161,45 @@ async function createSystem(name, options) {
     });
   }
   if (name === 'bare-temporal') return createBareTemporalSystem(options);
+  if (name === 'bare-temporal-pg') {
+    const stamp = Date.now().toString(36);
+    return createBareTemporalSystem({
+      ...options,
+      temporal: 'postgres',
+      adminUrl: ADMIN_URL,
+      temporalDatabases: [`temporal_bare_${stamp}`, `temporal_bare_${stamp}_visibility`],
+    });
+  }
   if (name === 'graphile-worker') return createGraphileWorkerSystem(options);
   if (name === 'pg-boss') return createPgBossSystem(options);
-  throw new Error(`unknown system ${name}: want outbox, outbox-pg, bare-temporal, graphile-worker or pg-boss`);
+  throw new Error(`unknown system ${name}: want outbox, outbox-pg, bare-temporal, bare-temporal-pg, graphile-worker or pg-boss`);
 }
 
 /**
- * Counts the statements run against one database while watched, from pg_stat_statements (when
- * the server preloads it: shared_preload_libraries = 'pg_stat_statements'); null otherwise.
+ * Counts the statements run against the system's databases while watched (its app database and,
+ * for a Temporal server on PostgreSQL, its two), with their execution time, from
+ * pg_stat_statements (see pg-stat-statements.mjs); null when it is not available.
  * BEGIN/COMMIT are counted like any other statement.
  */
-async function watchStatements(sampler, database) {
-  try {
-    await sampler.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    await sampler.query('SELECT pg_stat_statements_reset()');
-  } catch {
-    return { stop: async () => null };
-  }
+async function watchStatements(sampler, databases) {
+  if (!statementsAvailable.available) return { stop: async () => null };
+  await sampler.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await sampler.query('SELECT pg_stat_statements_reset()');
   return {
     async stop() {
-      const { rows } = await sampler.query(
-        'SELECT query, calls::int FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 ORDER BY calls DESC',
-        [database],
-      );
-      return { total: rows.reduce((sum, row) => sum + row.calls, 0), byQuery: rows.slice(0, 15) };
+      const byDatabase = {};
+      for (const database of databases) {
+        const { rows } = await sampler.query(
+          'SELECT query, calls::int, total_exec_time::float AS ms FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 ORDER BY total_exec_time DESC',
+          [database],
+        );
+        byDatabase[database] = {
+          total: rows.reduce((sum, row) => sum + row.calls, 0),
+          execMs: rows.reduce((sum, row) => sum + row.ms, 0),
+          byQuery: rows.slice(0, 15),
+        };
+      }
+      return byDatabase;
     },
   };
 }
@@ -234,7 +259,7 @@ async function benchSystem(name, sink) {
     await system.startConsumers();
     const watch = watchProcesses(system.pids());
     const watchDb = watchPostgres(sampler);
-    const statements = await watchStatements(sampler, database);
+    const statements = await watchStatements(sampler, [database, ...temporalDatabases]);
     const [busyBefore, drainStarted] = [await machineBusySeconds(), Date.now()];
     const ids = Array.from({ length: profile.backlog }, (_, n) => `backlog-${n}`);
     const drained = await waitForArrivals(sink, ids, 30 * 60_000);
@@ -243,14 +268,33 @@ async function benchSystem(name, sink) {
     const busy = (await machineBusySeconds()) - busyBefore;
     const statementCounts = await statements.stop();
     if (statementCounts) {
-      result.sqlStatementsPerDelivery = +(statementCounts.total / profile.backlog).toFixed(2);
-      result.sqlStatementsByQuery = statementCounts.byQuery.map(({ query, calls }) => ({ perDelivery: +(calls / profile.backlog).toFixed(3), query }));
+      const app = statementCounts[database];
+      result.sqlStatementsPerDelivery = +(app.total / profile.backlog).toFixed(2);
+      result.sqlStatementsByQuery = app.byQuery.map(({ query, calls }) => ({ perDelivery: +(calls / profile.backlog).toFixed(3), query }));
+      // Where a PostgreSQL-backed Temporal spends its time: statements and execution time per delivery, per database.
+      result.sqlByDatabase = Object.fromEntries(
+        Object.entries(statementCounts).map(([name, counts]) => [
+          name === database ? 'app database' : name === temporalDatabases[0] ? 'Temporal persistence' : 'Temporal visibility',
+          {
+            statementsPerDelivery: +(counts.total / profile.backlog).toFixed(2),
+            execMsPerDelivery: +(counts.execMs / profile.backlog).toFixed(3),
+            top: counts.byQuery
+              .slice(0, 8)
+              .map(({ query, calls, ms }) => ({
+                perDelivery: +(calls / profile.backlog).toFixed(3),
+                msPerDelivery: +(ms / profile.backlog).toFixed(3),
+                query: query.slice(0, 160),
+              })),
+          },
+        ]),
+      );
     }
     const arrivals = ids.map((id) => sink.firstArrival.get(id)).filter(Boolean);
     const span = Math.max(...arrivals) - Math.min(...arrivals);
     result.drainRatePerSecond = drained ? Math.round(((profile.backlog - 1) / span) * 1000) : null;
     result.cpuSecondsPer1000 = +((usage.cpuSeconds / profile.backlog) * 1000).toFixed(2);
     result.peakRssMb = Math.round(usage.peakRssBytes / 1024 / 1024);
+    result.peakRssByProcessMb = usage.perProcessPeakRssBytes.map((bytes) => Math.round(bytes / 1024 / 1024));
     // Where the CPU went, per process (outbox: engine, then its Temporal server).
     result.drainCpuSecondsByProcess = usage.perProcessCpuSeconds;
     result.drainProcesses = system.processNames ?? [];
@@ -373,8 +417,20 @@ function printTable(results, baseline) {
           .join(', '),
     ],
     ['total CPU s per 1 000 deliveries (processes + PostgreSQL)', (r) => totalCpuPer1000(r)],
-    ['SQL statements per delivery, app database (drain)', (r) => r.sqlStatementsPerDelivery ?? 'n/a (no pg_stat_statements)'],
+    ['SQL statements per delivery, app database (drain)', (r) => r.sqlStatementsPerDelivery ?? `n/a (${statementsAvailable.reason})`],
+    [
+      '  PostgreSQL-backed Temporal: statements / exec ms per delivery',
+      (r) =>
+        Object.entries(r.sqlByDatabase ?? {})
+          .filter(([role]) => role.startsWith('Temporal'))
+          .map(([role, counts]) => `${role.replace('Temporal ', '')} ${counts.statementsPerDelivery} / ${counts.execMsPerDelivery}`)
+          .join(', '),
+    ],
     ['peak RSS of its processes (MB)', (r) => r.peakRssMb],
+    [
+      '  by process',
+      (r) => (r.drainProcesses?.length ? r.drainProcesses.map((process, i) => `${process} ${r.peakRssByProcessMb?.[i] ?? '?'}`).join(', ') : ''),
+    ],
     [`machine cores busy during the drain (of ${cpus().length}) / on anything else`, (r) => `${r.drainMachineBusyCores} / ${r.drainOtherBusyCores}`],
   ];
   const header = ['', ...results.map((r) => r.system), ...(base ? ['drain vs graphile-worker'] : [])];
@@ -387,16 +443,22 @@ function printTable(results, baseline) {
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...lines].map((line) => String(line[i] ?? '').length)));
   for (const line of [header, ...lines]) console.log(line.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  '));
-  const reference = results.find((r) => r.system === BARE_TEMPORAL_NAME);
-  if (reference) {
-    console.log(`\nvs ${BARE_TEMPORAL_NAME} (ratio = system / reference; drain: higher is better, CPU, lag and RSS: lower is better)`);
-    for (const r of results.filter((r) => r !== reference && r.system.startsWith('outbox'))) {
-      r.vsBareTemporal = ratiosToReference(r, reference);
-      const lag = Object.entries(r.vsBareTemporal.lag).map(([load, ratio]) => `lag p50/p99 at ${load}/s ${ratio.p50}×/${ratio.p99}×`);
-      console.log(
-        `  ${r.system}: drain ${r.vsBareTemporal.drain}×, CPU per delivery ${r.vsBareTemporal.cpu}×, peak RSS ${r.vsBareTemporal.peakRss}×, ${lag.join(', ')}`,
-      );
-    }
+  // Each engine row against the reference on the same kind of Temporal server.
+  const pairs = [
+    [OUTBOX_SYSTEM_NAMES.dev, BARE_TEMPORAL_NAME],
+    [OUTBOX_SYSTEM_NAMES.postgres, BARE_TEMPORAL_PG_NAME],
+  ].flatMap(([system, referenceName]) => {
+    const [r, reference] = [results.find((x) => x.system === system), results.find((x) => x.system === referenceName)];
+    return r && reference ? [[r, reference]] : [];
+  });
+  if (pairs.length > 0)
+    console.log('\nvs the bare-Temporal reference on the same server (ratio = system / reference; drain: higher is better, CPU, lag and RSS: lower is better)');
+  for (const [r, reference] of pairs) {
+    r.vsBareTemporal = { reference: reference.system, ...ratiosToReference(r, reference) };
+    const lag = Object.entries(r.vsBareTemporal.lag).map(([load, ratio]) => `lag p50/p99 at ${load}/s ${ratio.p50}×/${ratio.p99}×`);
+    console.log(
+      `  ${r.system} vs ${reference.system}: drain ${r.vsBareTemporal.drain}×, CPU per delivery ${r.vsBareTemporal.cpu}×, peak RSS ${r.vsBareTemporal.peakRss}×, engine process alone ${r.peakRssByProcessMb?.[0]} MB, ${lag.join(', ')}`,
+    );
   }
   const outbox = results.find((r) => r.claimCost);
   if (outbox?.claimCost) {
@@ -407,6 +469,9 @@ function printTable(results, baseline) {
   }
 }
 
+// SQL per delivery needs pg_stat_statements: turned on here (a restart of a local cluster) or n/a with the reason.
+const statementsAvailable = await ensurePgStatStatements(ADMIN_URL, log);
+if (!statementsAvailable.available) log(`SQL statements per delivery: n/a (${statementsAvailable.reason})`);
 const sink = await startSink();
 const results = [];
 log('baseline: the app transaction without an event');

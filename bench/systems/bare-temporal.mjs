@@ -1,6 +1,7 @@
-// The "bare Temporal" reference row: bench/bare-temporal/program.mjs (the leanest
-// one-workflow-per-event relay) against its own Temporal dev server, started exactly as the
-// engine's (SQLite file, WAL), with the same sink and backlog.
+// The "bare Temporal" reference rows: bench/bare-temporal/program.mjs (the leanest
+// one-workflow-per-event relay) against its own Temporal server, started exactly as the engine's:
+// the dev server (SQLite file, WAL), or bench/temporal-pg on PostgreSQL databases of its own
+// (temporal: 'postgres', the production shape's reference), with the same sink and backlog.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,17 +11,28 @@ import pg from 'pg';
 import { startDevServer } from '../../dist/temporal/dev-server.js';
 import { findTemporalCli } from '../../dist/temporal/find-temporal-cli.js';
 import { stopChild } from '../measure.mjs';
+import { startPostgresTemporal } from '../temporal-pg/server.mjs';
 
 const PROGRAM = fileURLToPath(new URL('../bare-temporal/program.mjs', import.meta.url));
 export const BARE_TEMPORAL_NAME = 'bare Temporal (reference)';
+export const BARE_TEMPORAL_PG_NAME = 'bare Temporal (reference, PostgreSQL-backed)';
 
-export async function createBareTemporalSystem({ databaseUrl, sinkUrl }) {
+/** temporalDatabases: names of the two Temporal databases when temporal is 'postgres'. */
+export async function createBareTemporalSystem({ databaseUrl, sinkUrl, temporal: kind = 'dev', adminUrl, temporalDatabases }) {
   const workDir = await mkdtemp(join(tmpdir(), 'bare-temporal-bench-'));
-  const cli = await findTemporalCli({ onProgress: (line) => console.error(`  ${line}`) });
-  const temporal = await startDevServer({ cliPath: cli.path, port: 0, headless: true, dbFile: join(workDir, 'temporal.db') });
+  const onProgress = (line) => console.error(`  ${line}`);
+  let temporal;
+  if (kind === 'postgres') {
+    temporal = await startPostgresTemporal({ adminUrl, database: temporalDatabases[0], visibilityDatabase: temporalDatabases[1], onProgress });
+    temporal.pid = temporal.process.pid;
+  } else {
+    const cli = await findTemporalCli({ onProgress });
+    temporal = await startDevServer({ cliPath: cli.path, port: 0, headless: true, dbFile: join(workDir, 'temporal.db') });
+  }
   let program;
   return {
-    name: BARE_TEMPORAL_NAME,
+    name: kind === 'postgres' ? BARE_TEMPORAL_PG_NAME : BARE_TEMPORAL_NAME,
+    temporalDatabases: kind === 'postgres' ? temporalDatabases : [],
     async prepare() {
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
