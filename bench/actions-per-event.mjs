@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
@@ -20,6 +19,7 @@ import { countActions, dollarsPerMillionEvents } from '../dist/temporal/count-ac
 import { startDevServer } from '../dist/temporal/dev-server.js';
 import { findTemporalCli } from '../dist/temporal/find-temporal-cli.js';
 import { paymentSagaSetup, startPaymentStub } from '../examples/payment-saga/psp-stub.mjs';
+import { startScenarioSink } from './scenario-sink.mjs';
 
 const BIN = fileURLToPath(new URL('../bin/outbox.js', import.meta.url));
 const WAIT_MS = 90_000;
@@ -69,7 +69,7 @@ export async function measureActionsPerEvent({ adminUrl, temporalAddress, databa
     cleanups.push(() => database.close());
     await migrate(database.pool);
 
-    const sink = await startSink();
+    const sink = await startScenarioSink();
     cleanups.push(() => sink.stop());
     const secret = generateWebhookSecret();
     const stub = await startPaymentStub({ secret });
@@ -210,28 +210,6 @@ async function runCli(outbox, args) {
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`outbox ${args.join(' ')} exited ${code}:\n${output}`);
   return output;
-}
-
-/** The loopback endpoint: /ok answers 200; /fail-once 500 to each message's first request; /down 503 while `down`. */
-async function startSink() {
-  const seen = new Set();
-  const sink = { url: '', down: false, stop: () => new Promise((resolve) => server.close(resolve)) };
-  const server = http.createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      const id = String(request.headers['webhook-id'] ?? '');
-      let status = 200;
-      if (request.url === '/fail-once' && !seen.has(id)) {
-        seen.add(id);
-        status = 500;
-      } else if (request.url === '/down' && sink.down) status = 503;
-      response.writeHead(status).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  sink.url = `http://127.0.0.1:${server.address().port}`;
-  return sink;
 }
 
 /** The table run-bench.mjs and this script print. */
