@@ -278,13 +278,11 @@ async function benchSystem(name, sink) {
           {
             statementsPerDelivery: +(counts.total / profile.backlog).toFixed(2),
             execMsPerDelivery: +(counts.execMs / profile.backlog).toFixed(3),
-            top: counts.byQuery
-              .slice(0, 8)
-              .map(({ query, calls, ms }) => ({
-                perDelivery: +(calls / profile.backlog).toFixed(3),
-                msPerDelivery: +(ms / profile.backlog).toFixed(3),
-                query: query.slice(0, 160),
-              })),
+            top: counts.byQuery.slice(0, 8).map(({ query, calls, ms }) => ({
+              perDelivery: +(calls / profile.backlog).toFixed(3),
+              msPerDelivery: +(ms / profile.backlog).toFixed(3),
+              query: query.slice(0, 160),
+            })),
           },
         ]),
       );
