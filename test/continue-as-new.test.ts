@@ -1,7 +1,9 @@
 // Long waits and Temporal's history limits: a delivery that waits (a dead letter held for an
 // operator, an ordered event behind it) continues as new before its history grows too long, and
 // the operator's signals, which go to the workflow id, reach the new run. The relay here sets a
-// bound of 10 history events so that the first wait crosses it (the default is 10 000).
+// bound of 10 history events (the default is 10 000). A run checks the bound when it wakes: a
+// dead letter parked by its first workflow task has a 9-event history, so the test wakes it with
+// a stray signal, as anything (an operator's mistyped retry, a lane's wake-up) would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { addSubscription, generateWebhookSecret } from '../src/subscriptions/subscription-store.js';
@@ -51,6 +53,10 @@ describe('continue-as-new while a delivery waits', () => {
     refuse = true;
     const eventId = await enqueue(engine.database.pool, { tenant: 'acme', type: 'plain.created', payload: { n: 1 }, idempotencyKey: 'plain-1' });
     const handle = engine.handle('acme', 'plain-1');
+    await waitFor(async () => (await handle.query<EventDeliveryStatus>(statusQuery).catch(() => undefined))?.routes[0]?.state === 'dead_lettered', {
+      what: 'the delivery to be dead-lettered',
+    });
+    await handle.signal('retry', { subscriptions: ['no-such-route'] });
     const continued = await waitFor(() => continuedRun('plain-1'), { what: 'the dead-lettered workflow to continue as new' });
     expect(continued.previousRunId).not.toBe('');
     // The new run still shows the route as dead-lettered, with its attempts, and the same memo.
@@ -69,6 +75,8 @@ describe('continue-as-new while a delivery waits', () => {
     expect(retried.code, retried.stderr).toBe(0);
     const result = (await handle.result()) as DeliverEventResult;
     expect(result.routes[0]).toMatchObject({ subscriptionName: 'plain', state: 'delivered', passes: 2 });
+    // The continued run knew OutboxStatus said DeadLettered (carried over), so it says Delivered now.
+    expect((await handle.describe()).searchAttributes).toMatchObject({ OutboxStatus: ['Delivered'], OutboxTargets: ['plain'] });
     const row = await engine.database.db.selectFrom('outbox.events').select('status').where('id', '=', eventId).executeTakeFirstOrThrow();
     expect(row.status).toBe('delivered');
     const deadLetter = await engine.database.db

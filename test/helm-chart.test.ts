@@ -3,10 +3,10 @@
 // objects. No cluster runs here: this checks what the chart would apply, not a rollout.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ENVIRONMENT_VARIABLES } from '../src/config/load-config.js';
-import { helm } from './helpers/helm.js';
+import { findHelm, helm } from './helpers/helm.js';
 
 const CHART = fileURLToPath(new URL('../deploy/helm/outbox/', import.meta.url));
 
@@ -41,6 +41,12 @@ const pod = (object: K8sObject) => (object.spec.template as { spec: PodSpec }).s
 const deployments = (objects: K8sObject[]) => objects.filter((object) => object.kind === 'Deployment');
 
 describe('Helm chart deploy/helm/outbox', () => {
+  // On a machine without it, helm is built from the Go module proxy first (several minutes with
+  // the suite running beside it): in a hook of its own, so no test's timeout includes the build.
+  beforeAll(async () => {
+    await findHelm();
+  }, 20 * 60_000);
+
   it('passes helm lint with the default values and with the Temporal Cloud values', async () => {
     for (const values of [[], ['-f', 'values-temporal-cloud.yaml']]) {
       const { stdout } = await helm(['lint', '.', ...values, '--strict'], CHART);

@@ -240,7 +240,9 @@ describe('encrypted histories', () => {
         tenant: 'leak',
         events: '*',
         target: { kind: 'webhook', config: { url: failing.url, secret: generateWebhookSecret() } },
-        retryPolicy: { maximumAttempts: 2, initialInterval: '1s' },
+        // A backoff longer than the first pass retries itself (2 s): attempt 2 is a regular
+        // activity, whose failure Temporal records in the history.
+        retryPolicy: { maximumAttempts: 2, initialInterval: '3s' },
       });
       await enqueue(database.pool, { tenant: 'leak', type: 'card.declined', payload: {}, idempotencyKey: 'leak-1' });
       const deadLetter = await waitFor(
