@@ -1,6 +1,7 @@
 // The `outbox` command line as operators run it: the real bin in a child process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { ENGINE_VERSION } from '../src/config/engine-version.js';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { connectTemporal, createTestRelay, uniqueTaskQueue, type TemporalHandles } from './helpers/engine-harness.js';
 import { runCli, spawnCli } from './helpers/run-cli.js';
@@ -20,6 +21,16 @@ describe('outbox CLI', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     for (const command of ['migrate', 'start', 'dev', 'subscriptions', 'status', 'temporal']) expect(stdout).toContain(command);
+  });
+
+  it('--version prints the engine version, and status shows it', async () => {
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(ENGINE_VERSION);
+    expect(ENGINE_VERSION).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
+    const status = await runCli(['status', '--json'], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as { version: string }).version).toBe(ENGINE_VERSION);
   });
 
   it('migrate reports an up-to-date schema', async () => {

@@ -1,6 +1,7 @@
 // The management API (issue 16), driven through a client generated from the document the
 // engine serves, as an operator and as two tenants. Every answer is checked against its
 // documented schema (helpers/api-client.ts); the last test checks every route was called.
+import { ENGINE_VERSION } from '../src/config/engine-version.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { validate } from '@readme/openapi-parser';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -94,6 +95,8 @@ describe('management API', () => {
     expect(status.response.status).toBe(403);
     const operatorStatus = await as('operator').GET('/v1/status');
     expect(operatorStatus.data?.byStatus.pending).toBe(0);
+    // The engine answering says which release it is (as `outbox --version`).
+    expect(operatorStatus.data?.version).toBe(ENGINE_VERSION);
     // The key itself is stored only as a hash.
     const { rows } = await sql<{ hex: string }>`SELECT encode(key_hash, 'hex') AS hex FROM outbox.api_keys`.execute(db.db);
     expect(rows.some((row) => row.hex.includes(Buffer.from(keys.a).toString('hex')))).toBe(false);

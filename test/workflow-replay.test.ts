@@ -18,7 +18,7 @@ import { WebhookSink } from './helpers/webhook-sink.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
 /** Names what the recorded histories exercise (files recorded before versions had none). */
-const RECORDED_VERSION = 'first-pass';
+const RECORDED_VERSION = 'lean-history';
 
 async function replay(histories: { workflowId: string; history: unknown }[]): Promise<{ workflowId: string; error?: string }[]> {
   const workflowBundle = { code: await readFile(inject('workflowBundlePath'), 'utf8') };

@@ -989,6 +989,8 @@ export interface components {
             createdAt: string;
         };
         Status: {
+            /** @description The version of the engine answering (semver, as `outbox --version`) */
+            version: string;
             pending: number;
             oldestPendingAgeSeconds: number | null;
             byStatus: {

@@ -4,6 +4,7 @@
  * exit-with.ts. The top room: it may import every other room, and nothing imports it.
  */
 import { Command, CommanderError } from 'commander';
+import { ENGINE_VERSION } from '../config/engine-version.js';
 import { describeError } from './describe-error.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerDlqCommands } from './dlq-commands.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .description(
       'Transactional outbox delivery engine on Temporal.\nConfiguration comes from environment variables (DATABASE_URL, TEMPORAL_ADDRESS, …); see the README.',
     )
+    .version(ENGINE_VERSION, '-V, --version', 'print the engine version (semver; CHANGELOG.md says what each release changed)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 

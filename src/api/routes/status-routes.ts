@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { ENGINE_VERSION } from '../../config/engine-version.js';
 import type { Database } from '../../db/database.js';
 import type { AdmissionWindow } from '../../outbox/admission-window.js';
 import { readOutboxStatus } from '../../outbox/read-status.js';
@@ -11,6 +12,7 @@ import { requireOperator } from '../authenticate-request.js';
 const count = z.number().int();
 const statusSchema = z
   .object({
+    version: z.string().meta({ description: 'The version of the engine answering (semver, as `outbox --version`)' }),
     pending: count,
     oldestPendingAgeSeconds: z.number().nullable(),
     byStatus: z.record(z.string(), count),
@@ -74,7 +76,7 @@ export function statusRoutes(deps: { db: Kysely<Database>; tenantWindow: Admissi
         requireOperator(request, 'The installation-wide status');
         const status = await readOutboxStatus(deps.db, deps.tenantWindow);
         // Dates as ISO strings, as everywhere in the API.
-        return JSON.parse(JSON.stringify(status)) as z.input<typeof statusSchema>;
+        return JSON.parse(JSON.stringify({ version: ENGINE_VERSION, ...status })) as z.input<typeof statusSchema>;
       },
     );
   };

@@ -1,3 +1,4 @@
+import { ENGINE_VERSION } from '../../config/engine-version.js';
 import { loadConfig } from '../../config/load-config.js';
 import { formatDuration } from '../../durations/duration.js';
 import { createDatabase } from '../../db/create-database.js';
@@ -60,11 +61,12 @@ export async function statusCommand(options: { json?: boolean; watch?: boolean; 
   try {
     const status = await readOutboxStatus(database.db, config.relay.tenantWindow);
     if (options.json) {
-      console.log(JSON.stringify(status, null, 2));
+      console.log(JSON.stringify({ version: ENGINE_VERSION, ...status }, null, 2));
       return;
     }
     const age = status.oldestPendingAgeSeconds;
     const rows: [string, string][] = [
+      ['engine version', ENGINE_VERSION],
       ['pending', String(status.pending)],
       ['  held for an open breaker', String(status.held)],
       ['oldest pending', age === null ? '-' : formatDuration(age * 1000)],
