@@ -43,6 +43,27 @@ describe('workflow determinism', () => {
     expect(await replay(histories)).toEqual(histories.map(({ workflowId }) => ({ workflowId })));
   });
 
+  it('a rolling upgrade: a workflow the new relay started (leanHistory) whose first task an older worker ran replays in the older shape', async () => {
+    // The older worker's histories (first-pass fixtures), with the input a new relay gives: the
+    // routing answer recorded by the older worker has no leanWorker, so new code stays non-lean.
+    const files = (await readdir(FIXTURES)).filter((file) => file.endsWith('-first-pass.json')).sort();
+    expect(files.length).toBeGreaterThan(0);
+    const histories = await Promise.all(
+      files.map(async (file) => {
+        const { workflowId, history } = JSON.parse(await readFile(`${FIXTURES}${file}`, 'utf8')) as {
+          workflowId: string;
+          history: { events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } } }[] };
+        };
+        const payload = history.events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
+        const input = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as Record<string, unknown>;
+        expect(input.leanHistory).toBeUndefined();
+        payload.data = Buffer.from(JSON.stringify({ ...input, leanHistory: true })).toString('base64');
+        return { workflowId, history: historyFromJSON(history) };
+      }),
+    );
+    expect(await replay(histories)).toEqual(histories.map(({ workflowId }) => ({ workflowId })));
+  });
+
   describe('histories recorded now', () => {
     let engine: TestEngine;
     let sink: WebhookSink;

@@ -64,9 +64,15 @@ export function createActivities(deps: ActivityDependencies) {
      * The happy path in one step: routes the event and, when every route is plain, makes each
      * route's first attempt (see firstPass).
      */
-    firstPass: (input: { eventId: string; workflowId: string }) => firstPass(delivery, input),
+    firstPass: async (input: { eventId: string; workflowId: string }) => {
+      const pass = await firstPass(delivery, input);
+      return { ...pass, resolved: { ...pass.resolved, leanWorker: true as const } };
+    },
     /** Which subscriptions an event goes to (no secrets in the result). */
-    resolveRoutes: (input: { eventId: string }) => resolveRoutes(deps.db, input.eventId, Context.current().info.workflowExecution?.workflowId),
+    resolveRoutes: async (input: { eventId: string }) => ({
+      ...(await resolveRoutes(deps.db, input.eventId, Context.current().info.workflowExecution?.workflowId)),
+      leanWorker: true as const,
+    }),
     /** One subscription's current route, read again on retry. */
     routeFor: (input: { eventId: string; subscriptionName: string }) => routeFor(deps.db, input),
     /** One attempt at one target; Temporal retries it under the subscription's policy. */

@@ -29,6 +29,12 @@ export interface ResolvedRoutes {
    * lanes the event is not delivered to are closed at once. Absent when there are none.
    */
   orderedLanes?: string[];
+  /**
+   * Set by workers that write lean histories (DeliverEventInput.leanHistory). The workflow goes
+   * lean only when its routing answer says so: an answer recorded by an older worker (which ran
+   * the workflow's first task in the older shape) keeps the older shape on every replay.
+   */
+  leanWorker?: true;
 }
 
 /**

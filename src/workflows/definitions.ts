@@ -63,6 +63,9 @@ export interface DeliverEventInput {
    * - an operator's retry or replay makes its first attempt as a local activity, in the workflow
    *   task that took the signal, and goes on with the regular activity only if that fails;
    * - no `local-first-attempt` patch marker on a replay's run.
+   * The workflow keeps the flag only if the worker that routed it writes lean histories
+   * (ResolvedRoutes.leanWorker, recorded in the history); otherwise it deletes it from its input,
+   * so a workflow whose first task an older worker ran during a rolling upgrade stays replayable.
    */
   leanHistory?: true;
   /**

@@ -42,8 +42,9 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
   // The relay marked the row dispatched; a replay's new run must say so itself.
   let writtenStatus: EventStatus | undefined = carried ? carried.writtenStatus : input.replay ? undefined : 'dispatched';
   let statusWrites: Promise<void> = Promise.resolve();
-  // Lean workflows set OutboxStatus only off the happy path (status-index.ts); others on every change.
-  const index = input.leanHistory === true ? new StatusIndex(input, carried?.indexedStatus) : undefined;
+  // Lean workflows set OutboxStatus only off the happy path (status-index.ts); others on every
+  // change. A continued run was decided by its first; a new one decides when it routes (below).
+  let index = carried && input.leanHistory === true ? new StatusIndex(input, carried.indexedStatus) : undefined;
 
   const snapshot = (): EventDeliveryStatus => ({
     eventId: input.eventId,
@@ -159,6 +160,11 @@ export async function deliverEvent(input: DeliverEventInput): Promise<DeliverEve
     // Workflows started without the flag (earlier relays, recorded histories) use resolveRoutes.
     const first = input.firstPass === true ? await runFirstPass({ eventId: input.eventId, workflowId }) : undefined;
     const resolved = first?.resolved ?? (await bookkeeping.resolveRoutes({ eventId: input.eventId }));
+    // Lean only if the worker that answered writes lean histories: the answer is in the history,
+    // so a workflow whose first task an older worker ran replays in the older shape. The input
+    // then says so to everything after (deliverOnce, the saga, the next run after continue-as-new).
+    if (resolved.leanWorker !== true) delete input.leanHistory;
+    if (input.leanHistory === true) index = new StatusIndex(input);
     if (!resolved.eventExists) {
       throw ApplicationFailure.nonRetryable(`event ${input.eventId} no longer exists in outbox.events`, DeliveryFailureType.eventGone);
     }
