@@ -18,7 +18,7 @@ export const LAYERS = [
   ['realtime', 'subscriptions'],
   ['targets'],
   ['catalog', 'failures', 'metrics', 'retention', 'sagas'],
-  ['db', 'durations', 'egress', 'events', 'inbox', 'tracing'],
+  ['db', 'durations', 'egress', 'events', 'inbox', 'secrets', 'tracing'],
 ];
 
 const layerOf = new Map(LAYERS.flatMap((rooms, index) => rooms.map((room) => [room, LAYERS.length - index])));

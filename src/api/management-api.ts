@@ -9,6 +9,7 @@
  * This folder may import the stores (subscriptions/, outbox/, dead-letters/) and engine/'s
  * HTTP errors; nothing outside engine/ imports it.
  */
+import type { SecretBox } from '../secrets/secret-box.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -44,6 +45,8 @@ export interface ManagementApiOptions {
   tenantWindow: AdmissionWindow;
   /** How new HTTP targets' URLs are checked (private addresses); the engine's egress policy. */
   urlCheck?: TargetUrlCheck;
+  /** Seals subscription secrets before they are stored (OUTBOX_SECRET_KEYS); the keys in process.env when absent. */
+  secrets?: SecretBox;
   /** Signals dead letters' workflows (retry, discard); without it those actions answer 503. */
   temporal: Client | undefined;
   /** Where replayed events' workflows start (this installation's queue); without it replay answers 503. */

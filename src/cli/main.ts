@@ -15,6 +15,7 @@ import { registerInstallationCommands } from './installation-commands.js';
 import { registerOperationsCommands } from './operations-commands.js';
 import { registerReplayCommands } from './replay-commands.js';
 import { registerSagaCommands } from './saga-commands.js';
+import { registerSecretCommands } from './secret-commands.js';
 import { registerSubscriptionCommands } from './subscription-commands.js';
 import { registerTenantPermissionCommands } from './tenant-permission-commands.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerEngineCommands(program);
   registerSubscriptionCommands(program);
   registerTenantPermissionCommands(program);
+  registerSecretCommands(program);
   registerApiKeyCommands(program);
   registerEventTypeCommands(program);
   registerInstallationCommands(program);

@@ -32,6 +32,19 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
 }
 
 /** Every environment variable the engine reads, with its default. The README's table mirrors this. */
+/** `id:base64key[,…]` (OUTBOX_PAYLOAD_KEYS, OUTBOX_SECRET_KEYS): errors name the key id, never a key. */
+const encryptionKeysSchema = z
+  .string()
+  .optional()
+  .superRefine((value, context) => {
+    if (value === undefined) return;
+    try {
+      parseEncryptionKeys(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
 const environmentSchema = z.object({
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
   TEMPORAL_ADDRESS: hostPort.optional(),
@@ -81,17 +94,8 @@ const environmentSchema = z.object({
   OUTBOX_REALTIME_ALLOWED_ORIGINS: z.string().optional(),
   OUTBOX_RETENTION: durationMs.optional(),
   OUTBOX_TRACING: z.enum(['off', 'otlp'], { error: 'expected off or otlp' }).default('off'),
-  OUTBOX_PAYLOAD_KEYS: z
-    .string()
-    .optional()
-    .superRefine((value, context) => {
-      if (value === undefined) return;
-      try {
-        parseEncryptionKeys(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
+  OUTBOX_PAYLOAD_KEYS: encryptionKeysSchema,
+  OUTBOX_SECRET_KEYS: encryptionKeysSchema,
   OUTBOX_CODEC_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   OUTBOX_CODEC_ALLOWED_ORIGINS: z.string().optional(),
   OUTBOX_CODEC_JWKS_URL: z
@@ -121,6 +125,7 @@ const SECRET_VARIABLES = new Set([
   'DATABASE_URL',
   'OUTBOX_REALTIME_SECRET',
   'OUTBOX_PAYLOAD_KEYS',
+  'OUTBOX_SECRET_KEYS',
   'OUTBOX_CODEC_TOKEN',
   'TEMPORAL_API_KEY',
   'TEMPORAL_TLS_CLIENT_KEY_DATA',
@@ -167,6 +172,8 @@ export interface EngineConfig {
   tracing: 'off' | 'otlp';
   /** OUTBOX_PAYLOAD_KEYS: encrypt Temporal payloads (AES-256-GCM) when set. */
   payloadKeys: EncryptionKeys | undefined;
+  /** OUTBOX_SECRET_KEYS (else OUTBOX_PAYLOAD_KEYS): seal subscription secrets at rest; undefined: stored in clear. */
+  secretKeys: EncryptionKeys | undefined;
   /** The /codec endpoint for the Temporal UI and CLI: its bearer token and CORS origins. */
   codec: { token: string | undefined; allowedOrigins: string[]; jwksUrl: string | undefined; jwtAudience: string | undefined; jwtIssuer: string | undefined };
   /** The web console: its public URL for portal links, and the Temporal UI it links workflows to (`dev`: the embedded one's). */
@@ -254,6 +261,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     retention: { retentionMs: values.OUTBOX_RETENTION, intervalMs: values.OUTBOX_CLEANUP_INTERVAL },
     tracing: values.OUTBOX_TRACING,
     payloadKeys: values.OUTBOX_PAYLOAD_KEYS === undefined ? undefined : parseEncryptionKeys(values.OUTBOX_PAYLOAD_KEYS),
+    secretKeys:
+      (values.OUTBOX_SECRET_KEYS ?? values.OUTBOX_PAYLOAD_KEYS) === undefined
+        ? undefined
+        : parseEncryptionKeys((values.OUTBOX_SECRET_KEYS ?? values.OUTBOX_PAYLOAD_KEYS)!),
     codec: {
       token: values.OUTBOX_CODEC_TOKEN,
       allowedOrigins: commaList(values.OUTBOX_CODEC_ALLOWED_ORIGINS),

@@ -1,3 +1,4 @@
+import { SecretBox } from '../secrets/secret-box.js';
 import { Client, type Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
@@ -66,6 +67,7 @@ export async function serveEngineHttp(parts: {
           db: parts.db,
           tenantWindow: config.relay.tenantWindow,
           urlCheck: { addressPolicy: config.targets.addressPolicy },
+          secrets: new SecretBox(config.secretKeys),
           // `dev` runs its own Temporal UI; otherwise the console links workflows only when told where the UI is.
           temporalUi: temporalUiOf(config, parts.temporal),
           consoleUrl: config.console.url,

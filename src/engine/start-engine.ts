@@ -107,6 +107,11 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         `The outbox schema is not up to date (${pending.length} pending migration(s), first ${pending[0]}). Run \`outbox migrate\` first.`,
       );
     }
+    if (!config.secretKeys && roles.http) {
+      logger.warn(
+        'subscription secrets (webhook secrets, secret headers, broker passwords) are stored in clear: set OUTBOX_SECRET_KEYS, then run `outbox secrets reseal`',
+      );
+    }
     const installation = await readInstallation(database.db);
     const taskQueue = taskQueueOf(config, installation.id);
     const { temporal } = options;

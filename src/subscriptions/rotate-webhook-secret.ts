@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { isEnvReference } from '../targets/secret-reference.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import { findSubscriptionId } from './find-subscription.js';
-import { generateWebhookSecret } from './subscription-store.js';
+import { defaultSecretBox, generateWebhookSecret } from './subscription-store.js';
 
 /** Most previous secrets a webhook keeps signing with (each until its grace ends). */
 export const MAX_PREVIOUS_SECRETS = 3;
@@ -31,7 +32,8 @@ export class SecretRotationError extends Error {
 export async function rotateWebhookSecret(
   db: Kysely<Database>,
   idOrName: string,
-  options: { graceMs: number; secret?: string },
+  /** `secrets`: seals the new secret (default: the keys in process.env). */
+  options: { graceMs: number; secret?: string; secrets?: SecretBox },
 ): Promise<{ id: string; name: string; secret: string; previousUntil: Date | null }> {
   // Inside a caller's transaction (the API's scoped one), in it; otherwise in one of its own.
   const inTransaction = <T>(work: (trx: Kysely<Database>) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
@@ -67,7 +69,8 @@ export async function rotateWebhookSecret(
       .filter((previous) => Date.parse(previous.expiresAt) > now)
       .slice(0, MAX_PREVIOUS_SECRETS);
     const secret = options.secret ?? generateWebhookSecret();
-    const config = { ...row.target_config, secret, ...(previousSecrets.length > 0 ? { previousSecrets } : { previousSecrets: undefined }) };
+    const box = options.secrets ?? defaultSecretBox();
+    const config = { ...row.target_config, secret: box.seal(secret), ...(previousSecrets.length > 0 ? { previousSecrets } : { previousSecrets: undefined }) };
     await sql`UPDATE outbox.subscriptions SET target_config = ${JSON.stringify(config)}::jsonb, updated_at = now() WHERE id = ${row.id}`.execute(trx);
     return { id: row.id, name: row.name, secret, previousUntil: previousSecrets.length > 0 ? new Date(until) : null };
   });

@@ -1,7 +1,7 @@
 /**
  * The subscriptions room: who receives what. Adding, updating, rotating secrets, fan-out rules,
  * tenant limits and content filters, each checked with the error naming the field. May import
- * targets/ (each kind's settings schema), egress/, events/, durations/ and db/.
+ * targets/ (each kind's settings schema), secrets/, egress/, events/, durations/ and db/.
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
@@ -11,6 +11,8 @@ import { targetKindNamed } from '../targets/target-registry.js';
 import { findSubscriptionId } from './find-subscription.js';
 import { tenantBoundIssues } from './tenant-bounds.js';
 import { checkTargetDestinations, type TargetUrlCheck } from '../egress/check-target-url.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import { maskedSecrets, sealTargetSecrets, type MaskedSecret } from './seal-target-secrets.js';
 import {
   flowControlSchema,
   newSubscriptionSchema,
@@ -28,6 +30,8 @@ export interface SubscriptionSummary {
   events: string;
   targetKind: string;
   target: string;
+  /** The target's secret settings, masked: each field and how it is kept (encrypted, environment or clear); never a value. */
+  secrets: MaskedSecret[];
   retryPolicy: RetryPolicy;
   /** Rate limit and in-flight cap; empty when unlimited. */
   flowControl: FlowControlSettings;
@@ -76,6 +80,7 @@ function summarise(row: SubscriptionRow): SubscriptionSummary {
     events: row.event_pattern,
     targetKind: row.target_kind,
     target: describeTarget(row),
+    secrets: maskedSecrets(row.target_kind, row.target_config),
     retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
     flowControl: flowControlSchema.catch({}).parse(row.flow_control ?? {}),
     ordered: row.ordered,
@@ -86,9 +91,34 @@ function summarise(row: SubscriptionRow): SubscriptionSummary {
   };
 }
 
+/** Store options: `asTenant` holds a tenant key's request to TENANT_BOUNDS; `secrets` seals secret settings (default: the keys in process.env). */
+export interface StoreOptions {
+  asTenant?: boolean;
+  secrets?: SecretBox;
+}
+
+/** The box that seals secrets for this process: OUTBOX_SECRET_KEYS, else OUTBOX_PAYLOAD_KEYS, else none (clear). */
+export function defaultSecretBox(): SecretBox {
+  return SecretBox.fromEnv(process.env);
+}
+
+/**
+ * The target with its secret settings sealed (see sealTargetSecrets); a sealed value given from
+ * outside is refused naming its field, nothing saved.
+ */
+export function sealedTarget(target: { kind: string; config: unknown }, box: SecretBox, what: string): string {
+  const { config, refused } = sealTargetSecrets(target.kind, target.config, box, { fromInput: true });
+  if (refused !== undefined) {
+    const message = 'sealed values are written by the engine only; send the secret itself (or env:NAME)';
+    throw new InvalidSubscriptionError(`${what}: ${refused}: ${message}. Nothing was saved.`, [{ field: refused, message }]);
+  }
+  return JSON.stringify(config);
+}
+
 /**
  * Validates and stores a subscription. Throws {@link InvalidSubscriptionError} naming the bad
- * field; nothing is written then. HTTP targets on loopback, private, link-local, unique-local or
+ * field; nothing is written then. Secret settings (a webhook's secret and headers, broker
+ * passwords) are sealed with the engine's secret key before they are written. HTTP targets on loopback, private, link-local, unique-local or
  * multicast addresses are refused unless OUTBOX_ALLOW_PRIVATE_TARGETS (or `urlCheck`) allows
  * them or the target sets `allowPrivateAddresses`.
  *
@@ -103,8 +133,7 @@ export async function addSubscription(
   db: Kysely<Database>,
   input: Omit<NewSubscription, 'name'> & { name?: string },
   urlCheck: TargetUrlCheck = {},
-  /** `asTenant`: a tenant key's request, held to TENANT_BOUNDS (timeouts, attempts, intervals). */
-  options: { asTenant?: boolean } = {},
+  options: StoreOptions = {},
 ): Promise<SubscriptionSummary> {
   const parsed = newSubscriptionSchema.safeParse({ ...input, name: input.name ?? `${input.target.kind}-${randomBytes(4).toString('hex')}` });
   if (!parsed.success) {
@@ -116,6 +145,7 @@ export async function addSubscription(
   if (options.asTenant) refuseBeyondTenantBounds(subscription.target.config as { timeoutMs?: unknown }, subscription.retryPolicy, 'Invalid subscription');
   // SSRF protection, first pass: the addresses as saved (the worker checks every connection again).
   await refuseUnreachableTarget(subscription.target, urlCheck, 'Invalid subscription');
+  const targetConfig = sealedTarget(subscription.target, options.secrets ?? defaultSecretBox(), 'Invalid subscription');
   try {
     const row = await db
       .insertInto('outbox.subscriptions')
@@ -124,7 +154,7 @@ export async function addSubscription(
         tenant_id: subscription.tenant,
         event_pattern: subscription.events,
         target_kind: subscription.target.kind,
-        target_config: JSON.stringify(subscription.target.config),
+        target_config: targetConfig,
         retry_policy: JSON.stringify(subscription.retryPolicy),
         flow_control: JSON.stringify(subscription.flowControl),
         ordered: subscription.ordered,

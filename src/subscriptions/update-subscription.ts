@@ -10,6 +10,9 @@ import {
   InvalidSubscriptionError,
   refuseBeyondTenantBounds,
   refuseUnreachableTarget,
+  sealedTarget,
+  defaultSecretBox,
+  type StoreOptions,
   type SubscriptionSummary,
 } from './subscription-store.js';
 
@@ -41,8 +44,7 @@ export async function updateSubscription(
   idOrName: string,
   changes: SubscriptionChanges,
   urlCheck: TargetUrlCheck = {},
-  /** `asTenant`: a tenant key's request, held to TENANT_BOUNDS (timeouts, attempts, intervals). */
-  options: { asTenant?: boolean } = {},
+  options: StoreOptions = {},
 ): Promise<SubscriptionSummary | undefined> {
   const parsed = changesSchema.safeParse(changes);
   if (!parsed.success) {
@@ -55,9 +57,10 @@ export async function updateSubscription(
   if (!current) return undefined;
   // SSRF protection, as when adding (the worker checks every connection again).
   if (next.target) await refuseUnreachableTarget(next.target, urlCheck, 'Invalid changes');
+  const targetConfig = next.target && sealedTarget(next.target, options.secrets ?? defaultSecretBox(), 'Invalid changes');
   const set = {
     ...(next.events !== undefined && { event_pattern: next.events }),
-    ...(next.target !== undefined && { target_kind: next.target.kind, target_config: JSON.stringify(next.target.config) }),
+    ...(next.target !== undefined && { target_kind: next.target.kind, target_config: targetConfig }),
     ...(next.retryPolicy !== undefined && { retry_policy: JSON.stringify(next.retryPolicy) }),
     ...(next.flowControl !== undefined && { flow_control: JSON.stringify(next.flowControl) }),
     ...(next.ordered !== undefined && { ordered: next.ordered }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MissingSecretError } from '../failures/delivery-error.js';
+import { isSealed, SealedSecretError, SecretBox } from '../secrets/secret-box.js';
 
 /** `env:NAME`: the value is read from the worker's environment at delivery time, never stored. */
 const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
@@ -18,19 +19,38 @@ function mayBeReferenced(name: string, env: NodeJS.ProcessEnv): boolean {
   return (env[SECRET_ALLOWLIST_VARIABLE] ?? '').split(',').some((allowed) => allowed.trim() === name);
 }
 
+/** One box per environment object: its keys are parsed once, not per attempt. */
+const boxes = new WeakMap<NodeJS.ProcessEnv, SecretBox>();
+
+function boxFor(env: NodeJS.ProcessEnv): SecretBox {
+  let box = boxes.get(env);
+  if (!box) boxes.set(env, (box = SecretBox.fromEnv(env)));
+  return box;
+}
+
 /** True for `env:NAME`. */
 export function isEnvReference(value: string): boolean {
   return ENV_REFERENCE.test(value);
 }
 
 /**
- * The value itself, or for `env:NAME` the variable's value in `env`. Throws MissingSecretError
- * naming the variable when it is unset, or when it is not one `env:` may read (see SECRET_PREFIX).
+ * The value itself; for `env:NAME` the variable's value in `env`; for a value sealed at rest
+ * (SecretBox) the secret inside, opened with the keys in `env`. Throws MissingSecretError naming
+ * the variable when it is unset or not one `env:` may read (see SECRET_PREFIX), or naming the key
+ * id when a sealed value cannot be opened.
  *
  * @example
  * resolveSecret('env:OUTBOX_SECRET_SLACK_URL', process.env);
  */
 export function resolveSecret(value: string, env: NodeJS.ProcessEnv): string {
+  if (isSealed(value)) {
+    try {
+      return boxFor(env).open(value);
+    } catch (error) {
+      if (error instanceof SealedSecretError) throw new MissingSecretError(error.message);
+      throw error;
+    }
+  }
   const match = ENV_REFERENCE.exec(value);
   if (!match?.[1]) return value;
   if (!mayBeReferenced(match[1], env)) {
@@ -46,11 +66,12 @@ export function resolveSecret(value: string, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * A setting that may be given literally or as `env:NAME`; `literal` validates literal values
- * only (an env reference is checked when used).
+ * A setting that may be given literally or as `env:NAME`, and is stored sealed when the engine
+ * has a secret key; `literal` validates literal values only (an env reference is checked when
+ * used, a sealed one was checked before it was sealed).
  */
 export function secretOr<T extends z.ZodType<string>>(literal: T) {
-  return z.string().refine((value) => isEnvReference(value) || literal.safeParse(value).success, {
+  return z.string().refine((value) => isEnvReference(value) || isSealed(value) || literal.safeParse(value).success, {
     error: (issue) => {
       const result = literal.safeParse(issue.input);
       return result.success ? 'is invalid' : (result.error.issues[0]?.message ?? 'is invalid');

@@ -3,7 +3,7 @@
  * implements; target-registry.ts lists the kinds, one folder per kind (webhook/, kafka/, …);
  * http/ is the HTTP client with its egress guard; target-options.ts, target-connections.ts and
  * target-message.ts are the shared option schemas, connection pools and message shapes. May
- * import failures/ and db/ (types); subscriptions/, activities/ and realtime/ import it.
+ * import failures/, secrets/ and db/ (types); subscriptions/, activities/ and realtime/ import it.
  */
 import type { z } from 'zod';
 import type { Dispatcher } from 'undici';
@@ -20,7 +20,7 @@ export interface SendContext {
   connections: TargetConnections;
   /** Aborted at the attempt's timeout or when Temporal cancels the activity. */
   signal: AbortSignal;
-  /** The value, or for `env:NAME` the worker's environment variable (throws when unset). */
+  /** The value; for `env:NAME` the worker's environment variable; for a sealed value the secret inside (throws when it cannot be had). */
   secret(value: string): string;
   /** A saga step: HTTP kinds return the 2xx answer's body as `response` (its result). */
   captureResponse?: boolean;
@@ -43,6 +43,12 @@ export interface TargetKind<Config = unknown> {
   readonly kind: string;
   /** Validates stored settings; secrets may be `env:NAME` references. */
   readonly configSchema: z.ZodType<Config>;
+  /**
+   * Settings that are secrets, as paths into the config (`*`: every key or item): they are
+   * sealed before they are stored (secrets/secret-box.ts), never shown, and read at send time
+   * through `context.secret`.
+   */
+  readonly secretPaths?: readonly string[];
   /** Where it goes, safe to print and log (no credentials); the circuit breaker's key too. */
   endpoint(config: Config): string;
   /** Per-attempt timeout. */

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../../secrets/secret-box.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
@@ -16,7 +17,7 @@ import { auditEntrySchema, notFound, show, subscriptionSchema } from './subscrip
  * Actions on one subscription: enable, disable, rotate its signing secret, and read its audit.
  * In the key's scope, as every /v1 query (see inScope).
  */
-export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
+export function subscriptionActionRoutes(deps: { db: Kysely<Database>; secrets?: SecretBox }) {
   return (app: FastifyInstance): void => {
     const api = app.withTypeProvider<ZodTypeProvider>();
     const tags = ['subscriptions'];
@@ -84,7 +85,7 @@ export function subscriptionActionRoutes(deps: { db: Kysely<Database> }) {
         const rotated = await inScope(deps.db, principalOf(request), async (trx) => {
           if (!(await getSubscription(trx, request.params.id))) throw notFound(request.params.id);
           try {
-            return await rotateWebhookSecret(trx, request.params.id, { graceMs });
+            return await rotateWebhookSecret(trx, request.params.id, { graceMs, ...(deps.secrets && { secrets: deps.secrets }) });
           } catch (error) {
             if (error instanceof SecretRotationError) throw new HttpProblem(error.reason === 'not-found' ? 404 : 409, 'Cannot rotate', error.message);
             throw error;

@@ -82,6 +82,16 @@ export const subscriptionSchema = z
     events: z.string().describe('glob over event types, e.g. order.*'),
     targetKind: z.enum(TARGET_KIND_NAMES as [TargetKindName, ...TargetKindName[]]),
     target: z.string().describe('where it delivers, without secrets'),
+    secrets: z
+      .array(
+        z.object({
+          field: z.string().describe('the setting, e.g. target.config.headers.X-Api-Key'),
+          storage: z
+            .enum(['encrypted', 'environment', 'clear'])
+            .describe("encrypted at rest with the engine's secret key; read from the worker's environment (env:NAME); or in clear (no OUTBOX_SECRET_KEYS)"),
+        }),
+      )
+      .describe("the target's secret settings, masked: never their values"),
     retryPolicy: shownRetryPolicySchema,
     flowControl: endpointLimitsSchema,
     ordered: z.boolean(),

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../../secrets/secret-box.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
@@ -30,7 +31,7 @@ type NewSubscriptionInput = Omit<NewSubscription, 'target'> & { target: TargetIn
  * and changes only its tenant's subscriptions, and PostgreSQL refuses it the operator-only
  * settings even if this code let one through.
  */
-export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: TargetUrlCheck }) {
+export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: TargetUrlCheck; secrets?: SecretBox }) {
   return (app: FastifyInstance): void => {
     const api = app.withTypeProvider<ZodTypeProvider>();
     const tags = ['subscriptions'];
@@ -91,6 +92,7 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
           try {
             const created = await addSubscription(trx, { ...body, target, tenant } as NewSubscription, deps.urlCheck, {
               asTenant: principal.scope === 'tenant',
+              ...(deps.secrets && { secrets: deps.secrets }),
             });
             return { ...show(created), ...(secret && { secret }) };
           } catch (error) {
@@ -140,6 +142,7 @@ export function subscriptionRoutes(deps: { db: Kysely<Database>; urlCheck?: Targ
           try {
             return await updateSubscription(trx, request.params.id, changes, deps.urlCheck, {
               asTenant: principal.scope === 'tenant',
+              ...(deps.secrets && { secrets: deps.secrets }),
             });
           } catch (error) {
             if (!(error instanceof InvalidSubscriptionError)) throw error;

@@ -37,6 +37,7 @@ export type KafkaTargetConfig = z.output<typeof kafkaConfigSchema>;
 export const kafkaTarget = defineTargetKind<KafkaTargetConfig>({
   kind: 'kafka',
   configSchema: kafkaConfigSchema,
+  secretPaths: ['sasl.password'],
   endpoint: (config) => `kafka ${config.brokers.join(',')} ${config.topic}`,
   timeoutMs: (config) => config.timeoutMs,
   egress: (config) => ({ destinations: config.brokers, allowPrivateAddresses: config.allowPrivateAddresses === true }),

@@ -33,6 +33,7 @@ export type MqttConfig = z.output<typeof mqttConfigSchema>;
 export const mqttTarget = defineTargetKind<MqttConfig>({
   kind: 'mqtt',
   configSchema: mqttConfigSchema,
+  secretPaths: ['password'],
   endpoint: (config) => `${displayServer(config.url)} ${config.topic}`,
   timeoutMs: (config) => config.timeoutMs,
   egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),

@@ -29,6 +29,7 @@ export type N8nConfig = z.output<typeof n8nConfigSchema>;
 export const n8nTarget = defineTargetKind<N8nConfig>({
   kind: 'n8n',
   configSchema: n8nConfigSchema,
+  secretPaths: ['auth.password', 'auth.value'],
   endpoint: (config) => displayUrl(config.url),
   egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,

@@ -38,6 +38,7 @@ const codec = StringCodec();
 export const natsTarget = defineTargetKind<NatsConfig>({
   kind: 'nats',
   configSchema: natsConfigSchema,
+  secretPaths: ['pass', 'token'],
   endpoint: (config) => `${config.url.split(',').map(displayServer).join(',')} ${config.subject}`,
   timeoutMs: (config) => config.timeoutMs,
   egress: (config) => ({ destinations: config.url.split(','), allowPrivateAddresses: config.allowPrivateAddresses === true }),

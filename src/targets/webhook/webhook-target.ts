@@ -28,7 +28,7 @@ export const webhookConfigSchema = z
     allowPrivateAddresses: allowPrivateAddressesSchema,
     /** Secrets still signed with until their grace ends (see rotateWebhookSecret). */
     previousSecrets: z
-      .array(z.object({ secret: webhookSecretSchema, expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }) }).strict())
+      .array(z.object({ secret: secretOr(webhookSecretSchema), expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }) }).strict())
       .max(5)
       .optional(),
   })
@@ -44,6 +44,7 @@ export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 export const webhookTarget = defineTargetKind<WebhookConfig>({
   kind: 'webhook',
   configSchema: webhookConfigSchema,
+  secretPaths: ['secret', 'previousSecrets.*.secret', 'headers.*'],
   endpoint: (config) => displayUrl(config.url),
   egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,
@@ -53,7 +54,7 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
     // During a rotation's grace period, one signature per secret, space-separated (the spec's way).
     const secrets = [
       context.secret(config.secret),
-      ...(config.previousSecrets ?? []).filter((previous) => Date.parse(previous.expiresAt) > now.getTime()).map((previous) => previous.secret),
+      ...(config.previousSecrets ?? []).filter((previous) => Date.parse(previous.expiresAt) > now.getTime()).map((previous) => context.secret(previous.secret)),
     ];
     const signature = secrets.map((secret) => new Webhook(secret).sign(message.id, now, message.body)).join(' ');
     const extra = Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)]));
