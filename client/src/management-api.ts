@@ -1084,6 +1084,16 @@ export interface components {
             targetKind: "webhook" | "slack" | "n8n" | "redis-stream" | "nats" | "rabbitmq" | "mqtt" | "kafka" | "realtime";
             /** @description where it delivers, without secrets */
             target: string;
+            /** @description the target's secret settings, masked: never their values */
+            secrets: {
+                /** @description the setting, e.g. target.config.headers.X-Api-Key */
+                field: string;
+                /**
+                 * @description encrypted at rest with the engine's secret key; read from the worker's environment (env:NAME); or in clear (no OUTBOX_SECRET_KEYS)
+                 * @enum {string}
+                 */
+                storage: "encrypted" | "environment" | "clear";
+            }[];
             retryPolicy: components["schemas"]["ShownRetryPolicy"];
             flowControl: components["schemas"]["EndpointLimits"];
             ordered: boolean;
@@ -1121,6 +1131,16 @@ export interface components {
             targetKind: "webhook" | "slack" | "n8n" | "redis-stream" | "nats" | "rabbitmq" | "mqtt" | "kafka" | "realtime";
             /** @description where it delivers, without secrets */
             target: string;
+            /** @description the target's secret settings, masked: never their values */
+            secrets: {
+                /** @description the setting, e.g. target.config.headers.X-Api-Key */
+                field: string;
+                /**
+                 * @description encrypted at rest with the engine's secret key; read from the worker's environment (env:NAME); or in clear (no OUTBOX_SECRET_KEYS)
+                 * @enum {string}
+                 */
+                storage: "encrypted" | "environment" | "clear";
+            }[];
             retryPolicy: components["schemas"]["ShownRetryPolicy"];
             flowControl: components["schemas"]["EndpointLimits"];
             ordered: boolean;

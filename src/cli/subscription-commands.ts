@@ -44,7 +44,12 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--kafka <brokers>', 'Kafka brokers host:port[,host:port] (with --topic)')
     .option('--realtime', 'stream to browsers over server-sent events (/v1/stream)')
     .option('--secret <whsec>', 'webhook: Standard Webhooks secret whsec_… or env:NAME; generated and printed once when omitted')
-    .addOption(new Option('--header <header>', 'webhook: extra header "Name: value" (repeatable; value may be env:NAME)').argParser(collect))
+    .addOption(
+      new Option(
+        '--header <header>',
+        'webhook: extra header "Name: value" (repeatable; value may be env:NAME; stored sealed when OUTBOX_SECRET_KEYS is set)',
+      ).argParser(collect),
+    )
     .option('--template <text>', 'slack: message text with {{type}}, {{tenant}}, {{id}}, {{data.field}}')
     .option('--auth-basic <user:password>', 'n8n: basic auth (password may be env:NAME)')
     .option('--auth-header <header>', 'n8n: header auth "Name: value" (value may be env:NAME)')

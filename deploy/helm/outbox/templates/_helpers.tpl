@@ -103,6 +103,13 @@ capabilities:
       name: {{ .Values.payloadKeysSecret.name }}
       key: {{ .Values.payloadKeysSecret.key }}
 {{- end }}
+{{- if .Values.secretKeysSecret.name }}
+- name: OUTBOX_SECRET_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secretKeysSecret.name }}
+      key: {{ .Values.secretKeysSecret.key }}
+{{- end }}
 {{- range $name, $value := .Values.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
