@@ -539,6 +539,9 @@ describe('management API', () => {
       },
     );
     expect((await operator.GET('/v1/tenant-permissions')).data?.items).toEqual([{ tenant: 'tenant-b', targetKinds: ['nats'] }]);
+    // The signing keys' JWKS is public: receivers fetch it without a key (none exists until a webhook signs with ed25519).
+    const signingKeys = await as(undefined).GET('/v1/signing-keys');
+    expect({ status: signingKeys.response.status, keys: signingKeys.data?.keys }).toEqual({ status: 200, keys: [] });
     const link = await operator.POST('/v1/portal-links', { body: { tenant: 'tenant-b', expiresInSeconds: 600 } });
     const revoked = await operator.POST('/v1/portal-links/revoke', { body: { id: link.data!.id } });
     expect(revoked.data).toMatchObject({ id: link.data!.id, revokedAt: expect.any(String) as unknown });

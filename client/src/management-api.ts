@@ -505,6 +505,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public keys that verify v1a (ed25519) webhook signatures
+         * @description A JWKS of the current key and of rotated keys still in their grace period (deliveries then carry a signature from each). Needs no API key; cache it for up to 5 minutes.
+         */
+        get: operations["listSigningKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/status": {
         parameters: {
             query?: never;
@@ -638,6 +658,8 @@ export interface components {
                     [key: string]: string;
                 };
                 allowPrivateAddresses?: boolean;
+                /** @enum {string} */
+                signing?: "hmac" | "ed25519" | "both";
                 previousSecrets?: {
                     secret: string;
                     /** Format: date-time */
@@ -1120,6 +1142,25 @@ export interface components {
             /** @description broker kinds this tenant's keys may target, of redis-stream, nats, rabbitmq, mqtt, kafka */
             targetKinds: string[];
         };
+        SigningKey: {
+            /** @constant */
+            kty: "OKP";
+            /** @constant */
+            crv: "Ed25519";
+            /** @constant */
+            alg: "EdDSA";
+            /** @constant */
+            use: "sig";
+            /** @description the key id */
+            kid: string;
+            /** @description the raw 32-byte public key, base64url (RFC 8037) */
+            x: string;
+            /** @description the same key as Standard Webhooks writes it: whpk_ + base64 */
+            whpk: string;
+            createdAt: string;
+            /** @description when a rotated key stops signing and leaves this list; null for the current key */
+            expiresAt: string | null;
+        };
         CreatedSubscription: {
             id: string;
             name: string;
@@ -1202,6 +1243,9 @@ export interface components {
                 error: string;
             }[];
             dryRun: boolean;
+        };
+        SigningKeys: {
+            keys: components["schemas"]["SigningKey"][];
         };
         Me: {
             /** @enum {string} */
@@ -4870,6 +4914,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request is not valid: `errors` names each field (RFC 9457 problem document) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key, an unknown or revoked key, or an expired or revoked portal link */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do that (another tenant, an operator-only setting or action) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing this key may see has that id or name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with what exists (a name taken, a reference naming several subscriptions) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Understood but refused (an Idempotency-Key reused for another request, too many events) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (details are in the engine log, never in the answer) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporal is unreachable from this engine; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSigningKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeys"];
+                };
             };
             /** @description The request is not valid: `errors` names each field (RFC 9457 problem document) */
             400: {

@@ -96,6 +96,7 @@ export async function sendAttempt(
         connections: pools.connections,
         signal,
         secret: (value) => resolveSecret(value, deps.env),
+        ...(deps.signingKeys && { signingKeys: () => deps.signingKeys!.active() }),
         captureResponse: plan.keepsAnswer,
       },
       plan.config,

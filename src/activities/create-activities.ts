@@ -23,6 +23,8 @@ import { EventTypeCatalog } from '../catalog/event-type-catalog.js';
 import { parkUntilSlot, reserveSlot } from './flow-control.js';
 import { finishTurn, takeTurn } from './ordered-lanes.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import { SigningKeyRing } from '../targets/webhook/signing-key-ring.js';
 
 /** What activities need from the process that hosts them; nothing lives at module level. */
 export interface ActivityDependencies {
@@ -58,7 +60,9 @@ export function createActivities(deps: ActivityDependencies) {
   const outcomes = { db: deps.db, metrics, logger: deps.logger };
   const pace = deps.pace ?? new EndpointPace();
   const catalog = new EventTypeCatalog(deps.db, deps.logger);
-  const delivery = { ...deps, breakers, pace, catalog, metrics, env: deps.env ?? process.env };
+  const env = deps.env ?? process.env;
+  const signingKeys = new SigningKeyRing(deps.db, SecretBox.fromEnv(env));
+  const delivery = { ...deps, breakers, pace, catalog, metrics, env, signingKeys };
   return {
     /**
      * The happy path in one step: routes the event and, when every route is plain, makes each

@@ -12,8 +12,8 @@ declare module 'fastify' {
   }
 }
 
-/** Routes anyone may read: the API's own documentation. */
-const PUBLIC = /^\/v1\/(openapi\.json|docs)(\/|$)/;
+/** Routes anyone may read: the API's own documentation, and the public keys receivers verify v1a signatures with. */
+const PUBLIC = /^\/v1\/(openapi\.json|docs|signing-keys)(\/|$)/;
 
 /**
  * The `onRequest` hook of the management API: `Authorization: Bearer <API key or portal link

@@ -39,6 +39,7 @@ import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tenantLimitRoutes } from './routes/tenant-limit-routes.js';
 import { tenantPermissionRoutes } from './routes/tenant-permission-routes.js';
 import { testSendRoutes } from './routes/test-send-routes.js';
+import { signingKeyRoutes } from './routes/signing-key-routes.js';
 
 export interface ManagementApiOptions {
   db: Kysely<Database>;
@@ -131,6 +132,7 @@ export function managementApi(options: ManagementApiOptions) {
       tenantPermissionRoutes(options)(api);
       routingRoutes(options)(api);
       eventTypeRoutes(options)(api);
+      signingKeyRoutes(options)(api);
       statusRoutes(options)(api);
       consoleRoutes(options)(api);
     });

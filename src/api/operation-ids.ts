@@ -5,6 +5,7 @@
 /** `METHOD /path` → operationId. */
 export const API_OPERATION_IDS: Record<string, string> = {
   'GET /v1/subscriptions': 'listSubscriptions',
+  'GET /v1/signing-keys': 'listSigningKeys',
   'POST /v1/subscriptions': 'createSubscription',
   'GET /v1/subscriptions/{id}': 'getSubscription',
   'PATCH /v1/subscriptions/{id}': 'updateSubscription',

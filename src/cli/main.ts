@@ -16,6 +16,7 @@ import { registerOperationsCommands } from './operations-commands.js';
 import { registerReplayCommands } from './replay-commands.js';
 import { registerSagaCommands } from './saga-commands.js';
 import { registerSecretCommands } from './secret-commands.js';
+import { registerSigningKeyCommands } from './signing-key-commands.js';
 import { registerSubscriptionCommands } from './subscription-commands.js';
 import { registerTenantPermissionCommands } from './tenant-permission-commands.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerSubscriptionCommands(program);
   registerTenantPermissionCommands(program);
   registerSecretCommands(program);
+  registerSigningKeyCommands(program);
   registerApiKeyCommands(program);
   registerEventTypeCommands(program);
   registerInstallationCommands(program);

@@ -43,6 +43,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--mqtt <url>', 'MQTT broker (mqtt://…; with --topic), QoS 1')
     .option('--kafka <brokers>', 'Kafka brokers host:port[,host:port] (with --topic)')
     .option('--realtime', 'stream to browsers over server-sent events (/v1/stream)')
+    .option('--signing <scheme>', 'webhook: hmac (v1, the default), ed25519 (v1a: receivers verify with GET /v1/signing-keys) or both')
     .option('--secret <whsec>', 'webhook: Standard Webhooks secret whsec_… or env:NAME; generated and printed once when omitted')
     .addOption(
       new Option(

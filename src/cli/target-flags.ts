@@ -13,6 +13,7 @@ export interface TargetFlags {
   kafka?: string;
   realtime?: boolean;
   secret?: string;
+  signing?: string;
   header?: string[];
   template?: string;
   authBasic?: string;
@@ -100,6 +101,7 @@ export function targetFromFlags(flags: TargetFlags): { kind: TargetKindName; con
       generatedSecret = flags.secret === undefined ? generateWebhookSecret() : undefined;
       Object.assign(config, { url: flags.webhook, secret: flags.secret ?? generatedSecret });
       if (flags.header?.length) config.headers = Object.fromEntries(flags.header.map((value) => header(value, '--header')));
+      if (flags.signing !== undefined) config.signing = flags.signing;
       break;
     case 'slack':
       Object.assign(config, { url: flags.slack, ...(flags.template !== undefined && { template: flags.template }) });
@@ -156,6 +158,7 @@ export function flagForField(path: string, kind: TargetKindName | undefined): st
     tenant: '--tenant',
     events: '--events',
     secret: '--secret',
+    signing: '--signing',
     timeoutMs: '--timeout',
     allowPrivateAddresses: '--allow-private-address',
     headers: '--header',

@@ -12,6 +12,7 @@ import type {
   SettingsTable,
   SubscriptionAuditTable,
   TenantPermissionsTable,
+  SigningKeysTable,
 } from './management-tables.js';
 
 /**
@@ -45,6 +46,7 @@ export interface Database {
   'outbox.event_types': EventTypesTable;
   'outbox.settings': SettingsTable;
   'outbox.tenant_permissions': TenantPermissionsTable;
+  'outbox.signing_keys': SigningKeysTable;
   'outbox.operator_actions': OperatorActionsTable;
   'outbox.portal_link_revocations': PortalLinkRevocationsTable;
 }

@@ -57,6 +57,17 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Ed25519 keys signing webhooks (v1a); the current one has no expiry (migration 0032). */
+export interface SigningKeysTable {
+  id: string;
+  /** Raw 32-byte public key, base64. */
+  public_key: string;
+  /** The 32-byte seed, base64, sealed when the engine has a secret key (secrets/secret-box.ts). */
+  private_key: string;
+  created_at: Generated<Date>;
+  expires_at: Date | null;
+}
+
 /** Which target kinds beyond HTTP and realtime a tenant's keys may use (migration 0031). */
 export interface TenantPermissionsTable {
   tenant_id: string;

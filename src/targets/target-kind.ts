@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Dispatcher } from 'undici';
 import type { TargetConnections } from './target-connections.js';
 import type { TargetMessage } from './target-message.js';
+import type { ActiveSigningKey } from './webhook/signing-key-ring.js';
 
 /** What a target kind gets for one delivery attempt. */
 export interface SendContext {
@@ -22,6 +23,8 @@ export interface SendContext {
   signal: AbortSignal;
   /** The value; for `env:NAME` the worker's environment variable; for a sealed value the secret inside (throws when it cannot be had). */
   secret(value: string): string;
+  /** The engine's ed25519 keys that sign now (webhooks signing `v1a`), cached by the worker; absent where nothing signs that way. */
+  signingKeys?(): Promise<ActiveSigningKey[]>;
   /** A saga step: HTTP kinds return the 2xx answer's body as `response` (its result). */
   captureResponse?: boolean;
 }

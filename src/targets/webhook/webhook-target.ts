@@ -5,6 +5,8 @@ import { displayUrl } from '../display-url.js';
 import { secretOr } from '../secret-reference.js';
 import { dispatcherFor, postForDelivery } from '../http/post-for-delivery.js';
 import { defineTargetKind } from '../target-kind.js';
+import { MissingSecretError } from '../../failures/delivery-error.js';
+import { signV1a } from './signing-key-ring.js';
 
 /** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes. */
 export const webhookSecretSchema = z.string().refine(
@@ -26,6 +28,12 @@ export const webhookConfigSchema = z
     timeoutMs: timeoutSchema,
     headers: extraHeadersSchema,
     allowPrivateAddresses: allowPrivateAddressesSchema,
+    /**
+     * Which Standard Webhooks signatures to send: `hmac` (v1, with `secret`; the default),
+     * `ed25519` (v1a, with the engine's signing keys, verified with the public key from
+     * GET /v1/signing-keys) or `both`.
+     */
+    signing: z.enum(['hmac', 'ed25519', 'both'], { error: 'must be hmac, ed25519 or both' }).optional(),
     /** Secrets still signed with until their grace ends (see rotateWebhookSecret). */
     previousSecrets: z
       .array(z.object({ secret: secretOr(webhookSecretSchema), expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }) }).strict())
@@ -39,7 +47,8 @@ export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 /**
  * A webhook signed per the Standard Webhooks spec: `webhook-id` is the event's idempotency key
  * (the consumer's dedupe key), `webhook-timestamp` the attempt time, `webhook-signature` the v1
- * HMAC-SHA256 with the subscription's secret.
+ * HMAC-SHA256 with the subscription's secret, and/or the v1a ed25519 signature with the engine's
+ * signing keys (`signing`); during a rotation's grace, one signature per key, space-separated.
  */
 export const webhookTarget = defineTargetKind<WebhookConfig>({
   kind: 'webhook',
@@ -51,12 +60,24 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
   send: async (context, config, message) => {
     // The signature covers the timestamp header, so both come from the same instant.
     const now = new Date();
-    // During a rotation's grace period, one signature per secret, space-separated (the spec's way).
-    const secrets = [
-      context.secret(config.secret),
-      ...(config.previousSecrets ?? []).filter((previous) => Date.parse(previous.expiresAt) > now.getTime()).map((previous) => context.secret(previous.secret)),
-    ];
-    const signature = secrets.map((secret) => new Webhook(secret).sign(message.id, now, message.body)).join(' ');
+    const signing = config.signing ?? 'hmac';
+    // During a rotation's grace period, one signature per secret or key, space-separated (the spec's way).
+    const signatures: string[] = [];
+    if (signing !== 'ed25519') {
+      const secrets = [
+        context.secret(config.secret),
+        ...(config.previousSecrets ?? [])
+          .filter((previous) => Date.parse(previous.expiresAt) > now.getTime())
+          .map((previous) => context.secret(previous.secret)),
+      ];
+      signatures.push(...secrets.map((secret) => new Webhook(secret).sign(message.id, now, message.body)));
+    }
+    if (signing !== 'hmac') {
+      if (!context.signingKeys) throw new MissingSecretError('this worker has no ed25519 signing keys to sign v1a with');
+      const seconds = Math.floor(now.getTime() / 1000);
+      signatures.push(...(await context.signingKeys()).map((key) => signV1a(key.privateKey, message.id, seconds, message.body)));
+    }
+    const signature = signatures.join(' ');
     const extra = Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)]));
     return postForDelivery(dispatcherFor(context, config), config.url, {
       headers: {
