@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-// @ts-expect-error: a plain .mjs example, run as users copy it
 import { verifyV1a } from '../examples/verify-v1a/verify-v1a.mjs';
 import { enqueue } from '../src/outbox/enqueue.js';
 import { freePort } from '../src/temporal/dev-server.js';
@@ -18,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/test-database.j
 import { waitFor } from './helpers/wait-for.js';
 import { WebhookSink, type ReceivedRequest } from './helpers/webhook-sink.js';
 
-type Jwks = { keys: { kid: string; x: string; expiresAt: string | null }[] };
+type Jwks = { keys: { kid: string; crv: string; x: string; expiresAt: string | null }[] };
 const GO_VERIFIER = fileURLToPath(new URL('../examples/verify-v1a/main.go', import.meta.url));
 
 /** Runs the Go example over the requests, as JSON lines on stdin. */
@@ -135,8 +134,8 @@ describe('ed25519 (v1a) webhook signatures', () => {
       { what: 'a delivery signed with both keys', timeoutMs: 90_000, intervalMs: 2_000 },
     );
     // A receiver that knows only the old key, and one that knows only the new, both accept it.
-    expect(() => verifyV1a({ keys: [during.keys[1]] }, twoSigned.headers, twoSigned.body)).not.toThrow();
-    expect(() => verifyV1a({ keys: [during.keys[0]] }, twoSigned.headers, twoSigned.body)).not.toThrow();
+    expect(() => verifyV1a({ keys: [during.keys[1]!] }, twoSigned.headers, twoSigned.body)).not.toThrow();
+    expect(() => verifyV1a({ keys: [during.keys[0]!] }, twoSigned.headers, twoSigned.body)).not.toThrow();
 
     // A rotation without grace retires the old keys at once: they leave the list.
     expect((await runCli(['signing-keys', 'rotate', '--grace', '0s'], env())).code).toBe(0);
