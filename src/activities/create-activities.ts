@@ -25,6 +25,8 @@ import { finishTurn, takeTurn } from './ordered-lanes.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { SigningKeyRing } from '../targets/webhook/signing-key-ring.js';
+import { ClientCertificateAgents } from '../egress/client-certificate-agents.js';
+import { AddressPolicy } from '../egress/address-policy.js';
 
 /** What activities need from the process that hosts them; nothing lives at module level. */
 export interface ActivityDependencies {
@@ -40,6 +42,8 @@ export interface ActivityDependencies {
   logger: Logger;
   /** Where `env:NAME` secrets are read from (the worker's environment). */
   env?: NodeJS.ProcessEnv;
+  /** Pools for endpoints that want a client certificate (closed by the worker's owner); OUTBOX_ALLOW_PRIVATE_TARGETS's policy when absent. */
+  clientCertificates?: ClientCertificateAgents;
   /** Circuit breaker and auto-disable settings; defaults when absent. */
   breakerSettings?: BreakerSettings;
   /** Where delivery counts and latencies go; a private registry when absent. */
@@ -62,7 +66,8 @@ export function createActivities(deps: ActivityDependencies) {
   const catalog = new EventTypeCatalog(deps.db, deps.logger);
   const env = deps.env ?? process.env;
   const signingKeys = new SigningKeyRing(deps.db, SecretBox.fromEnv(env));
-  const delivery = { ...deps, breakers, pace, catalog, metrics, env, signingKeys };
+  const clientCertificates = deps.clientCertificates ?? new ClientCertificateAgents(AddressPolicy.parse(env.OUTBOX_ALLOW_PRIVATE_TARGETS));
+  const delivery = { ...deps, breakers, pace, catalog, metrics, env, signingKeys, clientCertificates };
   return {
     /**
      * The happy path in one step: routes the event and, when every route is plain, makes each

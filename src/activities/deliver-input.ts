@@ -7,6 +7,7 @@ import type { RetryTiming } from '../failures/retry-delay.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { TargetConnections } from '../targets/target-connections.js';
 import type { SigningKeyRing } from '../targets/webhook/signing-key-ring.js';
+import type { ClientCertificateAgents } from '../egress/client-certificate-agents.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import type { EndpointPace } from './endpoint-pace.js';
 import type { FlowControl } from './flow-control.js';
@@ -62,6 +63,8 @@ export interface DeliveryDependencies extends SendPools {
   metrics: EngineMetrics;
   logger: Logger;
   env: NodeJS.ProcessEnv;
+  /** Pools that present client certificates (mTLS). */
+  clientCertificates?: ClientCertificateAgents;
   /** The ed25519 keys webhooks sign `v1a` with (read from the database, cached). */
   signingKeys?: SigningKeyRing;
 }

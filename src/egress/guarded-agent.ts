@@ -1,4 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
+import type { ConnectionOptions } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { type AddressPolicy, isIpLiteral } from './address-policy.js';
 
@@ -18,6 +19,8 @@ export interface GuardedAgentOptions {
   /** Connect timeout, ms. */
   connectTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  /** A client certificate (mTLS) and the CAs to trust instead of the system's, for one endpoint's pool. */
+  tls?: Pick<ConnectionOptions, 'cert' | 'key' | 'ca'>;
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -38,9 +41,10 @@ export function createGuardedAgent(options: GuardedAgentOptions): Agent {
   const resolve = options.resolve ?? systemResolver;
   const agentOptions = { keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000 };
   const timeout = options.connectTimeoutMs ?? 10_000;
-  if (policy.allowsEverything && !options.resolve) return new Agent({ ...agentOptions, connect: { timeout } });
+  const tls = options.tls ?? {};
+  if (policy.allowsEverything && !options.resolve) return new Agent({ ...agentOptions, connect: { timeout, ...tls } });
 
-  const connectBase = buildConnector({ timeout, lookup: guardedLookup(policy, resolve) });
+  const connectBase = buildConnector({ timeout, lookup: guardedLookup(policy, resolve), ...tls });
   return new Agent({
     ...agentOptions,
     connect: (connectOptions, callback) => {

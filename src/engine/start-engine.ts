@@ -8,6 +8,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { AddressPolicy } from '../egress/address-policy.js';
 import { createGuardedAgent } from '../egress/guarded-agent.js';
+import { ClientCertificateAgents } from '../egress/client-certificate-agents.js';
 import type { EngineConfig } from '../config/load-config.js';
 import { createDatabase } from '../db/create-database.js';
 import { pendingMigrations } from '../db/migrate.js';
@@ -159,6 +160,9 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         () => http.close(),
         () => httpAllowingPrivate.close(),
       );
+      // Endpoints that want a client certificate get pools of their own, checked the same way.
+      const clientCertificates = new ClientCertificateAgents(config.targets.addressPolicy);
+      cleanups.push(() => clientCertificates.close());
       // Broker connections too: resolved and checked against the same policy when they open.
       const connections = new TargetConnections(logger, { policy: config.targets.addressPolicy });
       cleanups.push(() => connections.close());
@@ -184,6 +188,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         httpAllowingPrivate,
         connections,
         testSends,
+        clientCertificates,
         breakerSettings: config.breaker,
         workflowStackTraces: config.workflowStackTraces,
         metrics,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationMs } from '../durations/duration.js';
 import { TARGET_KIND_NAMES, TARGET_KINDS, type TargetKindName } from '../targets/target-registry.js';
+import type { TargetKind } from '../targets/target-kind.js';
 import { eventPatternSchema, tenantIdSchema } from '../events/event-formats.js';
 import { contentFilterSchema } from './content-filter.js';
 
@@ -115,7 +116,10 @@ export const targetSchema = z
       for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: innerMessage(issue), path: ['config', ...issue.path] });
       return z.NEVER;
     }
-    return { kind: target.kind, config: parsed.data };
+    const kind = TARGET_KINDS[target.kind] as TargetKind;
+    const issues = kind.settingsIssues?.(parsed.data) ?? [];
+    for (const issue of issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['config', ...issue.path] });
+    return issues.length > 0 ? z.NEVER : { kind: target.kind, config: parsed.data };
   });
 
 /**

@@ -13,6 +13,7 @@ import { tenantBoundIssues } from './tenant-bounds.js';
 import { checkTargetDestinations, type TargetUrlCheck } from '../egress/check-target-url.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { maskedSecrets, sealTargetSecrets, type MaskedSecret } from './seal-target-secrets.js';
+import { describeClientCertificate, type ClientCertificateSummary } from '../targets/webhook/client-certificate.js';
 import {
   flowControlSchema,
   newSubscriptionSchema,
@@ -32,6 +33,8 @@ export interface SubscriptionSummary {
   target: string;
   /** The target's secret settings, masked: each field and how it is kept (encrypted, environment or clear); never a value. */
   secrets: MaskedSecret[];
+  /** The client certificate the target presents (mTLS): subject, issuer, fingerprint, expiry; null without one. */
+  clientCertificate: ClientCertificateSummary | null;
   retryPolicy: RetryPolicy;
   /** Rate limit and in-flight cap; empty when unlimited. */
   flowControl: FlowControlSettings;
@@ -72,6 +75,12 @@ function describeTarget(row: SubscriptionRow): string {
   return kind && parsed?.success ? kind.endpoint(parsed.data) : INVALID_TARGET;
 }
 
+/** The target's client certificate as reads show it (read from the stored PEM even when other settings are invalid, e.g. it expired). */
+function clientCertificateOf(row: SubscriptionRow): ClientCertificateSummary | null {
+  const cert = (row.target_config as { tls?: { cert?: unknown } } | null)?.tls?.cert;
+  return targetKindNamed(row.target_kind)?.clientCertificate && typeof cert === 'string' ? (describeClientCertificate(cert) ?? null) : null;
+}
+
 function summarise(row: SubscriptionRow): SubscriptionSummary {
   return {
     id: row.id,
@@ -81,6 +90,7 @@ function summarise(row: SubscriptionRow): SubscriptionSummary {
     targetKind: row.target_kind,
     target: describeTarget(row),
     secrets: maskedSecrets(row.target_kind, row.target_config),
+    clientCertificate: clientCertificateOf(row),
     retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
     flowControl: flowControlSchema.catch({}).parse(row.flow_control ?? {}),
     ordered: row.ordered,

@@ -10,6 +10,8 @@ import type { Dispatcher } from 'undici';
 import type { TargetConnections } from './target-connections.js';
 import type { TargetMessage } from './target-message.js';
 import type { ActiveSigningKey } from './webhook/signing-key-ring.js';
+import type { ClientTls } from '../egress/client-certificate-agents.js';
+import type { ClientCertificateSummary } from './webhook/client-certificate.js';
 
 /** What a target kind gets for one delivery attempt. */
 export interface SendContext {
@@ -23,6 +25,8 @@ export interface SendContext {
   signal: AbortSignal;
   /** The value; for `env:NAME` the worker's environment variable; for a sealed value the secret inside (throws when it cannot be had). */
   secret(value: string): string;
+  /** A keep-alive pool that presents this client certificate (mTLS), checked against the address policy as `http` is; absent where none can be made. */
+  clientTls?(tls: ClientTls, allowPrivateAddresses: boolean): Dispatcher;
   /** The engine's ed25519 keys that sign now (webhooks signing `v1a`), cached by the worker; absent where nothing signs that way. */
   signingKeys?(): Promise<ActiveSigningKey[]>;
   /** A saga step: HTTP kinds return the 2xx answer's body as `response` (its result). */
@@ -52,6 +56,10 @@ export interface TargetKind<Config = unknown> {
    * through `context.secret`.
    */
   readonly secretPaths?: readonly string[];
+  /** Rules across settings, checked when a subscription is saved (its schema checks each setting alone). */
+  settingsIssues?(config: Config): { path: string[]; message: string }[];
+  /** The client certificate it presents (mTLS), as reads show it: subject, fingerprint, expiry; never the key. */
+  clientCertificate?(config: Config): ClientCertificateSummary | undefined;
   /** Where it goes, safe to print and log (no credentials); the circuit breaker's key too. */
   endpoint(config: Config): string;
   /** Per-attempt timeout. */

@@ -92,6 +92,16 @@ export const subscriptionSchema = z
         }),
       )
       .describe("the target's secret settings, masked: never their values"),
+    clientCertificate: z
+      .object({
+        subject: z.string(),
+        issuer: z.string(),
+        fingerprint: z.string().describe('SHA-256, colon-separated hex'),
+        expiresAt: z.string(),
+        expiresSoon: z.boolean().describe('it expires within 14 days, or has expired'),
+      })
+      .nullable()
+      .describe('the client certificate the target presents (mTLS); never its key'),
     retryPolicy: shownRetryPolicySchema,
     flowControl: endpointLimitsSchema,
     ordered: z.boolean(),

@@ -7,6 +7,7 @@ import { dispatcherFor, postForDelivery } from '../http/post-for-delivery.js';
 import { defineTargetKind } from '../target-kind.js';
 import { MissingSecretError } from '../../failures/delivery-error.js';
 import { signV1a } from './signing-key-ring.js';
+import { clientTlsSchema, describeClientCertificate } from './client-certificate.js';
 
 /** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes. */
 export const webhookSecretSchema = z.string().refine(
@@ -34,6 +35,8 @@ export const webhookConfigSchema = z
      * GET /v1/signing-keys) or `both`.
      */
     signing: z.enum(['hmac', 'ed25519', 'both'], { error: 'must be hmac, ed25519 or both' }).optional(),
+    /** A client certificate for endpoints that require mTLS (see clientTlsSchema); presented on https:// URLs. */
+    tls: clientTlsSchema.optional(),
     /** Secrets still signed with until their grace ends (see rotateWebhookSecret). */
     previousSecrets: z
       .array(z.object({ secret: secretOr(webhookSecretSchema), expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }) }).strict())
@@ -53,7 +56,10 @@ export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 export const webhookTarget = defineTargetKind<WebhookConfig>({
   kind: 'webhook',
   configSchema: webhookConfigSchema,
-  secretPaths: ['secret', 'previousSecrets.*.secret', 'headers.*'],
+  secretPaths: ['secret', 'previousSecrets.*.secret', 'headers.*', 'tls.key'],
+  settingsIssues: (config) =>
+    config.tls && config.url.startsWith('http://') ? [{ path: ['url'], message: 'must be an https:// URL when tls (a client certificate) is set' }] : [],
+  clientCertificate: (config) => (config.tls ? describeClientCertificate(config.tls.cert) : undefined),
   endpoint: (config) => displayUrl(config.url),
   egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
   timeoutMs: (config) => config.timeoutMs,
@@ -79,7 +85,12 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
     }
     const signature = signatures.join(' ');
     const extra = Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)]));
-    return postForDelivery(dispatcherFor(context, config), config.url, {
+    const { tls } = config;
+    if (tls && !context.clientTls) throw new MissingSecretError('this worker cannot present client certificates');
+    const dispatcher = tls
+      ? context.clientTls!({ cert: tls.cert, key: context.secret(tls.key), ca: tls.ca }, config.allowPrivateAddresses === true)
+      : dispatcherFor(context, config);
+    return postForDelivery(dispatcher, config.url, {
       headers: {
         ...extra,
         'content-type': 'application/json',
