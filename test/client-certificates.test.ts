@@ -10,6 +10,11 @@ import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../src/outbox/enqueue.js';
+import type { ApiPrincipal } from '../src/api/api-key-store.js';
+import { inScope } from '../src/api/scoped-transaction.js';
+import { EngineMetrics } from '../src/metrics/engine-metrics.js';
+import { gaugeExpiringCertificates, reportExpiringCertificates } from '../src/outbox/certificate-expiry.js';
+import { readOverview } from '../src/outbox/read-overview.js';
 import { addSubscription, generateWebhookSecret, getSubscription, InvalidSubscriptionError } from '../src/subscriptions/subscription-store.js';
 import { startTestEngine, type TestEngine } from './helpers/engine-harness.js';
 import { makeTestCertificates, type TestCertificates } from './helpers/test-certificates.js';
@@ -130,5 +135,43 @@ describe('client certificates (mTLS) to endpoints', () => {
       target: { kind: 'webhook', config: { url: 'http://127.0.0.1:9/x', secret: generateWebhookSecret(), tls: { cert: pem.clientCert, key: pem.clientKey } } },
     });
     await expect(attempt).rejects.toThrow(/target\.config\.url: must be an https:\/\/ URL when tls/);
+  });
+
+  it('reports a certificate expiring within 14 days: the overview, a metric, and one operational event to its owner', async () => {
+    const { db, pool } = engine.database;
+    // The tenant's team listens for operational events.
+    await addSubscription(db, {
+      name: 'acme-ops',
+      tenant: 'acme',
+      events: 'outbox.*',
+      target: {
+        kind: 'webhook',
+        config: { url: `${url}/ops`, secret: generateWebhookSecret(), tls: { cert: pem.clientCert, key: pem.clientKey, ca: pem.ca } },
+      },
+    });
+    const fingerprint = new X509Certificate(pem.clientCert).fingerprint256;
+
+    const overview = await inScope(db, { scope: 'tenant', tenant: 'acme', keyId: 'test' } satisfies ApiPrincipal, (trx) => readOverview(trx, db));
+    expect(overview.expiringCertificates.map((entry) => [entry.subscription, entry.fingerprint])).toEqual([
+      ['bank', fingerprint],
+      ['acme-ops', fingerprint],
+    ]);
+    const other = await inScope(db, { scope: 'tenant', tenant: 'other', keyId: 'test' } satisfies ApiPrincipal, (trx) => readOverview(trx, db));
+    expect(other.expiringCertificates).toEqual([]);
+
+    const metrics = new EngineMetrics();
+    gaugeExpiringCertificates(metrics, db);
+    expect(await metrics.render()).toMatch(/^outbox_client_certificates_expiring 2$/m);
+
+    // Reported once, however often the check runs.
+    expect(await reportExpiringCertificates(db)).toEqual({ expiring: 2 });
+    expect(await reportExpiringCertificates(db)).toEqual({ expiring: 2 });
+    const { rows } = await pool.query<{ payload: Record<string, unknown>; targets: string[] }>(
+      "SELECT payload, targets FROM outbox.events WHERE event_type = 'outbox.endpoint.certificate_expiring' ORDER BY id",
+    );
+    expect(rows.map((row) => [row.payload.subscription, row.payload.fingerprint, row.targets])).toEqual([
+      ['bank', fingerprint, ['acme-ops']],
+      ['acme-ops', fingerprint, ['acme-ops']],
+    ]);
   });
 });

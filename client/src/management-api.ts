@@ -660,6 +660,11 @@ export interface components {
                 allowPrivateAddresses?: boolean;
                 /** @enum {string} */
                 signing?: "hmac" | "ed25519" | "both";
+                tls?: {
+                    cert: string;
+                    key: string;
+                    ca?: string;
+                };
                 previousSecrets?: {
                     secret: string;
                     /** Format: date-time */
@@ -874,6 +879,16 @@ export interface components {
                 /** Format: date-time */
                 failingSince: string | null;
                 lastError: string | null;
+            }[];
+            /** @description client certificates (mTLS) that expire within 14 days or have expired, soonest first: renew them */
+            expiringCertificates: {
+                subscriptionId: string;
+                subscription: string;
+                tenant: string;
+                subject: string;
+                fingerprint: string;
+                /** Format: date-time */
+                expiresAt: string;
             }[];
         };
         PortalLink: {
@@ -1116,6 +1131,16 @@ export interface components {
                  */
                 storage: "encrypted" | "environment" | "clear";
             }[];
+            /** @description the client certificate the target presents (mTLS); never its key */
+            clientCertificate: {
+                subject: string;
+                issuer: string;
+                /** @description SHA-256, colon-separated hex */
+                fingerprint: string;
+                expiresAt: string;
+                /** @description it expires within 14 days, or has expired */
+                expiresSoon: boolean;
+            } | null;
             retryPolicy: components["schemas"]["ShownRetryPolicy"];
             flowControl: components["schemas"]["EndpointLimits"];
             ordered: boolean;
@@ -1182,6 +1207,16 @@ export interface components {
                  */
                 storage: "encrypted" | "environment" | "clear";
             }[];
+            /** @description the client certificate the target presents (mTLS); never its key */
+            clientCertificate: {
+                subject: string;
+                issuer: string;
+                /** @description SHA-256, colon-separated hex */
+                fingerprint: string;
+                expiresAt: string;
+                /** @description it expires within 14 days, or has expired */
+                expiresSoon: boolean;
+            } | null;
             retryPolicy: components["schemas"]["ShownRetryPolicy"];
             flowControl: components["schemas"]["EndpointLimits"];
             ordered: boolean;

@@ -14,6 +14,8 @@ export const OPERATIONAL_EVENT = {
   endpointRecovered: 'outbox.endpoint.recovered',
   /** A delivery exhausted its retries (or failed for good) and waits for an operator. */
   deliveryDeadLettered: 'outbox.delivery.dead_lettered',
+  /** A subscription's client certificate (mTLS) expires within 14 days, or has expired: renew it. */
+  certificateExpiring: 'outbox.endpoint.certificate_expiring',
 } as const;
 
 /** Operational events are `outbox.*`: trouble delivering one of them emits none (no loops). */

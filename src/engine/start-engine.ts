@@ -17,6 +17,7 @@ import { TargetConnections } from '../targets/target-connections.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { Relay } from '../outbox/relay.js';
 import { RetentionSchedule } from '../retention/retention-schedule.js';
+import { CertificateExpiryWatch, gaugeExpiringCertificates } from '../outbox/certificate-expiry.js';
 import { setUpTracing, type Tracing } from '../tracing/set-up-tracing.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { freePort } from '../temporal/dev-server.js';
@@ -148,6 +149,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       maxSubscriptions: config.metrics.maxSubscriptions,
       ...(temporalMetricsUrl && { temporalMetricsUrl }),
     });
+    if (roles.http) gaugeExpiringCertificates(metrics, database.db);
     if (roles.worker) {
       installTemporalRuntime(logger);
       const workerConnection = await NativeConnection.connect(nativeConnectionOptions(temporal));
@@ -245,6 +247,9 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
         retention.start();
         cleanups.push(() => retention.stop());
       }
+      const certificates = new CertificateExpiryWatch(database.db, logger);
+      certificates.start();
+      cleanups.push(() => Promise.resolve(certificates.stop()));
     }
 
     let httpServer: EngineHttpServer | undefined;

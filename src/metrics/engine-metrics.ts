@@ -223,12 +223,19 @@ export class EngineMetrics {
 
   /** Exposes `outbox_worker_polling`: 1 while this process's Temporal worker is running. */
   watchWorker(state: () => string): void {
+    this.readAtScrape('outbox_worker_polling', "Whether this process's Temporal worker is running and polling (1) or not (0).", () =>
+      Promise.resolve(state() === 'RUNNING' ? 1 : 0),
+    );
+  }
+
+  /** A gauge read at scrape time from what another room knows (e.g. `outbox_client_certificates_expiring`). */
+  readAtScrape(name: string, help: string, read: () => Promise<number>): void {
     new Gauge({
-      name: 'outbox_worker_polling',
-      help: "Whether this process's Temporal worker is running and polling (1) or not (0).",
+      name,
+      help,
       registers: [this.registry],
-      collect() {
-        this.set(state() === 'RUNNING' ? 1 : 0);
+      collect: async function () {
+        this.set(await read());
       },
     });
   }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import { breakerKeyOfTarget } from '../targets/breaker-key.js';
+import { readExpiringCertificates, type ExpiringCertificate } from './certificate-expiry.js';
 
 /** One minute of the attempt log: how many attempts delivered, failed or were skipped. */
 export interface MinuteOfDeliveries {
@@ -23,6 +24,8 @@ export interface Overview {
   disabledSubscriptions: { id: string; name: string; reason: string | null }[];
   /** Breakers not closed on the endpoints of the subscriptions the reader may see. */
   openBreakers: { subscription: string; endpoint: string; state: string; failingSince: string | null; lastError: string | null }[];
+  /** Client certificates (mTLS) that expire within 14 days or have expired, soonest first. */
+  expiringCertificates: ExpiringCertificate[];
 }
 
 /**
@@ -47,7 +50,7 @@ export async function readOverview(
     engine,
   );
   const afterId = boundary[0]?.id ?? '0';
-  const [pending, deadLetters, minutes, disabled, subscriptions] = await Promise.all([
+  const [pending, deadLetters, minutes, disabled, subscriptions, expiringCertificates] = await Promise.all([
     sql<{ count: string; age: number | null }>`
       SELECT count(*) AS count, extract(epoch from clock_timestamp() - min(created_at))::float8 AS age FROM outbox.events WHERE status = 'pending'`.execute(
       scoped,
@@ -63,6 +66,7 @@ export async function readOverview(
        GROUP BY m.minute ORDER BY m.minute`.execute(scoped),
     scoped.selectFrom('outbox.subscriptions').select(['id', 'name', 'disabled_reason']).where('enabled', '=', false).orderBy('name').limit(100).execute(),
     scoped.selectFrom('outbox.subscriptions').select(['name', 'target_kind', 'target_config']).execute(),
+    readExpiringCertificates(scoped),
   ]);
   const lastHour = minutes.rows.map((row) => ({
     minute: row.minute.toISOString(),
@@ -80,6 +84,7 @@ export async function readOverview(
     successRate: tried === 0 ? null : delivered / tried,
     disabledSubscriptions: disabled.map((row) => ({ id: String(row.id), name: row.name, reason: row.disabled_reason })),
     openBreakers: (await readOpenBreakers(engine, subscriptions)).map((breaker) => (options.endpointErrors ? breaker : { ...breaker, lastError: null })),
+    expiringCertificates,
   };
 }
 

@@ -6,47 +6,17 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { type z } from 'zod';
-import type { Database, SubscriptionRow } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { targetKindNamed } from '../targets/target-registry.js';
 import { findSubscriptionId } from './find-subscription.js';
 import { tenantBoundIssues } from './tenant-bounds.js';
 import { checkTargetDestinations, type TargetUrlCheck } from '../egress/check-target-url.js';
 import { SecretBox } from '../secrets/secret-box.js';
-import { maskedSecrets, sealTargetSecrets, type MaskedSecret } from './seal-target-secrets.js';
-import { describeClientCertificate, type ClientCertificateSummary } from '../targets/webhook/client-certificate.js';
-import {
-  flowControlSchema,
-  newSubscriptionSchema,
-  storedRetryPolicySchema,
-  type FlowControlSettings,
-  type NewSubscription,
-  type RetryPolicy,
-} from './subscription-schema.js';
+import { sealTargetSecrets } from './seal-target-secrets.js';
+import { summarise, type SubscriptionSummary } from './subscription-summary.js';
+import { newSubscriptionSchema, type NewSubscription, type RetryPolicy } from './subscription-schema.js';
 
-/** A subscription as listed to operators: no secrets, URL redacted. */
-export interface SubscriptionSummary {
-  id: string;
-  name: string;
-  tenant: string;
-  events: string;
-  targetKind: string;
-  target: string;
-  /** The target's secret settings, masked: each field and how it is kept (encrypted, environment or clear); never a value. */
-  secrets: MaskedSecret[];
-  /** The client certificate the target presents (mTLS): subject, issuer, fingerprint, expiry; null without one. */
-  clientCertificate: ClientCertificateSummary | null;
-  retryPolicy: RetryPolicy;
-  /** Rate limit and in-flight cap; empty when unlimited. */
-  flowControl: FlowControlSettings;
-  /** Events of one tenant + aggregate are delivered one at a time, in commit order. */
-  ordered: boolean;
-  /** Only events matching it are delivered; null: every event. */
-  filter: Record<string, unknown> | null;
-  enabled: boolean;
-  /** Why it is disabled (by an operator, or by the engine after its endpoint failed for days). */
-  disabledReason: string | null;
-  createdAt: Date;
-}
+export { INVALID_TARGET, type SubscriptionSummary } from './subscription-summary.js';
 
 /** Adding a subscription was refused; the message says which field and why. */
 export class InvalidSubscriptionError extends Error {
@@ -63,42 +33,6 @@ export class InvalidSubscriptionError extends Error {
 /** Generates a Standard Webhooks signing secret (32 random bytes). */
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
-}
-
-/** A summary's `target` when the stored settings do not parse. */
-export const INVALID_TARGET = '(invalid settings)';
-
-/** Where a subscription delivers, safe to show (the kind's own endpoint description). */
-function describeTarget(row: SubscriptionRow): string {
-  const kind = targetKindNamed(row.target_kind);
-  const parsed = kind?.configSchema.safeParse(row.target_config);
-  return kind && parsed?.success ? kind.endpoint(parsed.data) : INVALID_TARGET;
-}
-
-/** The target's client certificate as reads show it (read from the stored PEM even when other settings are invalid, e.g. it expired). */
-function clientCertificateOf(row: SubscriptionRow): ClientCertificateSummary | null {
-  const cert = (row.target_config as { tls?: { cert?: unknown } } | null)?.tls?.cert;
-  return targetKindNamed(row.target_kind)?.clientCertificate && typeof cert === 'string' ? (describeClientCertificate(cert) ?? null) : null;
-}
-
-function summarise(row: SubscriptionRow): SubscriptionSummary {
-  return {
-    id: row.id,
-    name: row.name,
-    tenant: row.tenant_id,
-    events: row.event_pattern,
-    targetKind: row.target_kind,
-    target: describeTarget(row),
-    secrets: maskedSecrets(row.target_kind, row.target_config),
-    clientCertificate: clientCertificateOf(row),
-    retryPolicy: storedRetryPolicySchema.parse(row.retry_policy),
-    flowControl: flowControlSchema.catch({}).parse(row.flow_control ?? {}),
-    ordered: row.ordered,
-    filter: (row.filter as Record<string, unknown> | null) ?? null,
-    enabled: row.enabled,
-    disabledReason: row.enabled ? null : row.disabled_reason,
-    createdAt: row.created_at,
-  };
 }
 
 /** Store options: `asTenant` holds a tenant key's request to TENANT_BOUNDS; `secrets` seals secret settings (default: the keys in process.env). */

@@ -28,6 +28,18 @@ const overviewSchema = z
     openBreakers: z.array(
       z.object({ subscription: z.string(), endpoint: z.string(), state: z.string(), failingSince: timestamp.nullable(), lastError: z.string().nullable() }),
     ),
+    expiringCertificates: z
+      .array(
+        z.object({
+          subscriptionId: z.string(),
+          subscription: z.string(),
+          tenant: z.string(),
+          subject: z.string(),
+          fingerprint: z.string(),
+          expiresAt: timestamp,
+        }),
+      )
+      .describe('client certificates (mTLS) that expire within 14 days or have expired, soonest first: renew them'),
   })
   .meta({ id: 'Overview' });
 
