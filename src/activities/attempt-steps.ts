@@ -97,6 +97,7 @@ export async function sendAttempt(
         signal,
         secret: (value) => resolveSecret(value, deps.env),
         ...(deps.signingKeys && { signingKeys: () => deps.signingKeys!.active() }),
+        ...(deps.accessTokens && { accessTokens: deps.accessTokens }),
         ...(deps.clientCertificates && { clientTls: (tls, allowPrivate) => deps.clientCertificates!.agentFor(tls, allowPrivate) }),
         captureResponse: plan.keepsAnswer,
       },

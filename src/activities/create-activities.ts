@@ -26,6 +26,7 @@ import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { SigningKeyRing } from '../targets/webhook/signing-key-ring.js';
 import { ClientCertificateAgents } from '../egress/client-certificate-agents.js';
+import { AccessTokens } from '../targets/http/access-tokens.js';
 import { AddressPolicy } from '../egress/address-policy.js';
 
 /** What activities need from the process that hosts them; nothing lives at module level. */
@@ -44,6 +45,8 @@ export interface ActivityDependencies {
   env?: NodeJS.ProcessEnv;
   /** Pools for endpoints that want a client certificate (closed by the worker's owner); OUTBOX_ALLOW_PRIVATE_TARGETS's policy when absent. */
   clientCertificates?: ClientCertificateAgents;
+  /** OAuth2 tokens (client credentials) shared by the deliveries; its own when absent. */
+  accessTokens?: AccessTokens;
   /** Circuit breaker and auto-disable settings; defaults when absent. */
   breakerSettings?: BreakerSettings;
   /** Where delivery counts and latencies go; a private registry when absent. */
@@ -67,7 +70,8 @@ export function createActivities(deps: ActivityDependencies) {
   const env = deps.env ?? process.env;
   const signingKeys = new SigningKeyRing(deps.db, SecretBox.fromEnv(env));
   const clientCertificates = deps.clientCertificates ?? new ClientCertificateAgents(AddressPolicy.parse(env.OUTBOX_ALLOW_PRIVATE_TARGETS));
-  const delivery = { ...deps, breakers, pace, catalog, metrics, env, signingKeys, clientCertificates };
+  const accessTokens = deps.accessTokens ?? new AccessTokens();
+  const delivery = { ...deps, breakers, pace, catalog, metrics, env, signingKeys, clientCertificates, accessTokens };
   return {
     /**
      * The happy path in one step: routes the event and, when every route is plain, makes each

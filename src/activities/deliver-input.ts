@@ -8,6 +8,7 @@ import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { TargetConnections } from '../targets/target-connections.js';
 import type { SigningKeyRing } from '../targets/webhook/signing-key-ring.js';
 import type { ClientCertificateAgents } from '../egress/client-certificate-agents.js';
+import type { AccessTokens } from '../targets/http/access-tokens.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import type { EndpointPace } from './endpoint-pace.js';
 import type { FlowControl } from './flow-control.js';
@@ -63,6 +64,8 @@ export interface DeliveryDependencies extends SendPools {
   metrics: EngineMetrics;
   logger: Logger;
   env: NodeJS.ProcessEnv;
+  /** The worker's OAuth2 tokens, shared by its deliveries. */
+  accessTokens?: AccessTokens;
   /** Pools that present client certificates (mTLS). */
   clientCertificates?: ClientCertificateAgents;
   /** The ed25519 keys webhooks sign `v1a` with (read from the database, cached). */

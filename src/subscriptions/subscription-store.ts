@@ -129,7 +129,8 @@ export async function refuseUnreachableTarget(target: { kind: string; config: un
   if (!egress || egress.allowPrivateAddresses) return;
   const refused = await checkTargetDestinations(egress.destinations, urlCheck);
   if (!refused) return;
-  const field = target.kind === 'kafka' ? 'target.config.brokers' : 'target.config.url';
+  const named = egress.fields?.[egress.destinations.indexOf(refused.destination)];
+  const field = named ?? (target.kind === 'kafka' ? 'target.config.brokers' : 'target.config.url');
   throw new InvalidSubscriptionError(`${what}: ${field}: ${refused.refusal.message} Nothing was saved.`, [
     { field, message: refused.refusal.message.replace(/\.$/, '') },
   ]);

@@ -11,6 +11,7 @@ import type { TargetConnections } from './target-connections.js';
 import type { TargetMessage } from './target-message.js';
 import type { ActiveSigningKey } from './webhook/signing-key-ring.js';
 import type { ClientTls } from '../egress/client-certificate-agents.js';
+import type { AccessTokens } from './http/access-tokens.js';
 import type { ClientCertificateSummary } from './webhook/client-certificate.js';
 
 /** What a target kind gets for one delivery attempt. */
@@ -27,6 +28,8 @@ export interface SendContext {
   secret(value: string): string;
   /** A keep-alive pool that presents this client certificate (mTLS), checked against the address policy as `http` is; absent where none can be made. */
   clientTls?(tls: ClientTls, allowPrivateAddresses: boolean): Dispatcher;
+  /** The worker's OAuth2 tokens (client credentials), shared by every delivery; absent where none are fetched. */
+  accessTokens?: AccessTokens;
   /** The engine's ed25519 keys that sign now (webhooks signing `v1a`), cached by the worker; absent where nothing signs that way. */
   signingKeys?(): Promise<ActiveSigningKey[]>;
   /** A saga step: HTTP kinds return the 2xx answer's body as `response` (its result). */
@@ -70,9 +73,10 @@ export interface TargetKind<Config = unknown> {
    * `host:port`, any of them possibly `env:NAME`, and whether the subscription may reach private
    * addresses (operator-only). Every kind that connects anywhere declares it: the addresses are
    * checked against the address policy when the subscription is saved, and again at every
-   * connection (HTTP: the guarded agent; brokers: TargetConnections).
+   * connection (HTTP: the guarded agent; brokers: TargetConnections). `fields` names each
+   * destination's setting (`target.config.url` when absent), for the refusal.
    */
-  egress?(config: Config): { destinations: string[]; allowPrivateAddresses: boolean };
+  egress?(config: Config): { destinations: string[]; allowPrivateAddresses: boolean; fields?: string[] };
   /**
    * True when the delivery log row itself is the delivery (the realtime stream reads it), so it
    * must be written in commit order per tenant.

@@ -1,12 +1,12 @@
-import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import { allowPrivateAddressesSchema, extraHeadersSchema, httpUrlSchema, timeoutSchema } from '../target-options.js';
 import { displayUrl } from '../display-url.js';
 import { secretOr } from '../secret-reference.js';
 import { dispatcherFor, postForDelivery } from '../http/post-for-delivery.js';
 import { defineTargetKind } from '../target-kind.js';
-import { MissingSecretError } from '../../failures/delivery-error.js';
-import { signV1a } from './signing-key-ring.js';
+import { DeliveryError, MissingSecretError } from '../../failures/delivery-error.js';
+import { oauth2Schema } from '../http/access-tokens.js';
+import { signWebhook } from './sign-webhook.js';
 import { clientTlsSchema, describeClientCertificate } from './client-certificate.js';
 
 /** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes. */
@@ -37,6 +37,8 @@ export const webhookConfigSchema = z
     signing: z.enum(['hmac', 'ed25519', 'both'], { error: 'must be hmac, ed25519 or both' }).optional(),
     /** A client certificate for endpoints that require mTLS (see clientTlsSchema); presented on https:// URLs. */
     tls: clientTlsSchema.optional(),
+    /** OAuth2 client credentials: the engine fetches and caches a token and sends it as `Authorization: Bearer` (see AccessTokens). */
+    oauth2: oauth2Schema.optional(),
     /** Secrets still signed with until their grace ends (see rotateWebhookSecret). */
     previousSecrets: z
       .array(z.object({ secret: secretOr(webhookSecretSchema), expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }) }).strict())
@@ -56,52 +58,58 @@ export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 export const webhookTarget = defineTargetKind<WebhookConfig>({
   kind: 'webhook',
   configSchema: webhookConfigSchema,
-  secretPaths: ['secret', 'previousSecrets.*.secret', 'headers.*', 'tls.key'],
-  settingsIssues: (config) =>
-    config.tls && config.url.startsWith('http://') ? [{ path: ['url'], message: 'must be an https:// URL when tls (a client certificate) is set' }] : [],
+  secretPaths: ['secret', 'previousSecrets.*.secret', 'headers.*', 'tls.key', 'oauth2.clientSecret'],
+  settingsIssues: (config) => [
+    ...(config.tls && config.url.startsWith('http://') ? [{ path: ['url'], message: 'must be an https:// URL when tls (a client certificate) is set' }] : []),
+    ...Object.keys(config.oauth2 ? (config.headers ?? {}) : {})
+      .filter((name) => name.toLowerCase() === 'authorization')
+      .map((name) => ({ path: ['headers', name], message: 'is sent by oauth2 (Bearer token); remove the header or oauth2' })),
+  ],
   clientCertificate: (config) => (config.tls ? describeClientCertificate(config.tls.cert) : undefined),
   endpoint: (config) => displayUrl(config.url),
-  egress: (config) => ({ destinations: [config.url], allowPrivateAddresses: config.allowPrivateAddresses === true }),
+  egress: (config) => ({
+    destinations: [config.url, ...(config.oauth2 ? [config.oauth2.tokenUrl] : [])],
+    fields: ['target.config.url', 'target.config.oauth2.tokenUrl'],
+    allowPrivateAddresses: config.allowPrivateAddresses === true,
+  }),
   timeoutMs: (config) => config.timeoutMs,
   send: async (context, config, message) => {
     // The signature covers the timestamp header, so both come from the same instant.
     const now = new Date();
-    const signing = config.signing ?? 'hmac';
-    // During a rotation's grace period, one signature per secret or key, space-separated (the spec's way).
-    const signatures: string[] = [];
-    if (signing !== 'ed25519') {
-      const secrets = [
-        context.secret(config.secret),
-        ...(config.previousSecrets ?? [])
-          .filter((previous) => Date.parse(previous.expiresAt) > now.getTime())
-          .map((previous) => context.secret(previous.secret)),
-      ];
-      signatures.push(...secrets.map((secret) => new Webhook(secret).sign(message.id, now, message.body)));
-    }
-    if (signing !== 'hmac') {
-      if (!context.signingKeys) throw new MissingSecretError('this worker has no ed25519 signing keys to sign v1a with');
-      const seconds = Math.floor(now.getTime() / 1000);
-      signatures.push(...(await context.signingKeys()).map((key) => signV1a(key.privateKey, message.id, seconds, message.body)));
-    }
-    const signature = signatures.join(' ');
-    const extra = Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)]));
-    const { tls } = config;
+    const headers = {
+      ...Object.fromEntries(Object.entries(config.headers ?? {}).map(([name, value]) => [name, context.secret(value)])),
+      'content-type': 'application/json',
+      'webhook-id': message.id,
+      'webhook-timestamp': Math.floor(now.getTime() / 1000).toString(),
+      'webhook-signature': await signWebhook(context, config, message, now),
+    };
+    const { tls, oauth2 } = config;
     if (tls && !context.clientTls) throw new MissingSecretError('this worker cannot present client certificates');
     const dispatcher = tls
       ? context.clientTls!({ cert: tls.cert, key: context.secret(tls.key), ca: tls.ca }, config.allowPrivateAddresses === true)
       : dispatcherFor(context, config);
-    return postForDelivery(dispatcher, config.url, {
-      headers: {
-        ...extra,
-        'content-type': 'application/json',
-        'webhook-id': message.id,
-        'webhook-timestamp': Math.floor(now.getTime() / 1000).toString(),
-        'webhook-signature': signature,
-      },
-      body: message.body,
-      timeoutMs: config.timeoutMs,
-      signal: context.signal,
-      captureResponse: context.captureResponse,
-    });
+    const post = (authorization?: string) =>
+      postForDelivery(dispatcher, config.url, {
+        headers: authorization ? { ...headers, authorization } : headers,
+        body: message.body,
+        timeoutMs: config.timeoutMs,
+        signal: context.signal,
+        captureResponse: context.captureResponse,
+      });
+    if (!oauth2) return post();
+    if (!context.accessTokens) throw new MissingSecretError('this worker cannot fetch OAuth2 tokens');
+    // The token comes through the guarded pool (its URL is checked like the endpoint's), without the client certificate.
+    const tokens = context.accessTokens;
+    const clientSecret = context.secret(oauth2.clientSecret);
+    const token = await tokens.get(oauth2, clientSecret, dispatcherFor(context, config), context.signal);
+    try {
+      return await post(`Bearer ${token.value}`);
+    } catch (error) {
+      if (!(error instanceof DeliveryError) || error.statusCode !== 401) throw error;
+      // Refused: the token may have been revoked or rotated early. One fresh token, one more try; a second 401 is the endpoint's answer.
+      tokens.invalidate(oauth2, clientSecret, token);
+      const fresh = await tokens.get(oauth2, clientSecret, dispatcherFor(context, config), context.signal);
+      return post(`Bearer ${fresh.value}`);
+    }
   },
 });
