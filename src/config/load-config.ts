@@ -11,6 +11,7 @@ import { DEFAULT_TENANT_PACE_MS } from '../outbox/tenant-pace.js';
 import type { RelayOptions } from '../outbox/relay-options.js';
 import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption-codec.js';
 import { AddressPolicy } from '../egress/address-policy.js';
+import { parseEgressProxy, type EgressProxy } from '../egress/egress-proxy.js';
 import { durationMs } from '../durations/duration.js';
 import { ConfigError } from './config-error.js';
 
@@ -106,6 +107,18 @@ const environmentSchema = z.object({
   OUTBOX_CONSOLE_URL: z.url({ error: "expected the console's public URL, e.g. https://outbox.example.com/console/" }).optional(),
   OUTBOX_TEMPORAL_UI_URL: z.url({ error: "expected the Temporal UI's URL, e.g. http://127.0.0.1:8233" }).optional(),
   OUTBOX_CLEANUP_INTERVAL: durationMs.default(60 * 60_000),
+  OUTBOX_EGRESS_PROXY: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined) return;
+      try {
+        parseEgressProxy(value, undefined);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  OUTBOX_EGRESS_NO_PROXY: z.string().optional(),
   OUTBOX_ALLOW_PRIVATE_TARGETS: z
     .string()
     .optional()
@@ -126,6 +139,7 @@ const SECRET_VARIABLES = new Set([
   'OUTBOX_REALTIME_SECRET',
   'OUTBOX_PAYLOAD_KEYS',
   'OUTBOX_SECRET_KEYS',
+  'OUTBOX_EGRESS_PROXY',
   'OUTBOX_CODEC_TOKEN',
   'TEMPORAL_API_KEY',
   'TEMPORAL_TLS_CLIENT_KEY_DATA',
@@ -182,7 +196,7 @@ export interface EngineConfig {
    * OUTBOX_ALLOW_PRIVATE_TARGETS: which private addresses HTTP targets may reach (none by
    * default); `explicit` is false when the variable is unset (`outbox dev` then allows loopback).
    */
-  targets: { addressPolicy: AddressPolicy; explicit: boolean };
+  targets: { addressPolicy: AddressPolicy; explicit: boolean; proxy: EgressProxy | undefined };
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 }
 
@@ -278,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       temporalUiUrl: values.OUTBOX_TEMPORAL_UI_URL,
     },
     targets: {
+      proxy: values.OUTBOX_EGRESS_PROXY === undefined ? undefined : parseEgressProxy(values.OUTBOX_EGRESS_PROXY, values.OUTBOX_EGRESS_NO_PROXY),
       addressPolicy: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.policy ?? AddressPolicy.strict,
       explicit: values.OUTBOX_ALLOW_PRIVATE_TARGETS?.set === true,
     },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Agent } from 'undici';
 import { AddressPolicy } from './address-policy.js';
 import { createGuardedAgent } from './guarded-agent.js';
+import type { EgressProxy } from './egress-proxy.js';
 
 /** A client certificate and key (PEM), and optionally the CAs (PEM) to trust for the endpoint instead of the system's. */
 export interface ClientTls {
@@ -26,7 +27,11 @@ const MAX_AGENTS = 256;
 export class ClientCertificateAgents {
   private readonly agents = new Map<string, Agent>();
 
-  constructor(private readonly policy: AddressPolicy) {}
+  constructor(
+    private readonly policy: AddressPolicy,
+    /** OUTBOX_EGRESS_PROXY, which these pools go through as the shared ones do. */
+    private readonly proxy?: EgressProxy,
+  ) {}
 
   /** The pool for this certificate; `allowPrivateAddresses` (operator-only) lifts the policy for it. */
   agentFor(tls: ClientTls, allowPrivateAddresses: boolean): Agent {
@@ -38,7 +43,7 @@ export class ClientCertificateAgents {
       // Most recently used last: the first entry is the one to close when full.
       this.agents.delete(id);
     } else {
-      agent = createGuardedAgent({ policy: allowPrivateAddresses ? AddressPolicy.unrestricted : this.policy, tls });
+      agent = createGuardedAgent({ policy: allowPrivateAddresses ? AddressPolicy.unrestricted : this.policy, tls, proxy: this.proxy });
       if (this.agents.size >= MAX_AGENTS) {
         const [oldest, pool] = this.agents.entries().next().value!;
         this.agents.delete(oldest);

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type Lo
 import type { ConnectionOptions } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { type AddressPolicy, isIpLiteral } from './address-policy.js';
+import { bypassesProxy, proxyConnector, type EgressProxy } from './egress-proxy.js';
 
 /** Resolves a host name to all its addresses (node:dns lookup by default; tests inject one). */
 export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
@@ -21,6 +22,8 @@ export interface GuardedAgentOptions {
   keepAliveTimeoutMs?: number;
   /** A client certificate (mTLS) and the CAs to trust instead of the system's, for one endpoint's pool. */
   tls?: Pick<ConnectionOptions, 'cert' | 'key' | 'ca'>;
+  /** OUTBOX_EGRESS_PROXY: connections go through it (but for OUTBOX_EGRESS_NO_PROXY hosts), the policy still checking the endpoint's address. */
+  proxy?: EgressProxy | undefined;
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -42,9 +45,13 @@ export function createGuardedAgent(options: GuardedAgentOptions): Agent {
   const agentOptions = { keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000 };
   const timeout = options.connectTimeoutMs ?? 10_000;
   const tls = options.tls ?? {};
-  if (policy.allowsEverything && !options.resolve) return new Agent({ ...agentOptions, connect: { timeout, ...tls } });
+  const { proxy } = options;
+  if (policy.allowsEverything && !options.resolve && !proxy) return new Agent({ ...agentOptions, connect: { timeout, ...tls } });
 
-  const connectBase = buildConnector({ timeout, lookup: guardedLookup(policy, resolve), ...tls });
+  const direct = buildConnector({ timeout, lookup: guardedLookup(policy, resolve), ...tls });
+  const proxied = proxy && proxyConnector(proxy, policy, { timeout, resolve, tls });
+  const connectBase: typeof direct = (connectOptions, callback) =>
+    proxied && !bypassesProxy(proxy, connectOptions.hostname) ? proxied(connectOptions, callback) : direct(connectOptions, callback);
   return new Agent({
     ...agentOptions,
     connect: (connectOptions, callback) => {

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { AddressPolicy } from '../egress/address-policy.js';
 import { createGuardedAgent } from '../egress/guarded-agent.js';
 import { ClientCertificateAgents } from '../egress/client-certificate-agents.js';
+import { displayProxy, probeEgressProxy } from '../egress/egress-proxy.js';
+import { ConfigError } from '../config/config-error.js';
 import type { EngineConfig } from '../config/load-config.js';
 import { createDatabase } from '../db/create-database.js';
 import { pendingMigrations } from '../db/migrate.js';
@@ -155,23 +157,32 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
       const workerConnection = await NativeConnection.connect(nativeConnectionOptions(temporal));
       nativeConnection = workerConnection;
       cleanups.push(() => workerConnection.close());
+      // HTTP targets go through OUTBOX_EGRESS_PROXY when set: refuse to start when it cannot be reached.
+      const { proxy } = config.targets;
+      const unreachable = proxy && (await probeEgressProxy(proxy, 5_000));
+      if (proxy && unreachable) {
+        throw new ConfigError(
+          `OUTBOX_EGRESS_PROXY=${displayProxy(proxy)} is unreachable (${unreachable}): start the proxy, or unset the variable to send directly.`,
+          'OUTBOX_EGRESS_PROXY',
+        );
+      }
       // Every HTTP target connection is checked against the address policy (SSRF protection).
-      const http = createGuardedAgent({ policy: config.targets.addressPolicy });
-      const httpAllowingPrivate = createGuardedAgent({ policy: AddressPolicy.unrestricted });
+      const http = createGuardedAgent({ policy: config.targets.addressPolicy, proxy });
+      const httpAllowingPrivate = createGuardedAgent({ policy: AddressPolicy.unrestricted, proxy });
       cleanups.push(
         () => http.close(),
         () => httpAllowingPrivate.close(),
       );
       // Endpoints that want a client certificate get pools of their own, checked the same way.
-      const clientCertificates = new ClientCertificateAgents(config.targets.addressPolicy);
+      const clientCertificates = new ClientCertificateAgents(config.targets.addressPolicy, proxy);
       cleanups.push(() => clientCertificates.close());
       // Broker connections too: resolved and checked against the same policy when they open.
       const connections = new TargetConnections(logger, { policy: config.targets.addressPolicy });
       cleanups.push(() => connections.close());
       // Test sends get pools of their own: a tenant testing an endpoint that never answers holds none of these.
       const testSends = {
-        http: createGuardedAgent({ policy: config.targets.addressPolicy }),
-        httpAllowingPrivate: createGuardedAgent({ policy: AddressPolicy.unrestricted }),
+        http: createGuardedAgent({ policy: config.targets.addressPolicy, proxy }),
+        httpAllowingPrivate: createGuardedAgent({ policy: AddressPolicy.unrestricted, proxy }),
         connections: new TargetConnections(logger, { policy: config.targets.addressPolicy }),
       };
       cleanups.push(

@@ -46,6 +46,9 @@ export function classifyTransportError(error: unknown): DeliveryError {
   // Retrying cannot help until an operator allows the address or fixes the DNS record.
   const refused = refusedAddress(error);
   if (refused) return new DeliveryError(refused, { type: DeliveryFailureType.privateAddress });
+  // The proxy failed, not the endpoint: retried, but no mark against the endpoint (countsAgainstEndpoint).
+  const proxy = [error, (error as { cause?: unknown }).cause].find((candidate) => (candidate as { code?: string } | undefined)?.code === 'OUTBOX_EGRESS_PROXY');
+  if (proxy) return new DeliveryError((proxy as Error).message, { type: DeliveryFailureType.proxyFailed });
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {
     return new DeliveryError('target did not answer before the timeout');

@@ -23,6 +23,8 @@ export const DeliveryFailureType = {
   privateAddress: 'PrivateAddressRefused',
   /** The endpoint's rate limit or in-flight cap kept the attempt waiting too long; not sent. */
   throttled: 'Throttled',
+  /** The egress proxy (OUTBOX_EGRESS_PROXY) failed, not the endpoint: retried, and never counted against the endpoint's breaker. */
+  proxyFailed: 'EgressProxyFailed',
   /** The payload breaks its event type's schema in the catalog: never sent. */
   schemaViolation: 'SchemaViolation',
 } as const;
@@ -31,7 +33,12 @@ export const DeliveryFailureType = {
 export type DeliveryFailureTypeName = (typeof DeliveryFailureType)[keyof typeof DeliveryFailureType];
 
 /** The types a later attempt may cure; every other type is final (dead-lettered at once). */
-const RETRIED_TYPES: ReadonlySet<string> = new Set([DeliveryFailureType.retryable, DeliveryFailureType.circuitOpen, DeliveryFailureType.throttled]);
+const RETRIED_TYPES: ReadonlySet<string> = new Set([
+  DeliveryFailureType.retryable,
+  DeliveryFailureType.circuitOpen,
+  DeliveryFailureType.throttled,
+  DeliveryFailureType.proxyFailed,
+]);
 
 /**
  * Whether a failure of this type is retried: the one table that decides it.

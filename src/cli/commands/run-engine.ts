@@ -24,7 +24,10 @@ export async function runEngine(options: RunEngineOptions): Promise<void> {
   const logger = createLogger(loaded.logLevel);
   const say = (line: string) => process.stderr.write(`${line}\n`);
   // On a laptop the targets are usually local servers: dev allows loopback unless told otherwise.
-  const config = options.dev && !loaded.targets.explicit ? { ...loaded, targets: { addressPolicy: AddressPolicy.parse('loopback'), explicit: false } } : loaded;
+  const config =
+    options.dev && !loaded.targets.explicit
+      ? { ...loaded, targets: { ...loaded.targets, addressPolicy: AddressPolicy.parse('loopback'), explicit: false } }
+      : loaded;
   if (options.dev && !loaded.targets.explicit)
     say('dev: HTTP targets may be on loopback (OUTBOX_ALLOW_PRIVATE_TARGETS=loopback); other private addresses are refused');
 
