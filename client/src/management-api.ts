@@ -665,6 +665,15 @@ export interface components {
                     key: string;
                     ca?: string;
                 };
+                oauth2?: {
+                    tokenUrl: string;
+                    clientId: string;
+                    clientSecret: string;
+                    scope?: string;
+                    audience?: string;
+                    /** @enum {string} */
+                    clientAuth?: "basic" | "post";
+                };
                 previousSecrets?: {
                     secret: string;
                     /** Format: date-time */
