@@ -20,6 +20,7 @@ import { startTestEngine, type TestEngine } from './helpers/engine-harness.js';
 import { makeTestCertificates, type TestCertificates } from './helpers/test-certificates.js';
 import { createTestDatabase } from './helpers/test-database.js';
 import { waitFor } from './helpers/wait-for.js';
+import { runCli } from './helpers/run-cli.js';
 
 process.env.OUTBOX_SECRET_KEYS = `k1:${randomBytes(32).toString('base64')}`;
 
@@ -173,5 +174,31 @@ describe('client certificates (mTLS) to endpoints', () => {
       ['bank', fingerprint, ['acme-ops']],
       ['acme-ops', fingerprint, ['acme-ops']],
     ]);
+  });
+
+  it('takes the certificate from PEM files on the command line, and names the flag of a key that does not match', async () => {
+    const env = { DATABASE_URL: engine.database.url, OUTBOX_SECRET_KEYS: process.env.OUTBOX_SECRET_KEYS! };
+    const args = [
+      'subscriptions',
+      'add',
+      '--name',
+      'cli-mtls',
+      '--tenant',
+      'acme',
+      '--events',
+      'cli.*',
+      '--webhook',
+      `${url}/cli`,
+      '--client-cert',
+      certs.clientCert,
+    ];
+    const added = await runCli([...args, '--client-key', certs.clientKey, '--client-ca', certs.ca, '--json'], env);
+    expect(added.code, added.stderr).toBe(0);
+    expect((JSON.parse(added.stdout) as { clientCertificate: { fingerprint: string } }).clientCertificate.fingerprint).toBe(
+      new X509Certificate(pem.clientCert).fingerprint256,
+    );
+    const mismatched = await runCli([...args.map((arg) => (arg === 'cli-mtls' ? 'cli-mtls-2' : arg)), '--client-key', certs.strangerKey], env);
+    expect(mismatched.code).not.toBe(0);
+    expect(mismatched.stderr).toMatch(/--client-key: does not match tls\.cert/);
   });
 });

@@ -51,6 +51,14 @@ export function registerSubscriptionCommands(program: Command): void {
         'webhook: extra header "Name: value" (repeatable; value may be env:NAME; stored sealed when OUTBOX_SECRET_KEYS is set)',
       ).argParser(collect),
     )
+    .option('--client-cert <file>', 'webhook: client certificate (PEM) for endpoints that require mTLS; with --client-key')
+    .option('--client-key <file>', "webhook: the certificate's private key (PEM; stored sealed with OUTBOX_SECRET_KEYS)")
+    .option('--client-ca <file>', "webhook: CA certificate(s) (PEM) to trust for the endpoint instead of the system's")
+    .option('--oauth2-token-url <url>', 'webhook: OAuth2 token URL (client credentials); the token goes as Authorization: Bearer')
+    .option('--oauth2-client-id <id>', 'webhook: OAuth2 client id')
+    .option('--oauth2-client-secret <secret>', 'webhook: OAuth2 client secret (or env:NAME; stored sealed)')
+    .option('--oauth2-scope <scope>', 'webhook: OAuth2 scope to ask for')
+    .option('--oauth2-audience <audience>', 'webhook: OAuth2 audience to ask for')
     .option('--template <text>', 'slack: message text with {{type}}, {{tenant}}, {{id}}, {{data.field}}')
     .option('--auth-basic <user:password>', 'n8n: basic auth (password may be env:NAME)')
     .option('--auth-header <header>', 'n8n: header auth "Name: value" (value may be env:NAME)')

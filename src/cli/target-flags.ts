@@ -1,5 +1,6 @@
 import type { TargetKindName } from '../targets/target-registry.js';
 import { generateWebhookSecret } from '../subscriptions/subscription-store.js';
+import { clientTlsFromFlags, oauth2FromFlags } from './webhook-auth-flags.js';
 
 /** The target flags of `outbox subscriptions add` (exactly one target flag is given). */
 export interface TargetFlags {
@@ -14,6 +15,14 @@ export interface TargetFlags {
   realtime?: boolean;
   secret?: string;
   signing?: string;
+  clientCert?: string;
+  clientKey?: string;
+  clientCa?: string;
+  oauth2TokenUrl?: string;
+  oauth2ClientId?: string;
+  oauth2ClientSecret?: string;
+  oauth2Scope?: string;
+  oauth2Audience?: string;
   header?: string[];
   template?: string;
   authBasic?: string;
@@ -102,6 +111,7 @@ export function targetFromFlags(flags: TargetFlags): { kind: TargetKindName; con
       Object.assign(config, { url: flags.webhook, secret: flags.secret ?? generatedSecret });
       if (flags.header?.length) config.headers = Object.fromEntries(flags.header.map((value) => header(value, '--header')));
       if (flags.signing !== undefined) config.signing = flags.signing;
+      Object.assign(config, clientTlsFromFlags(flags), oauth2FromFlags(flags));
       break;
     case 'slack':
       Object.assign(config, { url: flags.slack, ...(flags.template !== undefined && { template: flags.template }) });
@@ -159,6 +169,14 @@ export function flagForField(path: string, kind: TargetKindName | undefined): st
     events: '--events',
     secret: '--secret',
     signing: '--signing',
+    'tls.cert': '--client-cert',
+    'tls.key': '--client-key',
+    'tls.ca': '--client-ca',
+    'oauth2.tokenUrl': '--oauth2-token-url',
+    'oauth2.clientId': '--oauth2-client-id',
+    'oauth2.clientSecret': '--oauth2-client-secret',
+    'oauth2.scope': '--oauth2-scope',
+    'oauth2.audience': '--oauth2-audience',
     timeoutMs: '--timeout',
     allowPrivateAddresses: '--allow-private-address',
     headers: '--header',
