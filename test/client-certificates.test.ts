@@ -199,6 +199,6 @@ describe('client certificates (mTLS) to endpoints', () => {
     );
     const mismatched = await runCli([...args.map((arg) => (arg === 'cli-mtls' ? 'cli-mtls-2' : arg)), '--client-key', certs.strangerKey], env);
     expect(mismatched.code).not.toBe(0);
-    expect(mismatched.stderr).toMatch(/--client-key: does not match tls\.cert/);
+    expect(mismatched.stderr).toMatch(/--client-key does not match tls\.cert/);
   });
 });
