@@ -192,6 +192,9 @@ describe('web console', () => {
     expect(arrived).toHaveLength(1);
     expect(() => new Webhook(secret).verify(arrived[0]!.body, arrived[0]!.headers as Record<string, string>)).not.toThrow();
     await page.getByText('Recent attempts').waitFor();
+    // Its signing secret is listed masked, never shown again.
+    await page.getByText(/^secret: (encrypted|stored in clear)/).waitFor();
+    expect(await page.content()).not.toContain(secret);
     await check(page, problems, 'subscription');
     // A bad filter is refused, naming the path, and nothing is saved.
     await page.getByLabel('Filter (JSON; empty for none)').fill('{"data.total": {"$between": [1, 2]}}');

@@ -47,14 +47,20 @@ export function OverviewPage() {
           <h2>Deliveries</h2>
           <MinuteChart minutes={data.lastHour} />
           <h2>Endpoints in trouble</h2>
-          {data.openBreakers.length === 0 && data.disabledSubscriptions.length === 0 ? (
-            <p>None: every endpoint is enabled and no circuit breaker is open.</p>
+          {data.openBreakers.length === 0 && data.disabledSubscriptions.length === 0 && data.expiringCertificates.length === 0 ? (
+            <p>None: every endpoint is enabled, no circuit breaker is open and no client certificate is about to expire.</p>
           ) : (
             <ul class="trouble">
               {data.disabledSubscriptions.map((s) => (
                 <li key={`disabled-${s.id}`}>
                   <Link href={`/subscriptions/${encodeURIComponent(s.id)}`}>{s.name}</Link>
                   {` is disabled${s.reason ? `: ${s.reason}` : ''}.`}
+                </li>
+              ))}
+              {data.expiringCertificates.map((c) => (
+                <li key={`certificate-${c.subscriptionId}`}>
+                  <Link href={`/subscriptions/${encodeURIComponent(c.subscriptionId)}`}>{c.subscription}</Link>
+                  {`: its client certificate (${c.subject}) expires ${when(c.expiresAt)}; renew it.`}
                 </li>
               ))}
               {data.openBreakers.map((b) => (

@@ -47,6 +47,26 @@ export function SubscriptionPage(props: { id: string }) {
             <dd>{`${s.targetKind}: ${s.target}`}</dd>
             <dt>Events</dt>
             <dd class="mono">{s.events}</dd>
+            <dt>Secrets</dt>
+            <dd>
+              {s.secrets.length === 0
+                ? 'none'
+                : s.secrets
+                    .map(
+                      (secret) =>
+                        `${secret.field.replace('target.config.', '')}: ${secret.storage === 'clear' ? 'stored in clear (no OUTBOX_SECRET_KEYS)' : secret.storage}`,
+                    )
+                    .join('; ')}
+            </dd>
+            {s.clientCertificate && (
+              <>
+                <dt>Client certificate</dt>
+                <dd>
+                  {`${s.clientCertificate.subject}, issued by ${s.clientCertificate.issuer}, SHA-256 ${s.clientCertificate.fingerprint}, expires ${when(s.clientCertificate.expiresAt)}`}
+                  {s.clientCertificate.expiresSoon && <strong>{' (renew it: it expires within 14 days)'}</strong>}
+                </dd>
+              </>
+            )}
             <dt>Breaker</dt>
             <dd>
               {breaker.data
