@@ -27,6 +27,10 @@ export {
   type EventType,
 } from './catalog/event-type-store.js';
 export { rotateWebhookSecret, SecretRotationError } from './subscriptions/rotate-webhook-secret.js';
+// Secrets at rest (OUTBOX_SECRET_KEYS) and the ed25519 keys of v1a webhook signatures.
+export { SecretBox } from './secrets/secret-box.js';
+export { resealSubscriptionSecrets, type ResealReport } from './subscriptions/reseal-secrets.js';
+export { rotateSigningKey, publishedSigningKeys, signV1a, type PublishedSigningKey } from './targets/webhook/signing-key-ring.js';
 export { createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from './api/api-key-store.js';
 export { signStreamToken } from './realtime/stream-token.js';
 export type { EventDeliveryStatus, SagaStatus, SagaStepStatus, SagaStepState } from './workflows/definitions.js';
