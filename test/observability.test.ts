@@ -144,6 +144,7 @@ describe('metrics, alerts and dashboard', () => {
     const rules = alerts.groups.flatMap((group) => group.rules);
     expect(rules.map((rule) => rule.alert).sort()).toEqual([
       'OutboxCircuitOpen',
+      'OutboxClientCertificateExpiring',
       'OutboxDeadLettersGrowing',
       'OutboxDeliveryErrorRateHigh',
       'OutboxRelayLagHigh',
