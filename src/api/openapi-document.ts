@@ -41,6 +41,7 @@ const TAGS = [
   { name: 'tenant limits', description: "Operators: each tenant's default endpoint limits and the target kinds opened to it." },
   { name: 'routing', description: 'Fan-out rules and saga routes.' },
   { name: 'event types', description: 'The event-type catalog: JSON Schemas checked before delivery.' },
+  { name: 'signing keys', description: 'Public keys that verify v1a (ed25519) webhook signatures: a JWKS, readable without a key.' },
   { name: 'status', description: 'The installation at a glance (operators).' },
   { name: 'console', description: 'What the web console needs: who a key is, the overview, and portal links.' },
 ];
