@@ -49,7 +49,7 @@ describe('delivery failure classification', () => {
 
   it('retries exactly the failure types a later attempt may cure', () => {
     const retried = Object.values(DeliveryFailureType).filter(isRetriedFailureType);
-    expect(retried.sort()).toEqual(['CircuitOpen', 'DeliveryFailed', 'Throttled']);
+    expect(retried.sort()).toEqual(['CircuitOpen', 'DeliveryFailed', 'EgressProxyFailed', 'Throttled']);
     // A DeliveryError's retryability follows from its type alone.
     expect(new DeliveryError('x', { type: DeliveryFailureType.circuitOpen }).retryable).toBe(true);
     expect(new DeliveryError('x', { type: DeliveryFailureType.misconfigured }).retryable).toBe(false);

@@ -50,6 +50,7 @@ describe('migrations', () => {
       'saga_step_results',
       'sagas',
       'settings',
+      'signing_keys',
       'subscription_audit',
       'subscription_breakers',
       'subscriptions',
