@@ -2,7 +2,13 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { AddressPolicy } from './address-policy.js';
-import { guardedLookup, systemResolver, type ResolveHost } from './guarded-agent.js';
+
+/** The guarded agent's lookup (guardedLookup): resolves a name and refuses addresses the policy refuses. */
+export type CheckedLookup = (
+  hostname: string,
+  options: object,
+  callback: (error: NodeJS.ErrnoException | null, address: string | { address: string }[]) => void,
+) => void;
 
 /** OUTBOX_EGRESS_PROXY: the HTTP CONNECT proxy HTTP targets go through, and the hosts that bypass it. */
 export interface EgressProxy {
@@ -58,14 +64,14 @@ export function bypassesProxy(proxy: EgressProxy, hostname: string): boolean {
  * fault, not the endpoint's.
  *
  * @example
- * new Agent({ connect: proxyConnector(proxy, policy, { timeout: 10_000 }) });
+ * new Agent({ connect: proxyConnector(proxy, policy, { timeout: 10_000, lookup: guardedLookup(policy) }) });
  */
 export function proxyConnector(
   proxy: EgressProxy,
   policy: AddressPolicy,
-  options: { timeout: number; resolve?: ResolveHost; tls?: Pick<ConnectionOptions, 'cert' | 'key' | 'ca'> },
+  options: { timeout: number; lookup: CheckedLookup; tls?: Pick<ConnectionOptions, 'cert' | 'key' | 'ca'> },
 ): buildConnector.connector {
-  const lookup = guardedLookup(policy, options.resolve ?? systemResolver);
+  const { lookup } = options;
   return (target, callback) => {
     const hostname = target.hostname.replace(/^\[|\]$/g, '');
     const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));

@@ -48,8 +48,9 @@ export function createGuardedAgent(options: GuardedAgentOptions): Agent {
   const { proxy } = options;
   if (policy.allowsEverything && !options.resolve && !proxy) return new Agent({ ...agentOptions, connect: { timeout, ...tls } });
 
-  const direct = buildConnector({ timeout, lookup: guardedLookup(policy, resolve), ...tls });
-  const proxied = proxy && proxyConnector(proxy, policy, { timeout, resolve, tls });
+  const lookup = guardedLookup(policy, resolve);
+  const direct = buildConnector({ timeout, lookup, ...tls });
+  const proxied = proxy && proxyConnector(proxy, policy, { timeout, lookup, tls });
   const connectBase: typeof direct = (connectOptions, callback) =>
     proxied && !bypassesProxy(proxy, connectOptions.hostname) ? proxied(connectOptions, callback) : direct(connectOptions, callback);
   return new Agent({

@@ -42,7 +42,7 @@ function describeTarget(row: SubscriptionRow): string {
 /** The target's client certificate as reads show it (read from the stored PEM even when other settings are invalid, e.g. it expired). */
 function clientCertificateOf(row: SubscriptionRow): ClientCertificateSummary | null {
   const cert = (row.target_config as { tls?: { cert?: unknown } } | null)?.tls?.cert;
-  return targetKindNamed(row.target_kind)?.clientCertificate && typeof cert === 'string' ? (describeClientCertificate(cert) ?? null) : null;
+  return typeof cert === 'string' ? (describeClientCertificate(cert) ?? null) : null;
 }
 
 /** A stored row as reads show it: settings parsed, secrets masked, the certificate described. */

@@ -12,7 +12,6 @@ import type { TargetMessage } from './target-message.js';
 import type { ActiveSigningKey } from './webhook/signing-key-ring.js';
 import type { ClientTls } from '../egress/client-certificate-agents.js';
 import type { AccessTokens } from './http/access-tokens.js';
-import type { ClientCertificateSummary } from './webhook/client-certificate.js';
 
 /** What a target kind gets for one delivery attempt. */
 export interface SendContext {
@@ -61,8 +60,6 @@ export interface TargetKind<Config = unknown> {
   readonly secretPaths?: readonly string[];
   /** Rules across settings, checked when a subscription is saved (its schema checks each setting alone). */
   settingsIssues?(config: Config): { path: string[]; message: string }[];
-  /** The client certificate it presents (mTLS), as reads show it: subject, fingerprint, expiry; never the key. */
-  clientCertificate?(config: Config): ClientCertificateSummary | undefined;
   /** Where it goes, safe to print and log (no credentials); the circuit breaker's key too. */
   endpoint(config: Config): string;
   /** Per-attempt timeout. */

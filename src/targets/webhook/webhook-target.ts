@@ -7,7 +7,7 @@ import { defineTargetKind } from '../target-kind.js';
 import { DeliveryError, MissingSecretError } from '../../failures/delivery-error.js';
 import { oauth2Schema } from '../http/access-tokens.js';
 import { signWebhook } from './sign-webhook.js';
-import { clientTlsSchema, describeClientCertificate } from './client-certificate.js';
+import { clientTlsSchema } from './client-certificate.js';
 
 /** Standard Webhooks secrets: `whsec_` + base64 of 24 to 64 random bytes. */
 export const webhookSecretSchema = z.string().refine(
@@ -65,7 +65,6 @@ export const webhookTarget = defineTargetKind<WebhookConfig>({
       .filter((name) => name.toLowerCase() === 'authorization')
       .map((name) => ({ path: ['headers', name], message: 'is sent by oauth2 (Bearer token); remove the header or oauth2' })),
   ],
-  clientCertificate: (config) => (config.tls ? describeClientCertificate(config.tls.cert) : undefined),
   endpoint: (config) => displayUrl(config.url),
   egress: (config) => ({
     destinations: [config.url, ...(config.oauth2 ? [config.oauth2.tokenUrl] : [])],
